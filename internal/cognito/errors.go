@@ -1,0 +1,176 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Error is a failed refresh, phrased for a Terraform diagnostic: Summary names
+// the problem, Detail says what to do. Neither ever contains a secret.
+type Error struct {
+	Summary string
+	Detail  string
+	// Attribute is the input the problem is about ("" when none is).
+	Attribute string
+	// Code is Cognito's error type, e.g. NotAuthorizedException.
+	Code      string
+	RequestID string
+	Attempts  int
+
+	err error
+}
+
+func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
+
+// Unwrap returns the SDK's error. Its text can carry request values (Cognito
+// echoes client ids), so it is only ever logged through masking.
+func (e *Error) Unwrap() error { return e.err }
+
+// failure is what describe needs to know about the call that failed.
+type failure struct {
+	ctx      context.Context
+	region   string
+	endpoint string
+	timeout  time.Duration
+	attempts int
+	secrets  []string
+}
+
+func describe(err error, f failure) *Error {
+	e := &Error{err: err, Attempts: f.attempts}
+	var withID interface{ ServiceRequestID() string }
+	if errors.As(err, &withID) {
+		e.RequestID = withID.ServiceRequestID()
+	}
+
+	var apiErr smithy.APIError
+	switch {
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
+		e.Summary = "Cognito did not answer in time"
+		e.Detail = fmt.Sprintf("No answer from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
+			f.endpoint, f.timeout, attemptsMade(f.attempts))
+	case errors.Is(f.ctx.Err(), context.Canceled):
+		e.Summary = "Token refresh cancelled"
+		e.Detail = "The request to Cognito was cancelled before it finished (for example by Ctrl-C)."
+	case errors.As(err, &apiErr):
+		e.Code = apiErr.ErrorCode()
+		explainAPIError(e, scrub(apiErr.ErrorMessage(), f.secrets), f)
+	default:
+		explainTransportError(e, err, f)
+	}
+	if e.RequestID != "" {
+		e.Detail += "\n\nAWS request ID: " + e.RequestID
+	}
+	return e
+}
+
+// explainAPIError covers every error type the SDK knows for this operation.
+func explainAPIError(e *Error, message string, f failure) {
+	cognitoSays := fmt.Sprintf("Cognito says: %q.", message)
+	switch e.Code {
+	case "NotAuthorizedException":
+		explainNotAuthorized(e, message, cognitoSays)
+	case "RefreshTokenReuseException":
+		e.Summary, e.Attribute = "Refresh token already rotated", "refresh_token"
+		e.Detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. " +
+			"Terraform opens an ephemeral resource at plan and again at apply, so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
+	case "ResourceNotFoundException":
+		e.Summary, e.Attribute = "App client not found", "client_id"
+		e.Detail = fmt.Sprintf("Cognito has no app client with this `client_id` in region %s. Check `client_id` and that `region` is the user pool's region.", f.region)
+	case "UserNotFoundException":
+		e.Summary, e.Attribute = "User not found", "refresh_token"
+		e.Detail = "The user this refresh token belongs to no longer exists in the user pool (or is not confirmed). Sign in again as an existing user to get a new refresh token."
+	case "TooManyRequestsException":
+		e.Summary = "Cognito throttled the request"
+		e.Detail = fmt.Sprintf("%s The request was retried with backoff (%s). Raise the provider's `max_retries`, lower Terraform's `-parallelism`, or ask AWS to raise the user pool's request quota.", cognitoSays, attemptsMade(f.attempts))
+	case "InternalErrorException":
+		e.Summary = "Cognito internal error"
+		e.Detail = fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, attemptsMade(f.attempts))
+	case "InvalidParameterException":
+		e.Summary = "Cognito rejected a parameter"
+		e.Detail = cognitoSays + " Check the values of `refresh_token`, `client_id`, `client_secret`, `device_key` and `client_metadata`, and the app client's settings."
+	case "ForbiddenException":
+		e.Summary = "Request blocked by AWS WAF"
+		e.Detail = cognitoSays + " An AWS WAF web ACL associated with the user pool blocked the request. Check the web ACL's rules (for example IP sets or rate limits) for the address Terraform runs from."
+	case "OperationNotEnabledException":
+		e.Summary = "Operation not enabled for this app client"
+		e.Detail = cognitoSays + " GetTokensFromRefreshToken is not enabled for this user pool or app client. Check the app client's refresh-token settings (refresh-token rotation) in the Cognito console."
+	case "InvalidLambdaResponseException":
+		e.Summary = "A Lambda trigger returned an invalid response"
+		e.Detail = cognitoSays + " A Lambda trigger of the user pool (for example pre token generation) answered in a form Cognito does not accept. Fix the trigger's response; `client_metadata` is passed to it."
+	case "UnexpectedLambdaException":
+		e.Summary = "A Lambda trigger failed"
+		e.Detail = cognitoSays + " Cognito could not run a Lambda trigger of the user pool (error, timeout or missing permission). Check the trigger function's logs and its invoke permission for Cognito."
+	case "UserLambdaValidationException":
+		e.Summary = "A Lambda trigger rejected the request"
+		e.Detail = cognitoSays + " A Lambda trigger of the user pool refused to issue tokens. Its message says why; `client_metadata` is passed to it."
+	default:
+		e.Summary = "Cognito returned an error"
+		e.Detail = fmt.Sprintf("%s (%s, %s).", cognitoSays, e.Code, attemptsMade(f.attempts))
+	}
+}
+
+func explainNotAuthorized(e *Error, message, cognitoSays string) {
+	lower := strings.ToLower(message)
+	switch {
+	case strings.Contains(lower, "secret"):
+		e.Summary, e.Attribute = "Client secret missing or wrong", "client_secret"
+		e.Detail = cognitoSays + " If the app client has a client secret, set `client_secret` to it; if it has none, remove `client_secret`."
+	case strings.Contains(lower, "device"):
+		e.Summary, e.Attribute = "Device key not accepted", "device_key"
+		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed for this user, or remove it to let Cognito issue a new device."
+	default:
+		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
+		e.Detail = cognitoSays + " The refresh token is invalid, expired, revoked, or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
+	}
+}
+
+func explainTransportError(e *Error, err error, f failure) {
+	var deserialization *smithy.DeserializationError
+	var response *smithyhttp.ResponseError
+	switch {
+	case errors.As(err, &deserialization):
+		e.Summary = "Unexpected response from Cognito"
+		e.Detail = fmt.Sprintf("The answer from %s could not be read as a Cognito response (%s). If an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
+			f.endpoint, attemptsMade(f.attempts))
+	case errors.As(err, &response) && response.HTTPStatusCode() >= 500:
+		e.Summary = "Cognito is unavailable"
+		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", f.endpoint, response.HTTPStatusCode(), attemptsMade(f.attempts))
+	default:
+		e.Summary = "Could not reach Cognito"
+		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check the region, `endpoint` and network access.",
+			f.endpoint, attemptsMade(f.attempts), scrub(rootCause(err).Error(), f.secrets))
+	}
+}
+
+func attemptsMade(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// scrub removes secrets from text that came from the wire: Cognito's
+// messages can echo request values such as the client id.
+func scrub(text string, secrets []string) string {
+	for _, s := range secrets {
+		text = strings.ReplaceAll(text, s, "***")
+	}
+	return text
+}

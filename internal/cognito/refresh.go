@@ -1,0 +1,163 @@
+package cognito
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// Request is one GetTokensFromRefreshToken call.
+type Request struct {
+	// Region overrides the client's region for this call.
+	Region         string
+	RefreshToken   string
+	ClientID       string
+	ClientSecret   string
+	DeviceKey      string
+	ClientMetadata map[string]string
+}
+
+// Secrets lists the request's sensitive values, for log masking and scrubbing.
+func (r Request) Secrets() []string {
+	return nonEmpty(r.RefreshToken, r.ClientID, r.ClientSecret)
+}
+
+// Tokens is what Cognito issued.
+type Tokens struct {
+	AccessToken string
+	IDToken     string
+	// NewRefreshToken is set only when the app client rotates refresh tokens.
+	NewRefreshToken string
+	TokenType       string
+	ExpiresIn       int64
+	// ExpiresAt is when the access and ID tokens expire, in UTC.
+	ExpiresAt         time.Time
+	NewDeviceKey      string
+	NewDeviceGroupKey string
+
+	RequestID string
+	Attempts  int
+}
+
+// Secrets lists the issued tokens, for log masking.
+func (t Tokens) Secrets() []string {
+	return nonEmpty(t.AccessToken, t.IDToken, t.NewRefreshToken)
+}
+
+// Refresh calls GetTokensFromRefreshToken, retrying throttling and server
+// faults, within the client's timeout. Errors are *Error values whose text
+// never contains a secret from the request.
+func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
+	client, region, err := c.sdkClient(req.Region)
+	if err != nil {
+		return Tokens{}, &Error{
+			Summary:   "No AWS region configured",
+			Detail:    "Set `region` in the provider block (or on this resource), or set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable.",
+			err:       err,
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	attempts := new(int)
+	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
+	started := c.now()
+
+	out, err := client.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{
+		RefreshToken:   aws.String(req.RefreshToken),
+		ClientId:       aws.String(req.ClientID),
+		ClientSecret:   optional(req.ClientSecret),
+		DeviceKey:      optional(req.DeviceKey),
+		ClientMetadata: req.ClientMetadata,
+	})
+	if err != nil {
+		return Tokens{}, describe(err, failure{
+			ctx:      ctx,
+			region:   region,
+			endpoint: c.Endpoint(region),
+			timeout:  c.timeout,
+			attempts: *attempts,
+			secrets:  req.Secrets(),
+		})
+	}
+	tokens, err := tokensFrom(out, started)
+	if err != nil {
+		return Tokens{}, err
+	}
+	tokens.Attempts = *attempts
+	return tokens, nil
+}
+
+// tokensFrom checks the response before anything is handed out, so a
+// malformed answer never yields half-set results.
+func tokensFrom(out *cip.GetTokensFromRefreshTokenOutput, issuedAt time.Time) (Tokens, error) {
+	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
+	malformed := func(what string) error {
+		return &Error{
+			Summary:   "Unexpected response from Cognito",
+			Detail:    "Cognito answered without " + what + ". This is not expected from Amazon Cognito; if an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
+			RequestID: requestID,
+		}
+	}
+
+	result := out.AuthenticationResult
+	switch {
+	case result == nil:
+		return Tokens{}, malformed("an AuthenticationResult")
+	case aws.ToString(result.AccessToken) == "":
+		return Tokens{}, malformed("an access token")
+	case aws.ToString(result.IdToken) == "":
+		return Tokens{}, malformed("an ID token")
+	case result.ExpiresIn <= 0:
+		return Tokens{}, malformed("a positive ExpiresIn")
+	}
+
+	tokens := Tokens{
+		AccessToken:     aws.ToString(result.AccessToken),
+		IDToken:         aws.ToString(result.IdToken),
+		NewRefreshToken: aws.ToString(result.RefreshToken),
+		TokenType:       aws.ToString(result.TokenType),
+		ExpiresIn:       int64(result.ExpiresIn),
+		ExpiresAt:       issuedAt.UTC().Add(time.Duration(result.ExpiresIn) * time.Second).Truncate(time.Second),
+		RequestID:       requestID,
+	}
+	if device := result.NewDeviceMetadata; device != nil {
+		tokens.NewDeviceKey = aws.ToString(device.DeviceKey)
+		tokens.NewDeviceGroupKey = aws.ToString(device.DeviceGroupKey)
+	}
+	return tokens, nil
+}
+
+type attemptsKey struct{}
+
+// countAttempts sits after the retry middleware, so it runs once per attempt.
+func countAttempts(stack *middleware.Stack) error {
+	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("CountAttempts",
+		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+			if n, ok := ctx.Value(attemptsKey{}).(*int); ok {
+				*n++
+			}
+			return next.HandleFinalize(ctx, in)
+		}), "Retry", middleware.After)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
+
+func nonEmpty(values ...string) []string {
+	out := values[:0:0]
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,213 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+)
+
+// The ephemeral resource and the data source share one schema and one model.
+
+type refreshedTokensModel struct {
+	RefreshToken   types.String `tfsdk:"refresh_token"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	DeviceKey      types.String `tfsdk:"device_key"`
+	ClientMetadata types.Map    `tfsdk:"client_metadata"`
+	Region         types.String `tfsdk:"region"`
+
+	AccessToken       types.String `tfsdk:"access_token"`
+	IDToken           types.String `tfsdk:"id_token"`
+	NewRefreshToken   types.String `tfsdk:"new_refresh_token"`
+	TokenType         types.String `tfsdk:"token_type"`
+	ExpiresIn         types.Int64  `tfsdk:"expires_in"`
+	ExpiresAt         types.String `tfsdk:"expires_at"`
+	NewDeviceKey      types.String `tfsdk:"new_device_key"`
+	NewDeviceGroupKey types.String `tfsdk:"new_device_group_key"`
+}
+
+type attributeKind int
+
+const (
+	inputString attributeKind = iota
+	inputMap
+	outputString
+	outputNumber
+)
+
+// attributeSpec describes one attribute independently of the schema package
+// (ephemeral or data source) that renders it.
+type attributeSpec struct {
+	kind        attributeKind
+	required    bool
+	sensitive   bool
+	description string
+	validators  []validator.String
+}
+
+func refreshedTokensAttributes() map[string]attributeSpec {
+	return map[string]attributeSpec{
+		"refresh_token": {kind: inputString, required: true, sensitive: true,
+			description: "The refresh token to exchange, as issued by the user pool when the user signed in.",
+			validators: []validator.String{
+				stringvalidator.LengthAtLeast(1),
+				patternValidator{refreshTokenPattern, "a Cognito refresh token: letters, digits and `-_=.` only"},
+			}},
+		"client_id": {kind: inputString, required: true, sensitive: true,
+			description: "ID of the app client that issued the refresh token.",
+			validators: []validator.String{
+				stringvalidator.LengthBetween(1, 128),
+				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
+			}},
+		"client_secret": {kind: inputString, sensitive: true,
+			description: "Secret of the app client. Required when the app client has a secret, and must be omitted when it has none.",
+			validators: []validator.String{
+				stringvalidator.LengthBetween(24, 64),
+				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
+			}},
+		"device_key": {kind: inputString,
+			description: "Key of a device the user confirmed, as `<region>_<uuid>`. Needed when the user pool remembers devices; without it Cognito issues a new device (see `new_device_key`).",
+			validators: []validator.String{
+				stringvalidator.LengthBetween(1, 55),
+				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
+			}},
+		"client_metadata": {kind: inputMap,
+			description: "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here."},
+		"region": {kind: inputString,
+			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
+			validators:  []validator.String{regionValidator}},
+
+		"access_token": {kind: outputString, sensitive: true,
+			description: "Fresh access token (an RS256-signed JWT), e.g. for an `Authorization: Bearer` header."},
+		"id_token": {kind: outputString, sensitive: true,
+			description: "Fresh ID token (an RS256-signed JWT) carrying the user's attributes."},
+		"new_refresh_token": {kind: outputString, sensitive: true,
+			description: "The rotated refresh token when the app client has refresh-token rotation enabled; null otherwise. The input token stops working after the client's grace period, so store this one."},
+		"token_type": {kind: outputString,
+			description: "Token type, `Bearer`."},
+		"expires_in": {kind: outputNumber,
+			description: "Lifetime of the access and ID tokens in seconds, as Cognito returned it."},
+		"expires_at": {kind: outputString,
+			description: "When the access and ID tokens expire, as an RFC 3339 UTC timestamp."},
+		"new_device_key": {kind: outputString,
+			description: "Key of the device Cognito issued when the user pool remembers devices and no confirmed `device_key` was given; null otherwise."},
+		"new_device_group_key": {kind: outputString,
+			description: "Group key of the device Cognito issued; null otherwise."},
+	}
+}
+
+// refreshTokens calls Cognito for model's inputs and fills its outputs.
+func refreshTokens(ctx context.Context, data *providerData, model *refreshedTokensModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if data == nil || data.client == nil {
+		diags.AddError("Provider not configured",
+			"The cognito provider's configuration is not known yet (for example `region` comes from a resource that is not created yet). "+
+				"Use values known at plan time in the provider block, or apply the resources it depends on first with `-target`.")
+		return diags
+	}
+
+	req := cognito.Request{
+		Region:       model.Region.ValueString(),
+		RefreshToken: model.RefreshToken.ValueString(),
+		ClientID:     model.ClientID.ValueString(),
+		ClientSecret: model.ClientSecret.ValueString(),
+		DeviceKey:    model.DeviceKey.ValueString(),
+	}
+	diags.Append(model.ClientMetadata.ElementsAs(ctx, &req.ClientMetadata, false)...)
+	if diags.HasError() {
+		return diags
+	}
+
+	ctx = maskSecrets(ctx, req.Secrets())
+	tflog.Debug(ctx, "Refreshing Cognito tokens", map[string]any{
+		"region_override":     req.Region,
+		"client_secret_set":   req.ClientSecret != "",
+		"device_key_set":      req.DeviceKey != "",
+		"client_metadata_len": len(req.ClientMetadata),
+	})
+	tokens, err := data.client.Refresh(ctx, req)
+	if err != nil {
+		// The SDK's error text can echo request values; masking covers it.
+		tflog.Debug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
+		addRefreshError(&diags, err)
+		return diags
+	}
+
+	ctx = maskSecrets(ctx, tokens.Secrets())
+	tflog.Debug(ctx, "Refreshed Cognito tokens", map[string]any{
+		"expires_at":   tokens.ExpiresAt.Format(time.RFC3339),
+		"rotated":      tokens.NewRefreshToken != "",
+		"new_device":   tokens.NewDeviceKey != "",
+		"request_id":   tokens.RequestID,
+		"attempts":     tokens.Attempts,
+		"token_length": len(tokens.AccessToken),
+	})
+	setTokens(model, tokens)
+	if tokens.NewRefreshToken != "" {
+		diags.AddAttributeWarning(path.Root("refresh_token"), "Refresh token rotated",
+			"The app client rotates refresh tokens: Cognito issued `new_refresh_token` and will invalidate the `refresh_token` given here once the client's grace period (0-60 seconds) is over. "+
+				"Store `new_refresh_token` (for example in a secret store through a write-only attribute) and use it next time. "+
+				"Terraform opens ephemeral resources at both plan and apply, so the token given here must stay valid between them: keep the grace period long enough, or apply without a separate plan.")
+	}
+	return diags
+}
+
+func setTokens(model *refreshedTokensModel, tokens cognito.Tokens) {
+	model.AccessToken = types.StringValue(tokens.AccessToken)
+	model.IDToken = types.StringValue(tokens.IDToken)
+	model.NewRefreshToken = nullIfEmpty(tokens.NewRefreshToken)
+	model.TokenType = types.StringValue(tokens.TokenType)
+	model.ExpiresIn = types.Int64Value(tokens.ExpiresIn)
+	model.ExpiresAt = types.StringValue(tokens.ExpiresAt.Format(time.RFC3339))
+	model.NewDeviceKey = nullIfEmpty(tokens.NewDeviceKey)
+	model.NewDeviceGroupKey = nullIfEmpty(tokens.NewDeviceGroupKey)
+}
+
+func addRefreshError(diags *diag.Diagnostics, err error) {
+	var refreshErr *cognito.Error
+	switch {
+	case !errors.As(err, &refreshErr):
+		diags.AddError("Token refresh failed", "Unexpected failure refreshing Cognito tokens.")
+	case refreshErr.Attribute != "":
+		diags.AddAttributeError(path.Root(refreshErr.Attribute), refreshErr.Summary, refreshErr.Detail)
+	default:
+		diags.AddError(refreshErr.Summary, refreshErr.Detail)
+	}
+}
+
+// maskLogs is only ever false in the leak test's deliberately broken build.
+var maskLogs = true
+
+// maskSecrets hides every secret from this provider's log lines, in messages
+// and in field values, whatever the TF_LOG level.
+func maskSecrets(ctx context.Context, secrets []string) context.Context {
+	if !maskLogs || len(secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return tflog.MaskMessageStrings(ctx, secrets...)
+}
+
+// causeText is a string, never an error value: tflog masks only strings.
+func causeText(err error) string {
+	if cause := errors.Unwrap(err); cause != nil {
+		return cause.Error()
+	}
+	return err.Error()
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

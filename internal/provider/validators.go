@@ -1,0 +1,119 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Patterns from the Cognito API model; regionPattern covers the aws, aws-cn,
+// aws-us-gov and aws-iso* partitions.
+var (
+	regionPattern       = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|eu-isoe|us-isof)-[a-z]+-\d{1,2}$`)
+	refreshTokenPattern = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
+	clientIDPattern     = regexp.MustCompile(`^[\w+]+$`)
+	clientSecretPattern = regexp.MustCompile(`^[\w+]+$`)
+	deviceKeyPattern    = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+)
+
+// endpointValidator accepts absolute http(s) URLs with a host.
+type endpointValidator struct{}
+
+func (endpointValidator) Description(context.Context) string {
+	return "must be an absolute http or https URL"
+}
+
+func (v endpointValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v endpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	u, err := url.Parse(req.ConfigValue.ValueString())
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
+			fmt.Sprintf("The endpoint %s. Use a URL such as `https://cognito-idp.eu-west-1.amazonaws.com` or `http://127.0.0.1:9229`.", v.Description(ctx)))
+	}
+}
+
+// durationValidator accepts Go durations within [min, max].
+type durationValidator struct{ min, max time.Duration }
+
+func (v durationValidator) Description(context.Context) string {
+	return fmt.Sprintf("must be a duration such as `30s` or `2m`, between %s and %s", v.min, v.max)
+}
+
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < v.min || d > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", "The value "+v.Description(ctx)+".")
+	}
+}
+
+// maxClientMetadataBytes keeps client_metadata well inside the payload
+// Cognito hands to Lambda triggers.
+const maxClientMetadataBytes = 64 * 1024
+
+// clientMetadataValidator bounds the total size of client_metadata.
+type clientMetadataValidator struct{}
+
+func (clientMetadataValidator) Description(context.Context) string {
+	return fmt.Sprintf("keys and values must together stay under %d KiB", maxClientMetadataBytes/1024)
+}
+
+func (v clientMetadataValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v clientMetadataValidator) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	size := 0
+	for key, value := range req.ConfigValue.Elements() {
+		size += len(key)
+		if s, ok := value.(types.String); ok {
+			size += len(s.ValueString())
+		}
+	}
+	if size > maxClientMetadataBytes {
+		resp.Diagnostics.AddAttributeError(req.Path, "client_metadata too large",
+			fmt.Sprintf("client_metadata holds %d bytes; its %s. Pass large data to Lambda triggers another way.", size, v.Description(ctx)))
+	}
+}
+
+// patternValidator checks a string against a pattern. Unlike
+// stringvalidator.RegexMatches it never echoes the value, because several
+// inputs are secrets and diagnostics are printed and logged.
+type patternValidator struct {
+	pattern *regexp.Regexp
+	// want describes valid values, e.g. "letters, digits and _ only".
+	want string
+}
+
+func (v patternValidator) Description(context.Context) string { return "must be " + v.want }
+
+func (v patternValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v patternValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !v.pattern.MatchString(req.ConfigValue.ValueString()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
+	}
+}
+
+// maxClientMetadataEntries bounds client_metadata's size in entries.
+const maxClientMetadataEntries = 50
