@@ -1,0 +1,345 @@
+package provider
+
+import (
+	"errors"
+	"maps"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+// scenario is one behaviour that the ephemeral resource and the data source
+// share. Both types' acceptance tests run every scenario.
+type scenario struct {
+	name string
+	pool cognitotest.PoolConfig
+	// arrange prepares the pool and returns the resource's inputs and extra
+	// provider arguments.
+	arrange func(p *pool) (tokenInputs, []string)
+	// outputs are checked on success.
+	outputs func(p *pool, in tokenInputs) map[string]knownvalue.Check
+	// expectError, when set, must match the diagnostic (the step fails).
+	expectError *regexp.Regexp
+	// wire checks what reached the double.
+	wire func(t *testing.T, p *pool, in tokenInputs)
+}
+
+func scenarios() []scenario {
+	return append(append(successScenarios(), errorScenarios()...), validationScenarios()...)
+}
+
+func successScenarios() []scenario {
+	return []scenario{
+		{
+			name:    "public client",
+			arrange: func(p *pool) (tokenInputs, []string) { return p.signIn(cognitotest.AppClient{}), nil },
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{
+					"access_token":         p.jwtFor("access", in.ClientID, claimEquals("scope", "aws.cognito.signin.user.admin")),
+					"id_token":             p.jwtFor("id", in.ClientID, claimEquals("email", "alice@example.com")),
+					"new_refresh_token":    knownvalue.Null(),
+					"token_type":           knownvalue.StringExact("Bearer"),
+					"expires_in":           knownvalue.Int64Exact(3600),
+					"expires_at":           expiresAtAbout(time.Hour),
+					"new_device_key":       knownvalue.Null(),
+					"new_device_group_key": knownvalue.Null(),
+				}
+			},
+			wire: func(t *testing.T, p *pool, in tokenInputs) {
+				req := firstRequest(t, p)
+				if req.Input.RefreshToken != in.RefreshToken || req.Input.ClientId != in.ClientID {
+					t.Error("refresh_token and client_id did not reach the wire unchanged")
+				}
+				if req.Input.ClientSecret != "" || req.Input.DeviceKey != "" || req.Input.ClientMetadata != nil {
+					t.Errorf("unset optional inputs reached the wire: %+v", req.Input.ClientMetadata)
+				}
+				if req.Header.Get("Authorization") != "" {
+					t.Error("request was signed; GetTokensFromRefreshToken must be sent unauthenticated")
+				}
+				if got := req.Header.Get("X-Amz-Target"); got != "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken" {
+					t.Errorf("X-Amz-Target = %q", got)
+				}
+			},
+		},
+		{
+			name: "client with secret, custom validity and scopes",
+			arrange: func(p *pool) (tokenInputs, []string) {
+				return p.signIn(cognitotest.AppClient{GenerateSecret: true, AccessTokenValidity: 10 * time.Minute,
+					Scopes: []string{"openid", "platform/deploy"}}), nil
+			},
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{
+					"access_token": p.jwtFor("access", in.ClientID, claimEquals("scope", "openid platform/deploy")),
+					"expires_in":   knownvalue.Int64Exact(600),
+					"expires_at":   expiresAtAbout(10 * time.Minute),
+				}
+			},
+			wire: func(t *testing.T, p *pool, in tokenInputs) {
+				if firstRequest(t, p).Input.ClientSecret != in.ClientSecret {
+					t.Error("client_secret did not reach the wire")
+				}
+			},
+		},
+		{
+			name: "registered device",
+			arrange: func(p *pool) (tokenInputs, []string) {
+				in := p.signIn(cognitotest.AppClient{DeviceTracking: true})
+				in.DeviceKey = p.RegisterDevice("alice")
+				return in, nil
+			},
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{
+					"access_token":         p.jwtFor("access", in.ClientID, claimEquals("device_key", in.DeviceKey)),
+					"new_device_key":       knownvalue.Null(),
+					"new_device_group_key": knownvalue.Null(),
+				}
+			},
+			wire: func(t *testing.T, p *pool, in tokenInputs) {
+				if firstRequest(t, p).Input.DeviceKey != in.DeviceKey {
+					t.Error("device_key did not reach the wire")
+				}
+			},
+		},
+		{
+			name:    "new device issued",
+			arrange: func(p *pool) (tokenInputs, []string) { return p.signIn(cognitotest.AppClient{DeviceTracking: true}), nil },
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{
+					"new_device_key":       knownvalue.StringRegexp(regexp.MustCompile(`^eu-west-1_[0-9a-f-]+$`)),
+					"new_device_group_key": knownvalue.StringRegexp(regexp.MustCompile(`^-?\w+$`)),
+				}
+			},
+		},
+		{
+			name: "client metadata reaches the Lambda trigger",
+			pool: cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }},
+			arrange: func(p *pool) (tokenInputs, []string) {
+				in := p.signIn(cognitotest.AppClient{})
+				in.ClientMetadata = map[string]string{"pipeline": "deploy", "run": "42"}
+				return in, nil
+			},
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{"access_token": p.jwtFor("access", in.ClientID)}
+			},
+			wire: func(t *testing.T, p *pool, in tokenInputs) {
+				if got := firstRequest(t, p).Input.ClientMetadata; !maps.Equal(got, in.ClientMetadata) {
+					t.Errorf("client_metadata on the wire = %v, want %v", got, in.ClientMetadata)
+				}
+				events := p.TriggerEvents()
+				if len(events) == 0 || !maps.Equal(events[0].ClientMetadata, in.ClientMetadata) {
+					t.Errorf("trigger events = %+v, want client metadata %v", events, in.ClientMetadata)
+				}
+			},
+		},
+		{
+			name: "rotation within the grace period",
+			arrange: func(p *pool) (tokenInputs, []string) {
+				return p.signIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second}), nil
+			},
+			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+				return map[string]knownvalue.Check{
+					"access_token": p.jwtFor("access", in.ClientID),
+					"new_refresh_token": knownvalue.StringFunc(func(s string) error {
+						if s == in.RefreshToken || !refreshTokenShape.MatchString(s) {
+							return errors.New("new_refresh_token is not a new refresh token")
+						}
+						return nil
+					}),
+				}
+			},
+			wire: func(t *testing.T, p *pool, in tokenInputs) {
+				// Plan and apply each open the ephemeral resource (the data
+				// source is read at both too): the grace period covers it.
+				if n := p.RequestCount(); n < 2 {
+					t.Errorf("the double saw %d requests, want one per plan and apply", n)
+				}
+			},
+		},
+	}
+}
+
+func errorScenarios() []scenario {
+	withToken := func(client cognitotest.AppClient, change func(p *pool, in *tokenInputs)) func(p *pool) (tokenInputs, []string) {
+		return func(p *pool) (tokenInputs, []string) {
+			in := p.signIn(client)
+			if change != nil {
+				change(p, &in)
+			}
+			return in, nil
+		}
+	}
+	withFault := func(fault cognitotest.Fault, providerArgs ...string) func(p *pool) (tokenInputs, []string) {
+		return func(p *pool) (tokenInputs, []string) {
+			p.InjectFault(fault)
+			return p.signIn(cognitotest.AppClient{}), providerArgs
+		}
+	}
+	lambda := func(err error) cognitotest.PoolConfig {
+		return cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return err }}
+	}
+	return []scenario{
+		{name: "invalid refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token[\s\S]*Sign in again`),
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.RefreshToken = "eyJjdHkiOiJKV1QifQ.forged.token.value.x" })},
+		{name: "expired refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Refresh Token has expired`),
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *tokenInputs) { p.ExpireRefreshToken(in.RefreshToken) })},
+		{name: "revoked refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Refresh Token has been revoked`),
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *tokenInputs) { p.RevokeRefreshToken(in.RefreshToken) })},
+		{name: "missing client secret", expectError: regexp.MustCompile(`Client secret missing or wrong[\s\S]*set\s+.client_secret.`),
+			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *tokenInputs) { in.ClientSecret = "" })},
+		{name: "wrong client secret", expectError: regexp.MustCompile(`Client secret missing or wrong`),
+			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *tokenInputs) { in.ClientSecret = strings.Repeat("x", 51) })},
+		{name: "client secret for a public client", expectError: regexp.MustCompile(`Client secret missing or wrong[\s\S]*remove\s+.client_secret.`),
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.ClientSecret = strings.Repeat("s", 51) })},
+		{name: "refresh token reused after the grace period", expectError: regexp.MustCompile(`Refresh token already rotated[\s\S]*grace period[\s\S]*plan and again at apply`),
+			arrange: withToken(cognitotest.AppClient{Rotation: true}, nil)},
+		{name: "unknown app client", expectError: regexp.MustCompile(`App client not found[\s\S]*region eu-west-1`),
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.ClientID = "nosuchclient0000000000000" })},
+		{name: "deleted user", expectError: regexp.MustCompile(`User not found[\s\S]*Sign in again`),
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, _ *tokenInputs) { p.DeleteUser("alice") })},
+		{name: "unregistered device key", expectError: regexp.MustCompile(`Device key not accepted`),
+			arrange: withToken(cognitotest.AppClient{DeviceTracking: true}, func(_ *pool, in *tokenInputs) {
+				in.DeviceKey = "eu-west-1_00000000-0000-0000-0000-000000000000"
+			})},
+		{name: "throttled beyond retries", expectError: regexp.MustCompile(`Cognito throttled the request[\s\S]*2\s+attempts`),
+			arrange: withFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, "max_retries = 1"),
+			wire:    requestCount(2)},
+		{name: "internal error beyond retries", expectError: regexp.MustCompile(`Cognito internal error[\s\S]*1\s+attempt`),
+			arrange: withFault(cognitotest.Fault{ErrorType: cognitotest.ErrInternalError}, "max_retries = 0"),
+			wire:    requestCount(1)},
+		{name: "invalid parameter", expectError: regexp.MustCompile(`Cognito rejected a parameter`),
+			arrange: withFault(cognitotest.Fault{ErrorType: cognitotest.ErrInvalidParameter, Message: "1 validation error detected"})},
+		{name: "blocked by WAF", expectError: regexp.MustCompile(`Request blocked by AWS WAF`),
+			pool:    cognitotest.PoolConfig{Forbid: func(_ *http.Request, _ cognitotest.GetTokensInput) bool { return true }},
+			arrange: withToken(cognitotest.AppClient{}, nil)},
+		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not enabled for this app client`),
+			arrange: withToken(cognitotest.AppClient{OperationDisabled: true}, nil)},
+		{name: "Lambda invalid response", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response`),
+			pool: lambda(cognitotest.ErrLambdaInvalidResponse), arrange: withToken(cognitotest.AppClient{}, nil)},
+		{name: "Lambda failed", expectError: regexp.MustCompile(`A Lambda trigger failed`),
+			pool: lambda(errors.New("AccessDeniedException")), arrange: withToken(cognitotest.AppClient{}, nil)},
+		{name: "Lambda rejected", expectError: regexp.MustCompile(`Lambda trigger rejected the request[\s\S]*deploys are frozen`),
+			pool:    lambda(&cognitotest.LambdaValidationError{Message: "deploys are frozen"}),
+			arrange: withToken(cognitotest.AppClient{}, nil)},
+	}
+}
+
+// validationScenarios fail before any request: the wire check proves it.
+func validationScenarios() []scenario {
+	invalid := func(name, pattern string, change func(in *tokenInputs), providerArgs ...string) scenario {
+		return scenario{
+			name:        name,
+			expectError: regexp.MustCompile(pattern),
+			arrange: func(p *pool) (tokenInputs, []string) {
+				in := p.signIn(cognitotest.AppClient{})
+				change(&in)
+				return in, providerArgs
+			},
+			wire: requestCount(0),
+		}
+	}
+	extra := func(lines ...string) func(in *tokenInputs) {
+		return func(in *tokenInputs) { in.Extra = append(in.Extra, lines...) }
+	}
+	return []scenario{
+		invalid("empty refresh token", `refresh_token[\s\S]*length must be at least 1`, func(in *tokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
+		invalid("whitespace refresh token", `Invalid refresh_token[\s\S]*letters, digits`, func(in *tokenInputs) { in.RefreshToken = "  " }),
+		invalid("refresh token with a quote", `Invalid refresh_token`, func(in *tokenInputs) { in.RefreshToken = `abc"def` }),
+		invalid("client id with a dash", `Invalid client_id`, func(in *tokenInputs) { in.ClientID = "abc-def" }),
+		invalid("client id too long", `client_id[\s\S]*length must be between 1 and 128`, func(in *tokenInputs) { in.ClientID = strings.Repeat("a", 129) }),
+		invalid("client secret too short", `client_secret[\s\S]*length must be between 24 and 64`, func(in *tokenInputs) { in.ClientSecret = "short" }),
+		invalid("client secret with a symbol", `Invalid client_secret`, func(in *tokenInputs) { in.ClientSecret = strings.Repeat("a", 30) + "!" }),
+		invalid("device key without region", `Invalid device_key`, func(in *tokenInputs) { in.DeviceKey = "0b1c2d3e" }),
+		invalid("device key too long", `device_key[\s\S]*length must be between 1 and 55`, func(in *tokenInputs) { in.DeviceKey = "eu-west-1_" + strings.Repeat("a", 50) }),
+		invalid("unknown region", `Invalid region[\s\S]*AWS region name`, func(in *tokenInputs) { in.Region = "mars-north-1" }),
+		invalid("huge client metadata", `client_metadata too large`, func(in *tokenInputs) {
+			in.ClientMetadata = map[string]string{"blob": strings.Repeat("x", 70*1024)}
+		}),
+		invalid("too many client metadata entries", `client_metadata[\s\S]*at most 50`, extra(`client_metadata = { for i in range(51) : "k${i}" => "v" }`)),
+		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
+		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
+		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 20`, func(*tokenInputs) {}, `max_retries = -1`),
+	}
+}
+
+func requestCount(want int) func(t *testing.T, p *pool, _ tokenInputs) {
+	return func(t *testing.T, p *pool, _ tokenInputs) {
+		if got := p.RequestCount(); got != want {
+			t.Errorf("the double saw %d requests, want %d", got, want)
+		}
+	}
+}
+
+func firstRequest(t *testing.T, p *pool) cognitotest.RecordedRequest {
+	t.Helper()
+	requests := p.Requests()
+	if len(requests) == 0 {
+		t.Fatal("no request reached the double")
+	}
+	return requests[0]
+}
+
+// runScenarios runs every scenario as a parallel acceptance test of one type.
+func runScenarios(t *testing.T, step func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+	for _, sc := range scenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			t.Parallel()
+			p := newPool(t, sc.pool)
+			in, providerArgs := sc.arrange(p)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				TerraformVersionChecks:   versionChecks,
+				Steps:                    []resource.TestStep{step(p, sc, in, providerArgs)},
+			})
+			if sc.wire != nil && !t.Failed() {
+				sc.wire(t, p, in)
+			}
+		})
+	}
+}
+
+func TestAccRefreshedTokensEphemeralResource(t *testing.T) {
+	runScenarios(t, func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep {
+		step := resource.TestStep{
+			Config:      ephemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			ExpectError: sc.expectError,
+		}
+		if sc.outputs != nil {
+			for attr, check := range sc.outputs(p, in) {
+				step.ConfigStateChecks = append(step.ConfigStateChecks,
+					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(attr), check))
+			}
+		}
+		return step
+	}, tfversion.SkipBelow(tfversion.Version1_10_0))
+}
+
+func TestAccRefreshedTokensDataSource(t *testing.T) {
+	const address = "data.cognito_refreshed_tokens.test"
+	runScenarios(t, func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep {
+		step := resource.TestStep{
+			Config:      dataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			ExpectError: sc.expectError,
+		}
+		if sc.outputs != nil {
+			for attr, check := range sc.outputs(p, in) {
+				step.ConfigStateChecks = append(step.ConfigStateChecks,
+					statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
+			}
+			for _, attr := range []string{"access_token", "id_token", "refresh_token", "client_id"} {
+				step.ConfigStateChecks = append(step.ConfigStateChecks,
+					statecheck.ExpectSensitiveValue(address, tfjsonpath.New(attr)))
+			}
+		}
+		return step
+	})
+}
