@@ -55,9 +55,9 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 	client, region, err := c.sdkClient(req.Region)
 	if err != nil {
 		return Tokens{}, &Error{
-			Summary:   "No AWS region configured",
-			Detail:    "Set `region` in the provider block (or on this resource), or set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable.",
-			err:       err,
+			Summary: "No AWS region configured",
+			Detail:  "Set `region` in the provider block (or on this resource), or set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable.",
+			err:     err,
 		}
 	}
 

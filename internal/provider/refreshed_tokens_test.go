@@ -111,8 +111,10 @@ func successScenarios() []scenario {
 			},
 		},
 		{
-			name:    "new device issued",
-			arrange: func(p *pool) (tokenInputs, []string) { return p.signIn(cognitotest.AppClient{DeviceTracking: true}), nil },
+			name: "new device issued",
+			arrange: func(p *pool) (tokenInputs, []string) {
+				return p.signIn(cognitotest.AppClient{DeviceTracking: true}), nil
+			},
 			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"new_device_key":       knownvalue.StringRegexp(regexp.MustCompile(`^eu-west-1_[0-9a-f-]+$`)),
