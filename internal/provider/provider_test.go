@@ -3,16 +3,25 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
@@ -182,3 +191,143 @@ func claimEquals(name string, want any) func(map[string]any) error {
 
 // refreshTokenShape matches what the double (and Cognito) issue.
 var refreshTokenShape = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
+
+// isolateAWSEnvironment clears every AWS setting the SDK could pick up, so a
+// test sees only what it sets. Such tests cannot run in parallel.
+func isolateAWSEnvironment(t *testing.T) {
+	t.Helper()
+	for _, name := range []string{"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_ENDPOINT_URL",
+		"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+		"AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name) //nolint:errcheck // t.Setenv restores it.
+	}
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "no-config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "no-credentials"))
+}
+
+// providerPrecedenceCase expects the unknown-client error to name the region
+// that won, or the refresh to reach the double when wantRegion is "".
+type providerPrecedenceCase struct {
+	name           string
+	env            map[string]string
+	providerRegion string
+	resourceRegion string
+	// endpoint is "double" (the provider argument points at it), "dead" or "".
+	endpoint    string
+	wantRegion  string
+	expectError *regexp.Regexp
+}
+
+func TestAccProviderRegionAndEndpointPrecedence(t *testing.T) {
+	const dead = "http://127.0.0.1:1"
+	cases := []providerPrecedenceCase{
+		{name: "provider region beats the environment", env: map[string]string{"AWS_REGION": "ap-south-1"}, providerRegion: "us-west-2", endpoint: "double", wantRegion: "us-west-2"},
+		{name: "resource region beats the provider", providerRegion: "us-west-2", resourceRegion: "ca-central-1", endpoint: "double", wantRegion: "ca-central-1"},
+		{name: "AWS_REGION", env: map[string]string{"AWS_REGION": "ap-south-1", "AWS_DEFAULT_REGION": "eu-north-1"}, endpoint: "double", wantRegion: "ap-south-1"},
+		{name: "AWS_DEFAULT_REGION", env: map[string]string{"AWS_DEFAULT_REGION": "eu-north-1"}, endpoint: "double", wantRegion: "eu-north-1"},
+		{name: "shared config profile", env: map[string]string{"AWS_CONFIG_FILE": "profile"}, endpoint: "double", wantRegion: "sa-east-1"},
+		{name: "no region anywhere", endpoint: "double", expectError: regexp.MustCompile(`No AWS region configured[\s\S]*AWS_REGION`)},
+		{name: "service endpoint from the environment", env: map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "double"}, providerRegion: "eu-west-1"},
+		{name: "global endpoint from the environment", env: map[string]string{"AWS_ENDPOINT_URL": "double"}, providerRegion: "eu-west-1"},
+		{name: "provider endpoint beats the environment", env: map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": dead}, providerRegion: "eu-west-1", endpoint: "double"},
+		{name: "unreachable endpoint", providerRegion: "eu-west-1", endpoint: "dead",
+			expectError: regexp.MustCompile(`Could not reach Cognito[\s\S]*127\.0\.0\.1:1[\s\S]*1\s+attempt`)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			isolateAWSEnvironment(t)
+			p := newPool(t, cognitotest.PoolConfig{})
+			for name, value := range tc.env {
+				switch value {
+				case "double":
+					value = p.URL
+				case "profile":
+					value = filepath.Join(t.TempDir(), "config")
+					if err := os.WriteFile(value, []byte("[default]\nregion = sa-east-1\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				t.Setenv(name, value)
+			}
+			in := p.signIn(cognitotest.AppClient{})
+			in.Region = tc.resourceRegion
+			expectError := tc.expectError
+			if tc.wantRegion != "" {
+				in.ClientID = "nosuchclient"
+				expectError = regexp.MustCompile(`App client not found[\s\S]*region ` + tc.wantRegion)
+			}
+			endpoint := map[string]string{"double": p.URL, "dead": dead}[tc.endpoint]
+			args := []string{"max_retries = 0"}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+				Steps: []resource.TestStep{{
+					Config:      ephemeralHCL(providerHCL(endpoint, tc.providerRegion, args...), in),
+					ExpectError: expectError,
+				}},
+			})
+			if expectError == nil && p.RequestCount() == 0 {
+				t.Error("the refresh did not reach the double")
+			}
+		})
+	}
+}
+
+// TestAccNoCredentialsNoInstanceMetadata proves the provider works with no
+// AWS credentials at all and never asks instance metadata for any.
+func TestAccNoCredentialsNoInstanceMetadata(t *testing.T) {
+	isolateAWSEnvironment(t)
+	var metadataHits atomic.Int32
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		metadataHits.Add(1)
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	t.Cleanup(imds.Close)
+	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
+	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", imds.URL)
+
+	p := newPool(t, cognitotest.PoolConfig{})
+	in := p.signIn(cognitotest.AppClient{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{{
+			Config: ephemeralHCL(providerHCL(p.URL, "eu-west-1"), in),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("access_token"), p.jwtFor("access", in.ClientID)),
+			},
+		}},
+	})
+	if n := metadataHits.Load(); n != 0 {
+		t.Errorf("instance metadata / container credentials endpoint was called %d times", n)
+	}
+	for _, req := range p.Requests() {
+		if req.Header.Get("Authorization") != "" || req.Header.Get("X-Amz-Security-Token") != "" {
+			t.Fatal("a request carried AWS credentials")
+		}
+	}
+}
+
+// TestAccUnknownProviderConfiguration: a region computed from a resource is
+// unknown at plan; the refresh fails clearly, without a request or a crash.
+func TestAccUnknownProviderConfiguration(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	in := p.signIn(cognitotest.AppClient{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testProviders,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{{
+			Config: `resource "terraform_data" "region" {
+  input = "eu-west-1"
+}
+` + ephemeralHCL(strings.Replace(providerHCL(p.URL, ""), "provider \"cognito\" {\n",
+				"provider \"cognito\" {\n  region = terraform_data.region.output\n", 1), in),
+			ExpectError: regexp.MustCompile(`Provider not configured[\s\S]*not known yet`),
+		}},
+	})
+	if n := p.RequestCount(); n != 0 {
+		t.Errorf("the double saw %d requests, want 0", n)
+	}
+}
