@@ -1,0 +1,179 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+func newTestClient(t *testing.T, srv *cognitotest.Server, retries int) *Client {
+	t.Helper()
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	client, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+func TestRefreshMapsEveryErrorType(t *testing.T) {
+	// Each of the 12 error types the SDK knows for the operation becomes a
+	// diagnostic naming the problem, on the right attribute, with the
+	// request id and without Cognito's echo of the client id.
+	cases := []struct {
+		errorType, message string
+		summary, attribute string
+		detail             string
+	}{
+		{cognitotest.ErrNotAuthorized, "Invalid Refresh Token", "Refresh token not accepted", "refresh_token", "Sign in again"},
+		{cognitotest.ErrNotAuthorized, "Client CLIENTID is configured with secret but SECRET_HASH was not received", "Client secret missing or wrong", "client_secret", "set `client_secret`"},
+		{cognitotest.ErrNotAuthorized, "Invalid device key given.", "Device key not accepted", "device_key", "`device_key`"},
+		{cognitotest.ErrRefreshTokenReuse, "Refresh Token has been reused", "Refresh token already rotated", "refresh_token", "grace period"},
+		{cognitotest.ErrResourceNotFound, "User pool client CLIENTID does not exist.", "App client not found", "client_id", "region eu-west-1"},
+		{cognitotest.ErrUserNotFound, "User does not exist.", "User not found", "refresh_token", "Sign in again"},
+		{cognitotest.ErrTooManyRequests, "Rate exceeded", "Cognito throttled the request", "", "1 attempt"},
+		{cognitotest.ErrInternalError, "Internal server error.", "Cognito internal error", "", "Try again later"},
+		{cognitotest.ErrInvalidParameter, "1 validation error detected", "Cognito rejected a parameter", "", "1 validation error detected"},
+		{cognitotest.ErrInvalidParameter, "Client CLIENTID is not configured for secret but secret was received", "Client secret missing or wrong", "client_secret", "remove `client_secret`"},
+		{cognitotest.ErrForbidden, "Request not allowed due to WAF block.", "Request blocked by AWS WAF", "", "web ACL"},
+		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not enabled for this app client", "", "refresh-token settings"},
+		{cognitotest.ErrInvalidLambdaResponse, "Invalid PreTokenGeneration Lambda response.", "A Lambda trigger returned an invalid response", "", "Invalid PreTokenGeneration Lambda response."},
+		{cognitotest.ErrUnexpectedLambda, "PreTokenGeneration invocation failed due to error AccessDeniedException.", "A Lambda trigger failed", "", "AccessDeniedException"},
+		{cognitotest.ErrUserLambdaValidation, "PreTokenGeneration failed with error frozen.", "A Lambda trigger rejected the request", "", "frozen"},
+	}
+	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
+	defer srv.Close()
+	srv.AddUser(cognitotest.User{Username: "alice"})
+	client := srv.AddClient(cognitotest.AppClient{})
+	token := srv.IssueRefreshToken(client.ID, "alice")
+	c := newTestClient(t, srv, 0)
+
+	for _, tc := range cases {
+		t.Run(tc.errorType+"/"+tc.summary, func(t *testing.T) {
+			srv.InjectFault(cognitotest.Fault{ErrorType: tc.errorType, Message: strings.ReplaceAll(tc.message, "CLIENTID", client.ID)})
+			_, err := c.Refresh(context.Background(), Request{RefreshToken: token, ClientID: client.ID})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v is not an *Error", err)
+			}
+			if e.Summary != tc.summary || e.Attribute != tc.attribute || e.Code != tc.errorType {
+				t.Errorf("got summary %q attribute %q code %q", e.Summary, e.Attribute, e.Code)
+			}
+			if !strings.Contains(e.Detail, tc.detail) || !strings.Contains(e.Detail, "AWS request ID: ") {
+				t.Errorf("detail %q lacks %q or the request id", e.Detail, tc.detail)
+			}
+			if strings.Contains(e.Error(), client.ID) || strings.Contains(e.Error(), token) {
+				t.Errorf("diagnostic leaks a secret: %s", e)
+			}
+			if e.Attempts != 1 || e.RequestID == "" {
+				t.Errorf("attempts %d, request id %q", e.Attempts, e.RequestID)
+			}
+		})
+	}
+}
+
+func TestRefreshTokensAndExpiry(t *testing.T) {
+	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
+	defer srv.Close()
+	srv.AddUser(cognitotest.User{Username: "alice"})
+	client := srv.AddClient(cognitotest.AppClient{Rotation: true, GracePeriod: time.Minute, DeviceTracking: true, AccessTokenValidity: 5 * time.Minute})
+	c := newTestClient(t, srv, 0)
+	issued := time.Date(2026, 11, 26, 10, 0, 0, 500, time.FixedZone("CET", 3600))
+	c.now = func() time.Time { return issued }
+
+	tokens, err := c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 26, 9, 5, 0, 0, time.UTC); !tokens.ExpiresAt.Equal(want) || tokens.ExpiresAt.Location() != time.UTC {
+		t.Errorf("ExpiresAt = %v, want %v in UTC", tokens.ExpiresAt, want)
+	}
+	if tokens.ExpiresIn != 300 || tokens.TokenType != "Bearer" || tokens.NewRefreshToken == "" ||
+		tokens.NewDeviceKey == "" || tokens.NewDeviceGroupKey == "" || tokens.RequestID == "" || tokens.Attempts != 1 {
+		t.Errorf("unexpected tokens %+v", tokens)
+	}
+	if got := len(tokens.Secrets()); got != 3 {
+		t.Errorf("Secrets() has %d values, want access, ID and refresh token", got)
+	}
+}
+
+func TestRefreshRetriesThenSucceeds(t *testing.T) {
+	srv := cognitotest.NewServer(cognitotest.PoolConfig{})
+	defer srv.Close()
+	srv.AddUser(cognitotest.User{Username: "alice"})
+	client := srv.AddClient(cognitotest.AppClient{})
+	srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2})
+	c := newTestClient(t, srv, 2)
+
+	tokens, err := c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tokens.Attempts != 3 || srv.RequestCount() != 3 {
+		t.Errorf("attempts %d, requests %d; want 3 and 3", tokens.Attempts, srv.RequestCount())
+	}
+}
+
+func TestRefreshNeedsARegion(t *testing.T) {
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	c, err := New(context.Background(), Config{Endpoint: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Refresh(context.Background(), Request{RefreshToken: "a", ClientID: "b"})
+	if e := (*Error)(nil); !errors.As(err, &e) || !errors.Is(err, ErrNoRegion) || !strings.Contains(e.Detail, "AWS_REGION") {
+		t.Errorf("got %v, want a region error naming AWS_REGION", err)
+	}
+}
+
+func TestClientPerRegionIsShared(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	c, err := New(context.Background(), Config{Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, _ := c.sdkClient("")
+	b, _, _ := c.sdkClient("eu-west-1")
+	other, region, _ := c.sdkClient("us-east-1")
+	if a != b || a == other || region != "us-east-1" {
+		t.Error("want one SDK client per region, reused across calls")
+	}
+}
+
+func TestTokensFromRejectsIncompleteResults(t *testing.T) {
+	full := func() *types.AuthenticationResultType {
+		return &types.AuthenticationResultType{AccessToken: aws.String("a"), IdToken: aws.String("i"), ExpiresIn: 60, TokenType: aws.String("Bearer")}
+	}
+	cases := map[string]*cip.GetTokensFromRefreshTokenOutput{
+		"no result":       {},
+		"no access token": {AuthenticationResult: func() *types.AuthenticationResultType { r := full(); r.AccessToken = nil; return r }()},
+		"no ID token":     {AuthenticationResult: func() *types.AuthenticationResultType { r := full(); r.IdToken = aws.String(""); return r }()},
+		"no expiry":       {AuthenticationResult: func() *types.AuthenticationResultType { r := full(); r.ExpiresIn = 0; return r }()},
+	}
+	for name, out := range cases {
+		tokens, err := tokensFrom(out, time.Now())
+		if err == nil || tokens != (Tokens{}) {
+			t.Errorf("%s: got %+v, %v; want an error and no tokens", name, tokens, err)
+		}
+	}
+	if _, err := tokensFrom(&cip.GetTokensFromRefreshTokenOutput{AuthenticationResult: full()}, time.Now()); err != nil {
+		t.Errorf("complete result rejected: %v", err)
+	}
+}
+
+func TestScrub(t *testing.T) {
+	got := scrub("client abc123 and token xyz, abc123 again", []string{"abc123", "xyz"})
+	if got != "client *** and token ***, *** again" {
+		t.Errorf("scrub = %q", got)
+	}
+}
