@@ -1,0 +1,107 @@
+package cognitotest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// The 12 error types the SDK's GetTokensFromRefreshToken deserializer knows.
+const (
+	ErrForbidden              = "ForbiddenException"
+	ErrInternalError          = "InternalErrorException"
+	ErrInvalidLambdaResponse  = "InvalidLambdaResponseException"
+	ErrInvalidParameter       = "InvalidParameterException"
+	ErrNotAuthorized          = "NotAuthorizedException"
+	ErrOperationNotEnabled    = "OperationNotEnabledException"
+	ErrRefreshTokenReuse      = "RefreshTokenReuseException"
+	ErrResourceNotFound       = "ResourceNotFoundException"
+	ErrTooManyRequests        = "TooManyRequestsException"
+	ErrUnexpectedLambda       = "UnexpectedLambdaException"
+	ErrUserLambdaValidation   = "UserLambdaValidationException"
+	ErrUserNotFound           = "UserNotFoundException"
+	errUnknownOperation       = "UnknownOperationException" // Coral framework, not modeled
+	errSerialization          = "SerializationException"    // Coral framework, not modeled
+	coralNamespace            = "com.amazon.coral.service#"
+	MsgInvalidRefreshToken    = "Invalid Refresh Token"
+	MsgRefreshTokenExpired    = "Refresh Token has expired"
+	MsgRefreshTokenRevoked    = "Refresh Token has been revoked"
+	MsgRefreshTokenReused     = "Refresh Token has been reused"
+	MsgInvalidDeviceKey       = "Invalid device key given."
+	MsgUserNotFound           = "User does not exist."
+	MsgUserDisabled           = "User is disabled."
+	MsgThrottled              = "Rate exceeded"
+	MsgInternalError          = "Internal server error."
+	MsgForbidden              = "Request not allowed due to WAF block."
+	MsgOperationNotEnabled    = "GetTokensFromRefreshToken is not enabled for this user pool client."
+	MsgInvalidLambdaResponse  = "Invalid PreTokenGeneration Lambda response."
+	MsgUnexpectedLambdaPrefix = "PreTokenGeneration invocation failed due to error "
+)
+
+// ErrorTypes lists the 12 modeled error types, for table-driven tests.
+var ErrorTypes = []string{
+	ErrForbidden, ErrInternalError, ErrInvalidLambdaResponse, ErrInvalidParameter,
+	ErrNotAuthorized, ErrOperationNotEnabled, ErrRefreshTokenReuse, ErrResourceNotFound,
+	ErrTooManyRequests, ErrUnexpectedLambda, ErrUserLambdaValidation, ErrUserNotFound,
+}
+
+// defaultMessages is used when a fault names an error type without a message.
+var defaultMessages = map[string]string{
+	ErrForbidden:             MsgForbidden,
+	ErrInternalError:         MsgInternalError,
+	ErrInvalidLambdaResponse: MsgInvalidLambdaResponse,
+	ErrInvalidParameter:      "1 validation error detected: Value at 'refreshToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [A-Za-z0-9-_=.]+",
+	ErrNotAuthorized:         MsgInvalidRefreshToken,
+	ErrOperationNotEnabled:   MsgOperationNotEnabled,
+	ErrRefreshTokenReuse:     MsgRefreshTokenReused,
+	ErrResourceNotFound:      "User pool client does not exist.",
+	ErrTooManyRequests:       MsgThrottled,
+	ErrUnexpectedLambda:      MsgUnexpectedLambdaPrefix + "AccessDeniedException.",
+	ErrUserLambdaValidation:  "PreTokenGeneration failed with error injected.",
+	ErrUserNotFound:          MsgUserNotFound,
+}
+
+// apiError is a modeled (or framework) error answer.
+type apiError struct {
+	Type    string
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Type + ": " + e.Message }
+
+func newErr(typ, msg string) *apiError { return &apiError{Type: typ, Message: msg} }
+
+// StatusFor returns the HTTP status Cognito uses for an error type: the model
+// marks only InternalErrorException as a server fault (500); every other
+// modeled exception, and the framework's own errors, are 400.
+func StatusFor(errorType string) int {
+	if errorType == ErrInternalError {
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+// writeError answers like Cognito: the type in both the JSON body and the
+// x-amzn-ErrorType header (with the trailing colon real responses carry), the
+// message also in x-amzn-ErrorMessage.
+func writeError(w http.ResponseWriter, status int, e *apiError) {
+	h := w.Header()
+	h.Set("Content-Type", jsonContentType)
+	h.Set("x-amzn-ErrorType", e.Type+":")
+	if e.Message != "" {
+		h.Set("x-amzn-ErrorMessage", e.Message)
+	}
+	typ := e.Type
+	if typ == errUnknownOperation || typ == errSerialization {
+		typ = coralNamespace + typ
+	}
+	body, _ := json.Marshal(map[string]string{"__type": typ, "message": e.Message})
+	writeBody(w, status, body)
+}
+
+// writeBody sends a Content-Length like AWS does, never chunked encoding.
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,145 @@
+package cognitotest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Fault makes upcoming API requests misbehave. Faults queue FIFO; each API
+// request (not JWKS fetches) consumes one Times unit of the head fault.
+//
+// Precedence within one fault: Delay, then ResetConnection, then ErrorType,
+// then Status/Body/ContentType. A fault with only Delay lets the request
+// proceed normally afterwards.
+type Fault struct {
+	Times           int           // requests affected; default 1
+	ErrorType       string        // modeled error, e.g. "TooManyRequestsException"
+	Message         string        // overrides the error's default message
+	Status          int           // raw status (default 200 with Body, 502/503 get an HTML body)
+	Delay           time.Duration // sleep first; ends early on client cancel or Close
+	ResetConnection bool          // hijack and reset the TCP connection (mid-response if Body is set)
+	Body            string        // raw response body
+	ContentType     string        // raw Content-Type (default application/x-amz-json-1.1)
+	// AfterProcessing runs the operation first (so a rotation really happens)
+	// and only then answers with the fault: a response lost in transit.
+	AfterProcessing bool
+}
+
+func (f Fault) answers() bool {
+	return f.ResetConnection || f.ErrorType != "" || f.Status != 0 || f.Body != "" || f.ContentType != ""
+}
+
+func (s *Server) InjectFault(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// PendingFaults reports how many fault units are still queued.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.faults {
+		n += f.Times
+	}
+	return n
+}
+
+func (s *Server) takeFault() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.faults) == 0 {
+		return Fault{}, false
+	}
+	f := s.faults[0]
+	if s.faults[0].Times--; s.faults[0].Times <= 0 {
+		s.faults = s.faults[1:]
+	}
+	return f, true
+}
+
+// sleep waits d unless the client goes away or the server closes, so a
+// long Delay never holds up Close.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+	case <-s.done:
+	}
+	return false
+}
+
+// answerFault writes the fault's response and returns the recorded status
+// and error type (status 0 for a reset connection).
+func (s *Server) answerFault(w http.ResponseWriter, f Fault) (int, string) {
+	if f.ResetConnection {
+		resetConnection(w, f)
+		return 0, ""
+	}
+	if f.ErrorType != "" {
+		msg := f.Message
+		if msg == "" {
+			msg = defaultMessages[f.ErrorType]
+		}
+		status := f.Status
+		if status == 0 {
+			status = StatusFor(f.ErrorType)
+		}
+		writeError(w, status, newErr(f.ErrorType, msg))
+		return status, f.ErrorType
+	}
+	status, body, ctype := f.Status, f.Body, f.ContentType
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if body == "" && status >= 500 {
+		body = fmt.Sprintf("<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n",
+			status, http.StatusText(status), status, http.StatusText(status))
+		ctype = "text/html"
+	}
+	if ctype == "" {
+		ctype = jsonContentType
+	}
+	w.Header().Set("Content-Type", ctype)
+	writeBody(w, status, []byte(body))
+	return status, ""
+}
+
+// resetConnection hijacks the connection, optionally writes half a response,
+// and closes it with SO_LINGER 0 so the client sees a reset, not a clean EOF.
+func resetConnection(w http.ResponseWriter, f Fault) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler) // net/http aborts the connection quietly
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if f.Body != "" {
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: " + jsonContentType +
+			"\r\nContent-Length: " + strconv.Itoa(len(f.Body)) + "\r\n\r\n" + f.Body[:len(f.Body)/2])
+		_ = buf.Flush()
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,193 @@
+package cognitotest
+
+import (
+	"crypto/rsa"
+	"maps"
+	"slices"
+	"time"
+)
+
+// AppClient is a user pool app client. Zero values get Cognito's defaults.
+type AppClient struct {
+	ID                   string        // generated (26 lowercase alnum) if empty
+	Secret               string        // empty and !GenerateSecret = public client
+	GenerateSecret       bool          // generate a 51-char secret like Cognito
+	Rotation             bool          // refresh-token rotation
+	GracePeriod          time.Duration // 0..60s (clamped), RetryGracePeriodSeconds
+	DeviceTracking       bool          // device remembering
+	AccessTokenValidity  time.Duration // default 1h; also the ID token's
+	RefreshTokenValidity time.Duration // default 30 days
+	Scopes               []string      // default aws.cognito.signin.user.admin
+	OperationDisabled    bool          // -> OperationNotEnabledException
+}
+
+// User is a user pool user.
+type User struct {
+	Username   string
+	Sub        string // uuid if empty
+	Email      string
+	Groups     []string
+	Attributes map[string]string // extra ID-token claims, e.g. "custom:team"
+	Disabled   bool              // -> NotAuthorizedException "User is disabled."
+}
+
+// session is one sign-in: every token rotated from the same original shares
+// its origin_jti, auth_time and absolute expiry.
+type session struct {
+	clientID, username, sub string
+	originJTI, eventID      string
+	authTime, expiresAt     time.Time
+	revoked                 bool
+}
+
+type refreshToken struct {
+	sess      *session
+	rotated   bool
+	rotatedAt time.Time
+}
+
+// maxTokens bounds the token table; past it, tokens of expired or revoked
+// sessions are swept (they would then answer "Invalid Refresh Token").
+const maxTokens = 20000
+
+func (s *Server) AddClient(c AppClient) AppClient {
+	if c.ID == "" {
+		c.ID = randomString(26, lowerAlnum)
+	}
+	if c.Secret == "" && c.GenerateSecret {
+		c.Secret = randomString(51, lowerAlnum)
+	}
+	c.GracePeriod = min(max(c.GracePeriod, 0), 60*time.Second)
+	if c.AccessTokenValidity <= 0 {
+		c.AccessTokenValidity = time.Hour
+	}
+	if c.RefreshTokenValidity <= 0 {
+		c.RefreshTokenValidity = 30 * 24 * time.Hour
+	}
+	if len(c.Scopes) == 0 {
+		c.Scopes = []string{"aws.cognito.signin.user.admin"}
+	}
+	c.Scopes = slices.Clone(c.Scopes)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients[c.ID] = c
+	return c
+}
+
+func (s *Server) AddUser(u User) User {
+	if u.Sub == "" {
+		u.Sub = newUUID()
+	}
+	u.Groups = slices.Clone(u.Groups)
+	u.Attributes = maps.Clone(u.Attributes)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.Username] = u
+	return u
+}
+
+// DeleteUser removes the user; refreshing its tokens then fails with
+// UserNotFoundException, also if a new user later takes the same name.
+func (s *Server) DeleteUser(username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.users, username)
+}
+
+// IssueRefreshToken stands in for a sign-in: it starts a session for the user
+// on the client. Unknown users are allowed (their refresh fails with
+// UserNotFoundException); an unknown client yields a token that is invalid.
+func (s *Server) IssueRefreshToken(clientID, username string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	validity := 30 * 24 * time.Hour
+	if c, ok := s.clients[clientID]; ok {
+		validity = c.RefreshTokenValidity
+	}
+	sess := &session{
+		clientID: clientID, username: username, sub: s.users[username].Sub,
+		originJTI: newUUID(), eventID: newUUID(),
+		authTime: now, expiresAt: now.Add(validity),
+	}
+	return s.addTokenLocked(sess)
+}
+
+func (s *Server) addTokenLocked(sess *session) string {
+	if len(s.tokens) >= maxTokens {
+		now := s.nowLocked()
+		for k, t := range s.tokens {
+			if t.sess.revoked || !now.Before(t.sess.expiresAt) {
+				delete(s.tokens, k)
+			}
+		}
+	}
+	tok := newRefreshToken()
+	s.tokens[tok] = &refreshToken{sess: sess}
+	return tok
+}
+
+// ExpireRefreshToken moves the token's session past its absolute expiry, so
+// it and every token rotated from the same sign-in answer "Refresh Token has
+// expired".
+func (s *Server) ExpireRefreshToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.tokens[token]; ok {
+		t.sess.expiresAt = s.nowLocked().Add(-time.Second)
+	}
+}
+
+// RevokeRefreshToken revokes like the RevokeToken API: the whole rotation
+// family stops working ("Refresh Token has been revoked").
+func (s *Server) RevokeRefreshToken(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.tokens[token]; ok {
+		t.sess.revoked = true
+	}
+}
+
+// RegisterDevice remembers a device for the user and returns its key.
+func (s *Server) RegisterDevice(username string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.registerDeviceLocked(username)
+}
+
+func (s *Server) registerDeviceLocked(username string) string {
+	key := s.cfg.Region + "_" + newUUID()
+	s.devices[key] = username
+	return key
+}
+
+// Advance moves the server clock forward (on top of PoolConfig.Now), e.g.
+// past a rotation grace period without sleeping.
+func (s *Server) Advance(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+}
+
+// Now is the server's current time (PoolConfig.Now plus Advance offsets).
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) nowLocked() time.Time { return s.cfg.Now().Add(s.offset) }
+
+// JWKS returns the pool's JSON Web Key Set, as served at
+// /<poolId>/.well-known/jwks.json.
+func (s *Server) JWKS() []byte { return slices.Clone(s.jwks) }
+
+// PublicKey returns the public key with the given kid, or nil.
+func (s *Server) PublicKey(kid string) *rsa.PublicKey {
+	for _, k := range []signingKey{s.accessKey, s.idKey} {
+		if k.kid == kid {
+			return &k.priv.PublicKey
+		}
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package cognitotest
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// signingKey is one RSA key of the pool. Cognito publishes two keys per pool
+// (one signs ID tokens, the other access tokens), so consumers that cache a
+// single key break against the real service; the double does the same.
+type signingKey struct {
+	kid  string
+	priv *rsa.PrivateKey
+}
+
+func newSigningKey() (signingKey, error) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return signingKey{}, err
+	}
+	// Real kids are standard base64 of a 32-byte digest (they contain + / =).
+	sum := sha256.Sum256(k.N.Bytes())
+	return signingKey{kid: base64.StdEncoding.EncodeToString(sum[:]), priv: k}, nil
+}
+
+type jwk struct {
+	Alg string `json:"alg"`
+	E   string `json:"e"`
+	Kid string `json:"kid"`
+	Kty string `json:"kty"`
+	N   string `json:"n"`
+	Use string `json:"use"`
+}
+
+type jwkSet struct {
+	Keys []jwk `json:"keys"`
+}
+
+func marshalJWKS(keys ...signingKey) []byte {
+	var set jwkSet
+	for _, k := range keys {
+		pub := k.priv.PublicKey
+		set.Keys = append(set.Keys, jwk{
+			Alg: "RS256", Kty: "RSA", Use: "sig", Kid: k.kid,
+			E: b64url.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+			N: b64url.EncodeToString(pub.N.Bytes()),
+		})
+	}
+	b, _ := json.Marshal(set)
+	return b
+}
+
+// signJWT produces a compact RS256 JWT. Cognito's header carries only kid and
+// alg (no typ).
+func signJWT(k signingKey, claims map[string]any) (string, error) {
+	header, _ := json.Marshal(map[string]string{"kid": k.kid, "alg": "RS256"})
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		return "", err
+	}
+	signingInput := b64url.EncodeToString(header) + "." + b64url.EncodeToString(payload)
+	sum := sha256.Sum256([]byte(signingInput))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, k.priv, crypto.SHA256, sum[:])
+	if err != nil {
+		return "", err
+	}
+	return signingInput + "." + b64url.EncodeToString(sig), nil
+}
+
+// VerifyJWT checks token's RS256 signature against a JWKS document and returns
+// its claims. It checks only the signature and structure, not exp/iss/aud:
+// callers assert those themselves (numbers come back as float64).
+func VerifyJWT(token string, jwks []byte) (map[string]any, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("jwt: want 3 parts, got %d", len(parts))
+	}
+	var header struct {
+		Alg string `json:"alg"`
+		Kid string `json:"kid"`
+	}
+	if err := decodeSegment(parts[0], &header); err != nil {
+		return nil, fmt.Errorf("jwt header: %w", err)
+	}
+	if header.Alg != "RS256" {
+		return nil, fmt.Errorf("jwt: unexpected alg %q", header.Alg)
+	}
+	pub, err := publicKeyFromJWKS(jwks, header.Kid)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := b64url.DecodeString(parts[2])
+	if err != nil {
+		return nil, fmt.Errorf("jwt signature: %w", err)
+	}
+	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig); err != nil {
+		return nil, fmt.Errorf("jwt: bad signature: %w", err)
+	}
+	var claims map[string]any
+	if err := decodeSegment(parts[1], &claims); err != nil {
+		return nil, fmt.Errorf("jwt claims: %w", err)
+	}
+	return claims, nil
+}
+
+func decodeSegment(seg string, v any) error {
+	b, err := b64url.DecodeString(seg)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func publicKeyFromJWKS(jwks []byte, kid string) (*rsa.PublicKey, error) {
+	var set jwkSet
+	if err := json.Unmarshal(jwks, &set); err != nil {
+		return nil, fmt.Errorf("jwks: %w", err)
+	}
+	for _, k := range set.Keys {
+		if k.Kid != kid {
+			continue
+		}
+		if k.Kty != "RSA" {
+			return nil, fmt.Errorf("jwks: key %q is %s, want RSA", kid, k.Kty)
+		}
+		n, err1 := b64url.DecodeString(k.N)
+		e, err2 := b64url.DecodeString(k.E)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("jwks: key %q: %w", kid, err)
+		}
+		exp := new(big.Int).SetBytes(e)
+		if !exp.IsInt64() || exp.Int64() < 3 || exp.Int64() > 1<<31-1 {
+			return nil, fmt.Errorf("jwks: key %q: bad exponent", kid)
+		}
+		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(exp.Int64())}, nil
+	}
+	return nil, fmt.Errorf("jwks: no key with kid %q", kid)
+}
+
+// jweHeader is the protected header real Cognito refresh tokens carry.
+var jweHeader = b64url.EncodeToString([]byte(`{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}`))
+
+// newRefreshToken shapes an opaque token like Cognito's 5-part JWE (header,
+// 256-byte encrypted key, 12-byte IV, ciphertext, 16-byte tag). All parts but
+// the header are random: the server looks tokens up, it never decrypts them.
+func newRefreshToken() string {
+	return strings.Join([]string{
+		jweHeader,
+		b64url.EncodeToString(randomBytes(256)),
+		b64url.EncodeToString(randomBytes(12)),
+		b64url.EncodeToString(randomBytes(600)),
+		b64url.EncodeToString(randomBytes(16)),
+	}, ".")
+}

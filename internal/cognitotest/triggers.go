@@ -1,0 +1,94 @@
+package cognitotest
+
+import (
+	"errors"
+	"maps"
+	"net/http"
+	"slices"
+)
+
+// TriggerEvent is what the pre token generation Lambda receives on a refresh.
+type TriggerEvent struct {
+	TriggerSource  string // always "TokenGeneration_RefreshTokens"
+	UserPoolID     string
+	ClientID       string
+	Username       string
+	UserAttributes map[string]string // includes sub and email
+	Groups         []string
+	ClientMetadata map[string]string // as sent in the request
+}
+
+// ErrLambdaInvalidResponse, returned by PoolConfig.PreTokenGeneration, makes
+// the call fail with InvalidLambdaResponseException.
+var ErrLambdaInvalidResponse = errors.New("invalid lambda response")
+
+// LambdaValidationError, returned by PoolConfig.PreTokenGeneration, is a
+// Lambda that threw: Cognito answers UserLambdaValidationException
+// "PreTokenGeneration failed with error <Message>.". Any other non-nil error
+// is a failed invocation: UnexpectedLambdaException.
+type LambdaValidationError struct{ Message string }
+
+func (e *LambdaValidationError) Error() string { return e.Message }
+
+// lambdaError maps a trigger's error to Cognito's answer.
+func lambdaError(err error) *apiError {
+	var v *LambdaValidationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrLambdaInvalidResponse):
+		return newErr(ErrInvalidLambdaResponse, MsgInvalidLambdaResponse)
+	case errors.As(err, &v):
+		return newErr(ErrUserLambdaValidation, "PreTokenGeneration failed with error "+v.Message+".")
+	default:
+		return newErr(ErrUnexpectedLambda, MsgUnexpectedLambdaPrefix+err.Error()+".")
+	}
+}
+
+// runTrigger invokes the pool's trigger outside the server lock (it is user
+// code and may call back into the server) and records the event.
+func (s *Server) runTrigger(u User, in GetTokensInput) *apiError {
+	if s.cfg.PreTokenGeneration == nil {
+		return nil
+	}
+	attrs := maps.Clone(u.Attributes)
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	attrs["sub"] = u.Sub
+	if u.Email != "" {
+		attrs["email"] = u.Email
+	}
+	ev := TriggerEvent{
+		TriggerSource: "TokenGeneration_RefreshTokens", UserPoolID: s.cfg.PoolID,
+		ClientID: in.ClientId, Username: u.Username, UserAttributes: attrs,
+		Groups: slices.Clone(u.Groups), ClientMetadata: maps.Clone(in.ClientMetadata),
+	}
+	s.mu.Lock()
+	s.events = appendBounded(s.events, ev, s.maxRecorded)
+	s.mu.Unlock()
+	return lambdaError(s.cfg.PreTokenGeneration(ev))
+}
+
+// TriggerEvents returns the events passed to the pre token generation trigger.
+func (s *Server) TriggerEvents() []TriggerEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events)
+}
+
+// forbidden applies the pool's WAF web ACL emulation, which runs before
+// Cognito looks at the request.
+func (s *Server) forbidden(r *http.Request, in GetTokensInput) *apiError {
+	if s.cfg.Forbid != nil && s.cfg.Forbid(r, in) {
+		return newErr(ErrForbidden, MsgForbidden)
+	}
+	return nil
+}
+
+func appendBounded[T any](xs []T, x T, limit int) []T {
+	if len(xs) >= limit {
+		xs = slices.Delete(xs, 0, len(xs)-limit+1)
+	}
+	return append(xs, x)
+}
