@@ -33,7 +33,7 @@ func (d *refreshedTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`, for Terraform before 1.10 and OpenTofu before 1.11. " +
-			"**The tokens are stored in the state** (marked sensitive): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
+			"**The issued tokens, and the `refresh_token` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
 		Attributes: attributes,
 	}
 }

@@ -1,0 +1,66 @@
+# After the migration: the ephemeral resource feeds the provider block, and no
+# token (nor the refresh token) is written to the plan or the state.
+terraform {
+  required_version = ">= 1.10"
+
+  required_providers {
+    cognito = {
+      source = "cognito-tokens/cognito"
+    }
+    restapi = {
+      source = "Mastercard/restapi"
+    }
+  }
+}
+
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+variable "cognito_client_id" {
+  type = string
+}
+
+variable "cognito_client_secret" {
+  type      = string
+  default   = null
+  sensitive = true
+  ephemeral = true
+}
+
+variable "cognito_refresh_token" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+variable "api_url" {
+  type = string
+}
+
+provider "cognito" {
+  region = var.region
+}
+
+ephemeral "cognito_refreshed_tokens" "api" {
+  client_id     = var.cognito_client_id
+  client_secret = var.cognito_client_secret
+  refresh_token = var.cognito_refresh_token
+}
+
+provider "restapi" {
+  uri = var.api_url
+
+  headers = {
+    Authorization = "Bearer ${ephemeral.cognito_refreshed_tokens.api.access_token}"
+  }
+}
+
+resource "restapi_object" "team" {
+  path = "/teams"
+  data = jsonencode({
+    id   = "platform"
+    name = "Platform team"
+  })
+}
