@@ -1,0 +1,117 @@
+# `make demo` (scripts/demo.sh) applies this configuration: it refreshes a
+# Cognito session with the ephemeral cognito_refreshed_tokens and hands the
+# fresh access token to another provider's configuration. No token is ever
+# written to the plan or the state.
+#
+# "platform" stands for your own API behind Cognito. It is a demo-only
+# provider built from internal/demo/platform: it verifies the bearer token
+# against the user pool's JWKS and reports who is calling.
+#
+# scripts/demo.sh sets the variables (TF_VAR_*), either from a local Cognito
+# double or from COGNITO_DEMO_* for a real user pool.
+
+terraform {
+  required_version = ">= 1.10" # ephemeral resources; OpenTofu >= 1.11
+
+  required_providers {
+    cognito = {
+      source = "cognito-tokens/cognito"
+    }
+    platform = {
+      source = "cognito-tokens/platform" # demo only, never published
+    }
+  }
+}
+
+variable "region" {
+  description = "AWS region of the user pool."
+  type        = string
+}
+
+variable "client_id" {
+  description = "App client that issued the refresh token."
+  type        = string
+  sensitive   = true
+}
+
+variable "client_secret" {
+  description = "App client secret; null for a public client."
+  type        = string
+  sensitive   = true
+  default     = null
+}
+
+variable "refresh_token" {
+  description = "Refresh token from the user's sign-in."
+  type        = string
+  sensitive   = true
+  ephemeral   = true # never stored in a plan file either
+}
+
+variable "user_pool_id" {
+  description = "User pool ID; null lets the platform take it from the token's iss claim."
+  type        = string
+  default     = null
+}
+
+variable "endpoint" {
+  description = "Cognito endpoint override (a local double, a proxy); null for AWS."
+  type        = string
+  default     = null
+}
+
+variable "jwks_url" {
+  description = "JWKS override; null means <issuer>/.well-known/jwks.json."
+  type        = string
+  default     = null
+}
+
+provider "cognito" {
+  region   = var.region
+  endpoint = var.endpoint
+}
+
+# Refreshed at plan and again at apply; never stored.
+ephemeral "cognito_refreshed_tokens" "session" {
+  refresh_token = var.refresh_token
+  client_id     = var.client_id
+  client_secret = var.client_secret
+}
+
+# The hand-off: another provider authenticates with the fresh access token.
+provider "platform" {
+  token    = ephemeral.cognito_refreshed_tokens.session.access_token
+  issuer   = var.user_pool_id == null ? null : "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}"
+  jwks_url = var.jwks_url
+}
+
+# "Who am I?" as the platform sees the caller: non-secret claims only.
+data "platform_caller" "me" {}
+
+output "username" {
+  value = data.platform_caller.me.username
+}
+
+output "sub" {
+  value = data.platform_caller.me.sub
+}
+
+output "client_id" {
+  value = data.platform_caller.me.client_id
+}
+
+output "scopes" {
+  value = join(" ", data.platform_caller.me.scopes)
+}
+
+output "token_use" {
+  value = data.platform_caller.me.token_use
+}
+
+output "issuer" {
+  value = data.platform_caller.me.issuer
+}
+
+output "expires_at" {
+  value = data.platform_caller.me.expires_at
+}

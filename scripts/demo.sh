@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Copyright (c) The terraform-provider-cognito authors
+# SPDX-License-Identifier: MPL-2.0
+#
+# scripts/demo.sh - `make demo`: the provider's main job in one command.
+#
+# Builds this provider and the demo-only "platform" provider
+# (internal/demo/platform), starts the local Cognito double
+# (internal/cmd/cognito-double) on 127.0.0.1, and runs a real `init` +
+# `apply -auto-approve` of examples/demo, in which
+# ephemeral "cognito_refreshed_tokens" refreshes a session and hands the access
+# token to the platform provider's configuration. Then it says who the token
+# is for, its scopes, client and expiry, and whether the refresh token
+# rotated - never a token. The CLI's own output goes to a log that is shown
+# only on failure. Everything (server, temp dir) is gone when it exits.
+#
+# Needs only Go: both providers are installed from a local filesystem mirror
+# named in a private CLI config file (TF_CLI_CONFIG_FILE), so no registry is
+# contacted.
+#
+# Environment:
+#   TFCLI        terraform | tofu | any (default any), resolved by
+#                scripts/tfcli.sh exactly as `make test` does.
+#   DEMO_LOG     also keep the full CLI log in this file.
+#
+#   A real user pool instead of the double - set all three:
+#   COGNITO_DEMO_REGION          e.g. eu-west-1
+#   COGNITO_DEMO_CLIENT_ID       the app client that issued the refresh token
+#   COGNITO_DEMO_REFRESH_TOKEN   a refresh token from a user's sign-in
+#   and optionally:
+#   COGNITO_DEMO_CLIENT_SECRET   when the app client has a secret
+#   COGNITO_DEMO_USER_POOL_ID    pins the expected issuer; without it the
+#                                platform takes it from the token's iss claim
+#                                (accepted only in Cognito's URL form)
+#   COGNITO_DEMO_ENDPOINT        Cognito endpoint override (proxy, emulator)
+#   COGNITO_DEMO_JWKS_URL        JWKS override (default <issuer>/.well-known/jwks.json)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$PWD"
+
+if [[ -t 1 && -z "${NO_COLOR:-}" ]]; then
+	bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
+else
+	bold="" green="" red="" dim="" off=""
+fi
+# Messages go to fds 3/4 (the script's stdout/stderr), so a trap that fires
+# while a step's output is redirected to the log still reaches the user.
+exec 3>&1 4>&2
+ok() { printf '  %s✓%s %s\n' "$green" "$off" "$*" >&3; }
+row() { printf '    %-10s %s\n' "$1" "$2"; }
+fail() {
+	printf '  %s✗ %s%s\n' "$red" "$*" "$off" >&4
+	exit 1
+}
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/cognito-demo.XXXXXX")"
+log="$work/demo.log"
+: >"$log"
+double_pid=""
+show_log=1
+mark=0 # log lines before the current step; a failure shows what follows
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [[ -n "$double_pid" ]] && kill -0 "$double_pid" 2>/dev/null; then
+		kill -TERM "$double_pid" 2>/dev/null || true
+		for _ in $(seq 50); do
+			kill -0 "$double_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$double_pid" 2>/dev/null || true
+		wait "$double_pid" 2>/dev/null || true
+	fi
+	if [[ $rc -ne 0 && $show_log -eq 1 && -s "$log" ]]; then
+		printf '\n%s--- log of the failed step ---%s\n' "$dim" "$off" >&4
+		tail -n "+$((mark + 1))" "$log" | tail -n 80 >&4
+		if [[ -s "$work/double.log" ]]; then
+			printf '%s--- Cognito double ---%s\n' "$dim" "$off" >&4
+			tail -n 20 "$work/double.log" >&4
+		fi
+		printf '%s--- end of log%s ---%s\n' "$dim" "${DEMO_LOG:+ (all of it in $DEMO_LOG)}${DEMO_LOG:- (DEMO_LOG=file keeps all of it)}" "$off" >&4
+	fi
+	if [[ -n "${DEMO_LOG:-}" && $show_log -eq 1 ]]; then
+		cp "$log" "$DEMO_LOG" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+	if [[ $rc -eq 0 ]]; then
+		ok "cleaned up: ${double_pid:+Cognito double stopped, }temporary files removed"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'show_log=0; printf "  interrupted\n" >&4; exit 130' INT
+trap 'exit 143' TERM
+
+# json_string FILE KEY: the string value of KEY in a flat JSON object
+# (compact or indented; the double's values need no escaping).
+json_string() {
+	grep -o "\"$2\"[[:space:]]*:[[:space:]]*\"[^\"]*\"" "$1" | head -n1 | sed 's/.*:[[:space:]]*"\(.*\)"$/\1/' || true
+}
+
+# minutes_until RFC3339: whole minutes from now, or nothing if date(1) cannot parse it.
+minutes_until() {
+	local t
+	t="$(date -u -d "$1" +%s 2>/dev/null || date -u -j -f '%Y-%m-%dT%H:%M:%SZ' "$1" +%s 2>/dev/null)" || return 0
+	echo $(((t - $(date +%s) + 30) / 60))
+}
+
+printf '%sCognito token hand-off demo%s %s(full log on failure)%s\n' "$bold" "$off" "$dim" "$off"
+
+# --- which user pool ------------------------------------------------------
+real=0
+if [[ -n "${COGNITO_DEMO_REGION:-}${COGNITO_DEMO_CLIENT_ID:-}${COGNITO_DEMO_REFRESH_TOKEN:-}" ]]; then
+	missing=""
+	for v in COGNITO_DEMO_REGION COGNITO_DEMO_CLIENT_ID COGNITO_DEMO_REFRESH_TOKEN; do
+		[[ -n "${!v:-}" ]] || missing+=" $v"
+	done
+	[[ -z "$missing" ]] || {
+		show_log=0
+		fail "a real user pool needs COGNITO_DEMO_REGION, COGNITO_DEMO_CLIENT_ID and COGNITO_DEMO_REFRESH_TOKEN; missing:$missing"
+	}
+	real=1
+fi
+
+# --- the CLI ----------------------------------------------------------------
+cli="$(scripts/tfcli.sh "${TFCLI:-any}" 2>>"$log")" || fail "no Terraform/OpenTofu CLI (scripts/tfcli.sh ${TFCLI:-any})"
+cli_version="$(TF_CLI_CONFIG_FILE=/dev/null "$cli" version 2>>"$log")" || fail "$cli does not answer 'version'"
+cli_version="${cli_version%%$'\n'*}"
+case "$cli_version" in
+"Terraform v"*) need_minor=10 host=registry.terraform.io ;;
+"OpenTofu v"*) need_minor=11 host=registry.opentofu.org ;;
+*) fail "$cli does not look like Terraform or OpenTofu: $cli_version" ;;
+esac
+ver="${cli_version##* v}"
+IFS=. read -r major minor _ <<<"$ver"
+if ((major < 1 || (major == 1 && minor < need_minor))); then
+	fail "$cli_version is too old: ephemeral resources need Terraform 1.10 or OpenTofu 1.11"
+fi
+
+# --- build ----------------------------------------------------------------
+# The providers go into a local filesystem mirror, so `init` really installs
+# them (and writes a lock file) without any registry. dev_overrides would
+# need no init at all, but with them `init` still asks the registry and fails
+# offline.
+mirror="$work/mirror"
+target="$(go env GOOS)_$(go env GOARCH)"
+cognito_dir="$mirror/$host/cognito-tokens/cognito/0.0.1/$target"
+platform_dir="$mirror/$host/cognito-tokens/platform/0.0.1/$target"
+{
+	go build -o "$cognito_dir/terraform-provider-cognito" .
+	go build -o "$platform_dir/terraform-provider-platform" ./internal/demo/platform/cmd/terraform-provider-platform
+	[[ $real -eq 1 ]] || go build -o "$work/cognito-double" ./internal/cmd/cognito-double
+} >>"$log" 2>&1 || fail "go build failed"
+if [[ $real -eq 1 ]]; then
+	ok "built the cognito provider and the demo platform provider"
+else
+	ok "built the cognito provider, the demo platform provider and the local Cognito double"
+fi
+cat >"$work/cli.tfrc" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["cognito-tokens/cognito", "cognito-tokens/platform"]
+  }
+  direct {
+    exclude = ["cognito-tokens/cognito", "cognito-tokens/platform"]
+  }
+}
+EOF
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER TF_LOG_CORE TF_DATA_DIR TF_WORKSPACE TF_PLUGIN_CACHE_DIR
+
+# --- the user pool ------------------------------------------------------------
+export TF_VAR_region TF_VAR_client_id TF_VAR_refresh_token
+refresh_token=""
+if [[ $real -eq 1 ]]; then
+	TF_VAR_region="$COGNITO_DEMO_REGION"
+	TF_VAR_client_id="$COGNITO_DEMO_CLIENT_ID"
+	TF_VAR_refresh_token="$COGNITO_DEMO_REFRESH_TOKEN"
+	refresh_token="$COGNITO_DEMO_REFRESH_TOKEN"
+	[[ -z "${COGNITO_DEMO_CLIENT_SECRET:-}" ]] || export TF_VAR_client_secret="$COGNITO_DEMO_CLIENT_SECRET"
+	[[ -z "${COGNITO_DEMO_USER_POOL_ID:-}" ]] || export TF_VAR_user_pool_id="$COGNITO_DEMO_USER_POOL_ID"
+	[[ -z "${COGNITO_DEMO_ENDPOINT:-}" ]] || export TF_VAR_endpoint="$COGNITO_DEMO_ENDPOINT"
+	[[ -z "${COGNITO_DEMO_JWKS_URL:-}" ]] || export TF_VAR_jwks_url="$COGNITO_DEMO_JWKS_URL"
+	ok "using your user pool in $COGNITO_DEMO_REGION${COGNITO_DEMO_USER_POOL_ID:+ ($COGNITO_DEMO_USER_POOL_ID)}${COGNITO_DEMO_ENDPOINT:+ via $COGNITO_DEMO_ENDPOINT} - no local double"
+else
+	info="$work/double.json"
+	# The demo app client rotates refresh tokens with a 60 s grace period:
+	# the ephemeral resource is opened at plan and again at apply.
+	"$work/cognito-double" -addr 127.0.0.1:0 -region us-east-1 -secret -rotation -grace 60s -out "$info" >"$work/double.log" 2>&1 3>&- 4>&- &
+	double_pid=$!
+	refresh_token=""
+	for _ in $(seq 300); do
+		[[ -s "$info" ]] && refresh_token="$(json_string "$info" refresh_token)"
+		[[ -n "$refresh_token" ]] && break
+		kill -0 "$double_pid" 2>/dev/null || fail "the Cognito double exited early"
+		sleep 0.1
+	done
+	[[ -n "$refresh_token" ]] || fail "the Cognito double did not start within 30s"
+	endpoint="$(json_string "$info" endpoint)"
+	pool_id="$(json_string "$info" pool_id)"
+	TF_VAR_region="$(json_string "$info" region)"
+	TF_VAR_client_id="$(json_string "$info" client_id)"
+	TF_VAR_refresh_token="$refresh_token"
+	client_secret="$(json_string "$info" client_secret)"
+	[[ -z "$client_secret" ]] || export TF_VAR_client_secret="$client_secret"
+	export TF_VAR_endpoint="$endpoint" TF_VAR_user_pool_id="$pool_id"
+	export TF_VAR_jwks_url="$endpoint/$pool_id/.well-known/jwks.json"
+	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on)"
+fi
+
+# --- init + apply ---------------------------------------------------------------
+tf="$work/tf"
+mkdir -p "$tf"
+cp "$root"/examples/demo/*.tf "$tf/"
+start=$SECONDS
+mark="$(wc -l <"$log")"
+"$cli" -chdir="$tf" init -input=false -no-color >>"$log" 2>&1 || fail "$cli_version init failed"
+mark="$(wc -l <"$log")"
+"$cli" -chdir="$tf" apply -auto-approve -input=false -no-color >>"$log" 2>&1 || fail "$cli_version apply failed"
+ok "$cli_version: init + apply of examples/demo in $((SECONDS - start))s"
+
+out() { "$cli" -chdir="$tf" output -raw "$1" 2>>"$log" || fail "reading output $1 failed"; }
+username="$(out username)"
+sub="$(out sub)"
+client="$(out client_id)"
+scopes="$(out scopes)"
+token_use="$(out token_use)"
+issuer="$(out issuer)"
+expires_at="$(out expires_at)"
+
+# --- never a token: check what this run wrote ------------------------------------
+if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; }; then
+	show_log=0
+	fail "a token reached the state or the CLI output - please report this (log withheld)"
+fi
+
+mins="$(minutes_until "$expires_at")"
+if grep -q 'Refresh token rotated' "$log"; then
+	rotation="yes - Cognito issued a new refresh token; the old one stops working after the client's grace period"
+else
+	rotation="no - this app client does not rotate refresh tokens"
+fi
+
+opens="$(grep -cE '^ephemeral\.cognito_refreshed_tokens\.[^:]+: Open(ing)? complete' "$log" || true)"
+case "$opens" in
+0) refreshed="no token stored in the plan or the state" ;;
+1) refreshed="once; no token stored in the plan or the state" ;;
+*) refreshed="$opens times (plan, then apply); no token stored in the plan or the state" ;;
+esac
+
+printf '\n%sThe platform provider was configured with a freshly refreshed access token:%s\n' "$bold" "$off"
+row "user" "$username (sub $sub)"
+row "client" "$client"
+row "scopes" "$scopes"
+row "verified" "$token_use token; RS256 signature checked against the pool's JWKS"
+row "issuer" "$issuer"
+row "expires" "$expires_at${mins:+ (in $mins minutes)}"
+row "rotated" "$rotation"
+row "refreshed" "$refreshed"
+if [[ $real -eq 1 ]] && grep -q 'Refresh token rotated' "$log"; then
+	printf '\n  Note: Cognito rotated COGNITO_DEMO_REFRESH_TOKEN. It stops working after the app\n'
+	printf '  client'"'"'s grace period, and the demo never shows the new one: sign in again.\n'
+fi
+printf '\n'
