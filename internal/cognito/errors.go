@@ -59,7 +59,9 @@ func describe(err error, f failure) *Error {
 		e.Summary = "Token refresh cancelled"
 		e.Detail = "The request to Cognito was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &apiErr):
-		e.Code = apiErr.ErrorCode()
+		// Scrubbed too: an unknown code is shown as is (and a proxy, not
+		// Cognito, may have made it up).
+		e.Code = scrub(apiErr.ErrorCode(), f.secrets)
 		explainAPIError(e, scrub(apiErr.ErrorMessage(), f.secrets), f)
 	default:
 		explainTransportError(e, err, f)
@@ -143,13 +145,15 @@ func explainTransportError(e *Error, err error, f failure) {
 	var deserialization *smithy.DeserializationError
 	var response *smithyhttp.ResponseError
 	switch {
+	// Before the deserialization case: a 5xx from a load balancer carries an
+	// HTML page, which the SDK reports as undecodable, but it is an outage.
+	case errors.As(err, &response) && response.HTTPStatusCode() >= 500:
+		e.Summary = "Cognito is unavailable"
+		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", f.endpoint, response.HTTPStatusCode(), attemptsMade(f.attempts))
 	case errors.As(err, &deserialization):
 		e.Summary = "Unexpected response from Cognito"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as a Cognito response (%s). If an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
 			f.endpoint, attemptsMade(f.attempts))
-	case errors.As(err, &response) && response.HTTPStatusCode() >= 500:
-		e.Summary = "Cognito is unavailable"
-		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", f.endpoint, response.HTTPStatusCode(), attemptsMade(f.attempts))
 	default:
 		e.Summary = "Could not reach Cognito"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check the region, `endpoint` and network access.",

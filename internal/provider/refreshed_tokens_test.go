@@ -267,6 +267,8 @@ func validationScenarios() []scenario {
 			in.ClientMetadata = map[string]string{"blob": strings.Repeat("x", 70*1024)}
 		}),
 		invalid("too many client metadata entries", `client_metadata[\s\S]*at most 50`, extra(`client_metadata = { for i in range(51) : "k${i}" => "v" }`)),
+		invalid("client metadata with a null value", `Null value in client_metadata[\s\S]*remove the key`, extra(`client_metadata = { stage = null }`)),
+		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *tokenInputs) { in.ClientID = "   " }),
 		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
 		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
 		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 20`, func(*tokenInputs) {}, `max_retries = -1`),

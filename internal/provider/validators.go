@@ -85,6 +85,12 @@ func (v clientMetadataValidator) ValidateMap(ctx context.Context, req validator.
 		if s, ok := value.(types.String); ok {
 			size += len(s.ValueString())
 		}
+		// Without this the refresh fails later with the framework's
+		// "Value Conversion Error ... an error in the provider".
+		if value.IsNull() {
+			resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(key), "Null value in client_metadata",
+				fmt.Sprintf("The value of key %q in client_metadata is null; Lambda triggers receive strings only. Set a string value or remove the key.", key))
+		}
 	}
 	if size > maxClientMetadataBytes {
 		resp.Diagnostics.AddAttributeError(req.Path, "client_metadata too large",

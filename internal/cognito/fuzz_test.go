@@ -1,0 +1,267 @@
+package cognito
+
+// Fuzz targets for the response-to-model mapping: tokensFrom (what a
+// successful answer becomes), describe (what an error becomes) and the whole
+// wire path (any HTTP answer through the real SDK). Seeds run as unit tests;
+// `go test -fuzz FuzzX` explores further. Seed corpora: testdata/fuzz/.
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// fuzzSecret makes a secret from fuzz input that (a) has the shape the
+// provider's validators let through (no input reaches Cognito otherwise)
+// and (b) starts with a marker no fixed message text contains, so finding
+// it in a message means it came from the fuzzed input.
+func fuzzSecret(raw string) string {
+	var b strings.Builder
+	b.WriteString("Zq9")
+	for _, r := range raw {
+		if r < 128 && (r == '_' || r == '+' || r == '-' || r == '=' || r == '.' ||
+			('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func FuzzTokensFrom(f *testing.F) {
+	f.Add(true, "eyJraWQiOiJhIn0.e30.sig", "eyJraWQiOiJiIn0.e30.sig", "", "Bearer", int32(3600), false, "", "")
+	f.Add(true, "access", "id", "eyJjdHkiOiJKV1QifQ.a.b.c.d", "Bearer", int32(600), true, "eu-west-1_0b1c2d3e-1111-2222-3333-444455556666", "-abc")
+	f.Add(false, "", "", "", "", int32(0), false, "", "")
+	f.Add(true, "", "id", "", "Bearer", int32(3600), false, "", "")
+	f.Add(true, "access", "", "", "Bearer", int32(3600), false, "", "")
+	f.Add(true, "access", "id", "", "", int32(-1), false, "", "")
+	f.Add(true, "access", "id", "", "", int32(2147483647), true, "", "")
+	issuedAt := time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("x", 3600))
+	f.Fuzz(func(t *testing.T, hasResult bool, access, id, refresh, tokenType string, expiresIn int32, hasDevice bool, deviceKey, groupKey string) {
+		out := &cip.GetTokensFromRefreshTokenOutput{}
+		if hasResult {
+			out.AuthenticationResult = &types.AuthenticationResultType{
+				AccessToken: optional(access), IdToken: optional(id), RefreshToken: optional(refresh),
+				TokenType: optional(tokenType), ExpiresIn: expiresIn,
+			}
+			if hasDevice {
+				out.AuthenticationResult.NewDeviceMetadata = &types.NewDeviceMetadataType{
+					DeviceKey: optional(deviceKey), DeviceGroupKey: optional(groupKey),
+				}
+			}
+		}
+		tokens, err := tokensFrom(out, issuedAt)
+		wantErr := !hasResult || access == "" || id == "" || expiresIn <= 0
+		if (err != nil) != wantErr {
+			t.Fatalf("err = %v, want error: %v", err, wantErr)
+		}
+		if err != nil {
+			// Nothing half-set, and a diagnostic that names no token.
+			if tokens != (Tokens{}) {
+				t.Fatalf("a failed mapping returned tokens: %+v", tokens)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Summary == "" || e.Detail == "" {
+				t.Fatalf("error %v is not a complete *Error", err)
+			}
+			for _, s := range []string{access, id, refresh} {
+				if len(s) >= 8 && strings.Contains(e.Error(), s) {
+					t.Fatalf("the error %q contains a token", e.Error())
+				}
+			}
+			return
+		}
+		if tokens.AccessToken != access || tokens.IDToken != id || tokens.NewRefreshToken != refresh || tokens.TokenType != tokenType {
+			t.Fatalf("tokens do not match the response: %+v", tokens)
+		}
+		if tokens.ExpiresIn != int64(expiresIn) {
+			t.Fatalf("ExpiresIn %d, want %d", tokens.ExpiresIn, expiresIn)
+		}
+		want := issuedAt.UTC().Add(time.Duration(expiresIn) * time.Second).Truncate(time.Second)
+		if !tokens.ExpiresAt.Equal(want) || tokens.ExpiresAt.Location() != time.UTC {
+			t.Fatalf("ExpiresAt %s, want %s in UTC", tokens.ExpiresAt, want)
+		}
+		if hasDevice && (tokens.NewDeviceKey != deviceKey || tokens.NewDeviceGroupKey != groupKey) ||
+			!hasDevice && (tokens.NewDeviceKey != "" || tokens.NewDeviceGroupKey != "") {
+			t.Fatalf("device metadata does not match: %+v", tokens)
+		}
+		for _, s := range []string{access, id, refresh} {
+			if s != "" && !contains(tokens.Secrets(), s) {
+				t.Fatalf("Secrets() misses an issued token, so logs would not mask it")
+			}
+		}
+	})
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// knownCodes are the error codes explainAPIError has a branch for, plus
+// ones it does not know.
+var knownCodes = []string{
+	"NotAuthorizedException", "RefreshTokenReuseException", "ResourceNotFoundException", "UserNotFoundException",
+	"TooManyRequestsException", "InternalErrorException", "InvalidParameterException", "ForbiddenException",
+	"OperationNotEnabledException", "InvalidLambdaResponseException", "UnexpectedLambdaException",
+	"UserLambdaValidationException", "UnknownOperationException", "SerializationException", "",
+}
+
+var validAttributes = map[string]bool{"": true, "refresh_token": true, "client_id": true, "client_secret": true, "device_key": true}
+
+// FuzzDescribe: any error code and message Cognito (or a proxy) may send,
+// echoing any of the request's secrets, becomes a complete diagnostic that
+// contains none of them.
+func FuzzDescribe(f *testing.F) {
+	f.Add(uint8(7), "", "User pool client CLIENT does not exist.", "token", "abcdefghijklmnopqrstuvwxyz", "", 1, false)
+	f.Add(uint8(0), "", "Client CLIENT is configured for secret but secret was not received", "tok", "client1234", "", 1, false)
+	f.Add(uint8(0), "", "Unable to verify secret for client CLIENT: SECRET", "tok", "client1234", "secretsecretsecretsecret12", 3, false)
+	f.Add(uint8(6), "", "1 validation error detected: Value 'TOKEN' at 'refreshToken' failed", "refreshtoken", "client", "", 1, false)
+	f.Add(uint8(0), "", "Invalid device key given.", "t", "c", "", 1, false)
+	f.Add(uint8(200), "NewFancyException CLIENT", "something about CLIENT and TOKEN", "refresh.token-x", "cid", "", 2, false)
+	f.Add(uint8(4), "", "Rate exceeded", "a", "b", "c", 0, true)
+	f.Fuzz(func(t *testing.T, codeIndex uint8, extraCode, message, rawToken, rawClient, rawSecret string, attempts int, timedOut bool) {
+		token, client, secret := fuzzSecret(rawToken), fuzzSecret(rawClient), fuzzSecret(rawSecret)
+		secrets := []string{token, client, secret}
+		// Let the fuzzer put secrets where Cognito would: in the message,
+		// and (never seen, but not trusted either) in the code.
+		expand := func(s string) string {
+			return strings.NewReplacer("TOKEN", token, "CLIENT", client, "SECRET", secret).Replace(s)
+		}
+		code := extraCode
+		if int(codeIndex) < len(knownCodes) {
+			code = knownCodes[codeIndex]
+		}
+		code, message = expand(code), expand(message)
+
+		ctx := context.Background()
+		if timedOut {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, -time.Second)
+			defer cancel()
+		}
+		apiErr := &smithy.GenericAPIError{Code: code, Message: message}
+		errs := []error{
+			apiErr,
+			&smithy.OperationError{ServiceID: "Cognito Identity Provider", OperationName: "GetTokensFromRefreshToken", Err: &awshttp.ResponseError{
+				ResponseError: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 400}}, Err: apiErr},
+				RequestID:     "req-" + client, // a request id is never secret, but mind the echo check below
+			}},
+			&smithy.OperationError{Err: &smithy.DeserializationError{Err: errors.New(message)}},
+			&smithy.OperationError{Err: &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+				Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 500 + int(codeIndex)%100}}, Err: errors.New(message)}}},
+			errors.New(message),
+		}
+		for i, err := range errs {
+			e := describe(err, failure{ctx: ctx, region: "eu-west-1", endpoint: "https://cognito-idp.eu-west-1.amazonaws.com",
+				timeout: time.Second, attempts: attempts, secrets: secrets})
+			if e.Summary == "" || e.Detail == "" {
+				t.Fatalf("error %d: incomplete diagnostic %+v", i, e)
+			}
+			if !validAttributes[e.Attribute] {
+				t.Fatalf("error %d: attribute %q is not an input", i, e.Attribute)
+			}
+			if !errors.Is(e, err) {
+				t.Fatalf("error %d: the SDK error is not wrapped", i)
+			}
+			text := e.Summary + "\n" + e.Detail
+			if i == 1 {
+				// The request id is shown on purpose; it is not a secret.
+				text = strings.ReplaceAll(text, "req-"+client, "req-id")
+			}
+			for _, s := range secrets {
+				if strings.Contains(text, s) {
+					t.Fatalf("error %d: diagnostic contains a secret:\n%s", i, text)
+				}
+			}
+		}
+		// scrub on its own: secrets in the validators' alphabet never
+		// survive, whatever surrounds them.
+		if got := scrub(message+token+message+client+secret, secrets); strings.Contains(got, token) || strings.Contains(got, client) || strings.Contains(got, secret) {
+			t.Fatalf("scrub left a secret in %q", got)
+		}
+	})
+}
+
+// FuzzRefreshResponse sends any HTTP answer through the real SDK and
+// Refresh: it must end in tokens or an *Error, never a panic, and an error
+// never carries half a result.
+func FuzzRefreshResponse(f *testing.F) {
+	f.Add(200, "application/x-amz-json-1.1", `{"AuthenticationResult":{"AccessToken":"a","IdToken":"b","ExpiresIn":3600,"TokenType":"Bearer"}}`)
+	f.Add(200, "application/x-amz-json-1.1", `{"AuthenticationResult":{"AccessToken":"a","IdToken":"b","ExpiresIn":3600,"RefreshToken":"r","NewDeviceMetadata":{"DeviceKey":"k","DeviceGroupKey":"g"}}}`)
+	f.Add(200, "application/x-amz-json-1.1", `{}`)
+	f.Add(200, "application/x-amz-json-1.1", `{"AuthenticationResult":{}}`)
+	f.Add(200, "application/x-amz-json-1.1", `{"AuthenticationResult":{"AccessToken":"a","ExpiresIn":"x"}}`)
+	f.Add(200, "application/x-amz-json-1.1", `{"AuthenticationResult":{"AccessToken":"a`)
+	f.Add(200, "text/html", `<html>hi</html>`)
+	f.Add(200, "", ``)
+	f.Add(400, "application/x-amz-json-1.1", `{"__type":"NotAuthorizedException","message":"Invalid Refresh Token"}`)
+	f.Add(400, "application/x-amz-json-1.1", `{"__type":"com.amazon.coral.service#ResourceNotFoundException","message":"User pool client CLIENTID does not exist."}`)
+	f.Add(400, "application/x-amz-json-1.1", `{"__type":"InvalidParameterException:http://internal.amazon.com/coral/com.amazon.coral.validate/","Message":"x"}`)
+	f.Add(429, "application/x-amz-json-1.1", `{"__type":"TooManyRequestsException","message":"Rate exceeded"}`)
+	f.Add(502, "text/html", `<html>Bad Gateway</html>`)
+	f.Add(503, "application/x-amz-json-1.1", `{"__type":"InternalErrorException"}`)
+	f.Add(302, "text/plain", `moved`)
+	f.Add(400, "application/json", `[]`)
+
+	const clientID = "fuzzclientidfuzzclientid12"
+	const refreshToken = "eyJjdHkiOiJKV1QifQ.fuzz.refresh.token.value"
+	var mu sync.Mutex
+	var status int
+	var contentType, body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("X-Amzn-Requestid", "fuzz-request")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(strings.ReplaceAll(body, "CLIENTID", clientID)))
+	}))
+	f.Cleanup(srv.Close)
+	retries := 0
+	client, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries, Timeout: 5 * time.Second})
+	if err != nil {
+		f.Fatal(err)
+	}
+
+	f.Fuzz(func(t *testing.T, st int, ct, b string) {
+		// net/http accepts only 1xx-5xx; 1xx are interim answers.
+		mu.Lock()
+		status, contentType, body = 200+((st%400)+400)%400, ct, b
+		if strings.ContainsAny(ct, "\r\n\x00") {
+			contentType = "application/x-amz-json-1.1"
+		}
+		mu.Unlock()
+		tokens, err := client.Refresh(context.Background(), Request{RefreshToken: refreshToken, ClientID: clientID})
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Summary == "" || e.Detail == "" {
+				t.Fatalf("error %v is not a complete *Error", err)
+			}
+			if tokens != (Tokens{}) {
+				t.Fatalf("a failed refresh returned tokens: %+v", tokens)
+			}
+			if strings.Contains(e.Error(), clientID) || strings.Contains(e.Error(), refreshToken) {
+				t.Fatalf("diagnostic contains a request secret: %s", e.Error())
+			}
+			return
+		}
+		if tokens.AccessToken == "" || tokens.IDToken == "" || tokens.ExpiresIn <= 0 || tokens.ExpiresAt.IsZero() {
+			t.Fatalf("a successful refresh is incomplete: %+v", tokens)
+		}
+	})
+}
