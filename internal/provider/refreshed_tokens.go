@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -33,6 +34,68 @@ type refreshedTokensModel struct {
 	ExpiresAt         types.String `tfsdk:"expires_at"`
 	NewDeviceKey      types.String `tfsdk:"new_device_key"`
 	NewDeviceGroupKey types.String `tfsdk:"new_device_group_key"`
+}
+
+// fields maps every schema attribute to its model field.
+func (m *refreshedTokensModel) fields() map[string]any {
+	return map[string]any{
+		"refresh_token": &m.RefreshToken, "client_id": &m.ClientID, "client_secret": &m.ClientSecret,
+		"device_key": &m.DeviceKey, "client_metadata": &m.ClientMetadata, "region": &m.Region,
+		"access_token": &m.AccessToken, "id_token": &m.IDToken, "new_refresh_token": &m.NewRefreshToken,
+		"token_type": &m.TokenType, "expires_in": &m.ExpiresIn, "expires_at": &m.ExpiresAt,
+		"new_device_key": &m.NewDeviceKey, "new_device_group_key": &m.NewDeviceGroupKey,
+	}
+}
+
+// readModel is Config.Get(ctx, model) without the framework's struct-tag
+// reflection, which compiles a regular expression per field on every call
+// and cost more CPU than the HTTP round trip to Cognito. The configuration
+// is read as an object value; the model gets the same values.
+func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model *refreshedTokensModel) (types.Object, diag.Diagnostics) {
+	var obj types.Object
+	diags := get(ctx, &obj)
+	if diags.HasError() {
+		return obj, diags
+	}
+	attrs := obj.Attributes()
+	for name, field := range model.fields() {
+		value, found := attrs[name]
+		ok := found
+		switch f := field.(type) {
+		case *types.String:
+			*f, ok = value.(types.String)
+		case *types.Int64:
+			*f, ok = value.(types.Int64)
+		case *types.Map:
+			*f, ok = value.(types.Map)
+		}
+		if !ok || !found {
+			diags.AddError("Value Conversion Error",
+				"Attribute "+name+" does not match the model. This is always an error in the provider. Please report it to the provider developers.")
+		}
+	}
+	return obj, diags
+}
+
+// writeModel is Set(ctx, model) without struct-tag reflection (see
+// readModel): the model is written as an object of the configuration's type.
+func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model *refreshedTokensModel) diag.Diagnostics {
+	values := make(map[string]attr.Value, len(config.Attributes()))
+	for name, field := range model.fields() {
+		switch f := field.(type) {
+		case *types.String:
+			values[name] = *f
+		case *types.Int64:
+			values[name] = *f
+		case *types.Map:
+			values[name] = *f
+		}
+	}
+	obj, diags := types.ObjectValue(config.AttributeTypes(ctx), values)
+	if diags.HasError() {
+		return diags
+	}
+	return set(ctx, obj)
 }
 
 type attributeKind int

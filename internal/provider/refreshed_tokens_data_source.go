@@ -67,7 +67,8 @@ func (d *refreshedTokensDataSource) Configure(_ context.Context, req datasource.
 
 func (d *refreshedTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var model refreshedTokensModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	config, diags := readModel(ctx, req.Config.Get, &model)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -80,5 +81,5 @@ func (d *refreshedTokensDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+	resp.Diagnostics.Append(writeModel(ctx, resp.State.Set, config, &model)...)
 }

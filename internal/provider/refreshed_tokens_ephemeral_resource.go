@@ -67,7 +67,8 @@ func (r *refreshedTokensEphemeralResource) Configure(_ context.Context, req ephe
 
 func (r *refreshedTokensEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var model refreshedTokensModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	config, diags := readModel(ctx, req.Config.Get, &model)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -80,5 +81,5 @@ func (r *refreshedTokensEphemeralResource) Open(ctx context.Context, req ephemer
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
+	resp.Diagnostics.Append(writeModel(ctx, resp.Result.Set, config, &model)...)
 }
