@@ -189,7 +189,10 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 // config encodes values for a schema; attributes not given are null.
 func config(t *testing.T, schema *tfprotov6.Schema, values map[string]any) *tfprotov6.DynamicValue {
 	t.Helper()
-	typ := schema.ValueType().(tftypes.Object)
+	typ, ok := schema.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("schema type %T is not an object", schema.ValueType())
+	}
 	attrs := map[string]tftypes.Value{}
 	for name, attrType := range typ.AttributeTypes {
 		attrs[name] = tfValue(t, attrType, values[name])
