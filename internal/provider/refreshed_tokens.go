@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -115,6 +116,8 @@ type attributeSpec struct {
 	sensitive   bool
 	description string
 	validators  []validator.String
+	// mapValidators apply to inputMap attributes.
+	mapValidators []validator.Map
 }
 
 func refreshedTokensAttributes() map[string]attributeSpec {
@@ -144,7 +147,8 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
 			}},
 		"client_metadata": {kind: inputMap,
-			description: "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here."},
+			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
+			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
 			validators:  []validator.String{regionValidator}},
@@ -166,6 +170,40 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"new_device_group_key": {kind: outputString,
 			description: "Group key of the device Cognito issued; null otherwise."},
 	}
+}
+
+// providerDataFrom is the Configure step both types share.
+func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
+	if configured == nil {
+		return nil
+	}
+	data, ok := configured.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
+	}
+	return data
+}
+
+// mustDefer is true when the provider configuration is not known yet and the
+// CLI accepts a deferred result instead of an error.
+func (d *providerData) mustDefer(deferralAllowed bool) bool {
+	return d != nil && d.unknownConfig && deferralAllowed
+}
+
+// refreshConfigured is Open and Read: refresh for the configuration read by
+// get, and write inputs and outputs with set.
+func refreshConfigured(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
+	var model refreshedTokensModel
+	config, diags := readModel(ctx, get, &model)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(refreshTokens(ctx, data, &model)...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(writeModel(ctx, set, config, &model)...)
+	return diags
 }
 
 // refreshTokens calls Cognito for model's inputs and fills its outputs.

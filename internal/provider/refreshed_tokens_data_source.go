@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -42,7 +40,7 @@ func dataSourceAttribute(spec attributeSpec) schema.Attribute {
 	switch spec.kind {
 	case inputMap:
 		return schema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
-			Validators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}}
+			Validators: spec.mapValidators}
 	case outputString:
 		return schema.StringAttribute{Computed: true, Sensitive: spec.sensitive, MarkdownDescription: spec.description}
 	case outputNumber:
@@ -54,32 +52,13 @@ func dataSourceAttribute(spec attributeSpec) schema.Attribute {
 }
 
 func (d *refreshedTokensDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
-		return
-	}
-	d.data = data
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *refreshedTokensDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var model refreshedTokensModel
-	config, diags := readModel(ctx, req.Config.Get, &model)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data != nil && d.data.unknownConfig && req.ClientCapabilities.DeferralAllowed {
+	if d.data.mustDefer(req.ClientCapabilities.DeferralAllowed) {
 		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
 		return
 	}
-
-	resp.Diagnostics.Append(refreshTokens(ctx, d.data, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(writeModel(ctx, resp.State.Set, config, &model)...)
+	resp.Diagnostics.Append(refreshConfigured(ctx, d.data, req.Config.Get, resp.State.Set)...)
 }

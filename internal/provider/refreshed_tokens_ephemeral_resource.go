@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -42,7 +40,7 @@ func ephemeralAttribute(spec attributeSpec) schema.Attribute {
 	switch spec.kind {
 	case inputMap:
 		return schema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
-			Validators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}}
+			Validators: spec.mapValidators}
 	case outputString:
 		return schema.StringAttribute{Computed: true, Sensitive: spec.sensitive, MarkdownDescription: spec.description}
 	case outputNumber:
@@ -54,32 +52,13 @@ func ephemeralAttribute(spec attributeSpec) schema.Attribute {
 }
 
 func (r *refreshedTokensEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
-		return
-	}
-	r.data = data
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *refreshedTokensEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var model refreshedTokensModel
-	config, diags := readModel(ctx, req.Config.Get, &model)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if r.data != nil && r.data.unknownConfig && req.ClientCapabilities.DeferralAllowed {
+	if r.data.mustDefer(req.ClientCapabilities.DeferralAllowed) {
 		resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
 		return
 	}
-
-	resp.Diagnostics.Append(refreshTokens(ctx, r.data, &model)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(writeModel(ctx, resp.Result.Set, config, &model)...)
+	resp.Diagnostics.Append(refreshConfigured(ctx, r.data, req.Config.Get, resp.Result.Set)...)
 }
