@@ -347,3 +347,23 @@ func TestAccRefreshedTokensDataSource(t *testing.T) {
 		return step
 	})
 }
+
+// TestRotationWarning: a rotated refresh token comes with a warning on
+// refresh_token that says to store new_refresh_token and why plan and apply
+// matter; without rotation there is none.
+func TestRotationWarning(t *testing.T) {
+	for _, rotation := range []bool{true, false} {
+		p := newPool(t, cognitotest.PoolConfig{})
+		model := faultModel(p.signIn(cognitotest.AppClient{Rotation: rotation, GracePeriod: time.Minute}))
+		diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model)
+		if diags.HasError() {
+			t.Fatal(diagText(diags))
+		}
+		warned := len(diags) == 1 && diags[0].Summary() == "Refresh token rotated" &&
+			strings.Contains(diags[0].Detail(), "Store `new_refresh_token`") &&
+			strings.Contains(diags[0].Detail(), "both plan and apply")
+		if warned != rotation || model.NewRefreshToken.IsNull() == rotation {
+			t.Errorf("rotation %v: new_refresh_token %v, diagnostics:\n%s", rotation, model.NewRefreshToken.IsNull(), diagText(diags))
+		}
+	}
+}
