@@ -9,6 +9,11 @@
 # A crasher is written by `go test` to the package's testdata/fuzz/ directory
 # and makes this script fail.
 #
+# Go 1.26's fuzz coordinator can report "context deadline exceeded" when
+# -fuzztime runs out while a worker is mid-call (golang/go#75804, fixed in
+# Go 1.27). Such a run wrote no crasher and found nothing: it is reported as
+# a flake, not a failure. Any run that wrote a new input fails.
+#
 # Environment:
 #   FUZZTIME   -fuzztime per target (default 20s)
 #   FUZZPKGS   packages to search (default ./...)
@@ -21,7 +26,8 @@ fuzztime="${FUZZTIME:-20s}"
 pkgs=(${FUZZPKGS:-./...})
 
 list="$(mktemp)"
-trap 'rm -f "$list"' EXIT
+out=""
+trap 'rm -f "$list" "$out"' EXIT
 
 # `go test -list` prints each package's matching names followed by that
 # package's "ok <import path> <time>" line (or "?  <path> [no test files]").
@@ -54,20 +60,32 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 
 echo "fuzz: ${#targets[@]} target(s), ${fuzztime} each"
+# corpus_files DIR NAME: the inputs go test keeps for target NAME.
+corpus_files() {
+	find "$(go list -f '{{.Dir}}' "$1")/testdata/fuzz/$2" -type f 2>/dev/null | sort
+}
+
 failed=0
 passed=0
+flaked=0
+out="$(mktemp)"
+trap 'rm -f "$list" "$out"' EXIT
 for t in "${targets[@]}"; do
 	pkg="${t% *}"
 	name="${t#* }"
 	echo "==> go test -run '^\$' -fuzz '^${name}\$' -fuzztime ${fuzztime} ${pkg}"
 	start=$SECONDS
-	if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg"; then
+	before="$(corpus_files "$pkg" "$name")"
+	if go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1 | tee "$out"; then
 		passed=$((passed + 1))
 		echo "--- PASS: ${name} (${pkg}) $((SECONDS - start))s"
+	elif grep -q '^    context deadline exceeded$' "$out" && [[ "$(corpus_files "$pkg" "$name")" == "$before" ]]; then
+		flaked=$((flaked + 1))
+		echo "--- FLAKE: ${name} (${pkg}): the coordinator's deadline race (golang/go#75804), no failing input written"
 	else
 		failed=$((failed + 1))
 		echo "--- FAIL: ${name} (${pkg}) $((SECONDS - start))s"
 	fi
 done
-echo "fuzz: ${passed} passed, ${failed} failed"
+echo "fuzz: ${passed} passed, ${failed} failed, ${flaked} flaked"
 [[ $failed -eq 0 ]]
