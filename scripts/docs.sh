@@ -53,21 +53,13 @@ trap cleanup EXIT
 
 cli="$(scripts/tfcli.sh "$TFCLI")" || die "no Terraform-compatible CLI (scripts/tfcli.sh $TFCLI failed)"
 
-log "building the provider"
-"$GO" build -trimpath -o "$work/plugins/terraform-provider-${PROVIDER_NAME}" .
-
 # A CLI config of our own: the caller's TF_CLI_CONFIG_FILE may not exist (the
 # CLI then prints a warning on stdout, which would corrupt the JSON) and must
 # not change what the schema looks like.
-cat >"$work/cli.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/${SOURCE_ADDRESS}" = "$work/plugins"
-    "registry.opentofu.org/${SOURCE_ADDRESS}" = "$work/plugins"
-  }
-  direct {}
-}
-EOF
+log "building the provider"
+# shellcheck source=scripts/local-provider.sh
+source scripts/local-provider.sh
+local_provider_cli_config "$work"
 
 mkdir "$work/config"
 cat >"$work/config/main.tf" <<EOF

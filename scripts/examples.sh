@@ -43,19 +43,12 @@ trap cleanup EXIT
 
 cli="$(scripts/tfcli.sh "$TFCLI")" || die "no Terraform-compatible CLI (scripts/tfcli.sh $TFCLI failed)"
 
-# Our own CLI config, always: the caller's TF_CLI_CONFIG_FILE may point at a
-# missing file (the CLI then warns on every command), and the examples must be
-# checked against this checkout's provider, not a released one.
-mkdir -p "$work/plugins"
-cat >"$work/cli.tfrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/${SOURCE_ADDRESS}" = "$work/plugins"
-    "registry.opentofu.org/${SOURCE_ADDRESS}" = "$work/plugins"
-  }
-  direct {}
-}
-EOF
+# Our own CLI config, always, with this checkout's provider (not a released
+# one) through dev_overrides.
+log "building the provider"
+# shellcheck source=scripts/local-provider.sh
+source scripts/local-provider.sh
+local_provider_cli_config "$work"
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 unset TF_LOG TF_WORKSPACE TF_DATA_DIR
 
@@ -72,9 +65,6 @@ else
 	mapfile -t dirs < <(find examples -name .terraform -prune -o -type f -name '*.tf' -printf '%h\n' | LC_ALL=C sort -u)
 fi
 [[ ${#dirs[@]} -gt 0 ]] || die "no *.tf files under examples/"
-
-log "building the provider"
-"$GO" build -trimpath -o "$work/plugins/terraform-provider-cognito" .
 
 log "checking ${#dirs[@]} example directories with ${cli_version} (${cli})"
 
