@@ -60,9 +60,13 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 fi
 
 echo "fuzz: ${#targets[@]} target(s), ${fuzztime} each"
-# corpus_files DIR NAME: the inputs go test keeps for target NAME.
+# corpus_files PKG NAME: the inputs go test keeps for target NAME (none yet
+# is fine: the directory appears with the first failing input).
 corpus_files() {
-	find "$(go list -f '{{.Dir}}' "$1")/testdata/fuzz/$2" -type f 2>/dev/null | sort
+	local dir
+	dir="$(go list -f '{{.Dir}}' "$1")/testdata/fuzz/$2"
+	[[ -d "$dir" ]] || return 0
+	find "$dir" -type f | sort
 }
 
 failed=0
