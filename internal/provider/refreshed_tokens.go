@@ -60,8 +60,8 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 	}
 	attrs := obj.Attributes()
 	for name, field := range model.fields() {
-		value, found := attrs[name]
-		ok := found
+		value := attrs[name] // nil when missing: every assertion below fails
+		var ok bool
 		switch f := field.(type) {
 		case *types.String:
 			*f, ok = value.(types.String)
@@ -70,7 +70,7 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 		case *types.Map:
 			*f, ok = value.(types.Map)
 		}
-		if !ok || !found {
+		if !ok {
 			diags.AddError("Value Conversion Error",
 				"Attribute "+name+" does not match the model. This is always an error in the provider. Please report it to the provider developers.")
 		}
