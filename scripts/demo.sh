@@ -10,7 +10,7 @@
 # `apply -auto-approve` of examples/demo, in which
 # ephemeral "cognito_refreshed_tokens" refreshes a session and hands the access
 # token to the platform provider's configuration. Then it says who the token
-# is for, its scopes, client and expiry, and whether the refresh token
+# is for, its scopes and expiry, and whether the refresh token
 # rotated - never a token. The CLI's own output goes to a log that is shown
 # only on failure. Everything (server, temp dir) is gone when it exits.
 #
@@ -225,7 +225,6 @@ ok "$cli_version: init + apply of examples/demo in $((SECONDS - start))s"
 out() { "$cli" -chdir="$tf" output -raw "$1" 2>>"$log" || fail "reading output $1 failed"; }
 username="$(out username)"
 sub="$(out sub)"
-client="$(out client_id)"
 scopes="$(out scopes)"
 token_use="$(out token_use)"
 issuer="$(out issuer)"
@@ -253,7 +252,6 @@ esac
 
 printf '\n%sThe platform provider was configured with a freshly refreshed access token:%s\n' "$bold" "$off"
 row "user" "$username (sub $sub)"
-row "client" "$client"
 row "scopes" "$scopes"
 row "verified" "$token_use token; RS256 signature checked against the pool's JWKS"
 row "issuer" "$issuer"

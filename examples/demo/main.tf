@@ -96,10 +96,6 @@ output "sub" {
   value = data.platform_caller.me.sub
 }
 
-output "client_id" {
-  value = data.platform_caller.me.client_id
-}
-
 output "scopes" {
   value = join(" ", data.platform_caller.me.scopes)
 }

@@ -100,7 +100,7 @@ func (d *callerDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		Description: "DEMO ONLY: who the platform thinks is calling, from the verified bearer token (never the token itself).",
 		Attributes: map[string]dsschema.Attribute{
 			"username": str("Cognito username."), "sub": str("User's sub (UUID)."),
-			"client_id": str("App client the token was issued to."), "token_use": str("Always `access`."),
+			"client_id": dsschema.StringAttribute{Computed: true, Sensitive: true, Description: "App client the token was issued to (sensitive, as in the cognito provider)."}, "token_use": str("Always `access`."),
 			"issuer": str("Verified iss."), "expires_at": str("Token expiry, RFC 3339 UTC."),
 			"scopes": dsschema.ListAttribute{Computed: true, ElementType: types.StringType, Description: "OAuth scopes."},
 		},
