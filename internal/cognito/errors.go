@@ -75,6 +75,14 @@ func describe(err error, f failure) *Error {
 // explainAPIError covers every error type the SDK knows for this operation.
 func explainAPIError(e *Error, message string, f failure) {
 	cognitoSays := fmt.Sprintf("Cognito says: %q.", message)
+	// Cognito reports a missing, wrong or unexpected client secret as either
+	// of two error types; only its message tells.
+	if (e.Code == "NotAuthorizedException" || e.Code == "InvalidParameterException") &&
+		strings.Contains(strings.ToLower(message), "secret") {
+		e.Summary, e.Attribute = "Client secret missing or wrong", "client_secret"
+		e.Detail = cognitoSays + " If the app client has a client secret, set `client_secret` to it; if it has none, remove `client_secret`."
+		return
+	}
 	switch e.Code {
 	case "NotAuthorizedException":
 		explainNotAuthorized(e, message, cognitoSays)
@@ -95,10 +103,6 @@ func explainAPIError(e *Error, message string, f failure) {
 		e.Summary = "Cognito internal error"
 		e.Detail = fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, attemptsMade(f.attempts))
 	case "InvalidParameterException":
-		if strings.Contains(strings.ToLower(message), "secret") {
-			explainSecret(e, cognitoSays)
-			return
-		}
 		e.Summary = "Cognito rejected a parameter"
 		e.Detail = cognitoSays + " Check the values of `refresh_token`, `client_id`, `client_secret`, `device_key` and `client_metadata`, and the app client's settings."
 	case "ForbiddenException":
@@ -123,22 +127,14 @@ func explainAPIError(e *Error, message string, f failure) {
 }
 
 func explainNotAuthorized(e *Error, message, cognitoSays string) {
-	lower := strings.ToLower(message)
 	switch {
-	case strings.Contains(lower, "secret"):
-		explainSecret(e, cognitoSays)
-	case strings.Contains(lower, "device"):
+	case strings.Contains(strings.ToLower(message), "device"):
 		e.Summary, e.Attribute = "Device key not accepted", "device_key"
 		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed for this user, or remove it to let Cognito issue a new device."
 	default:
 		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
 		e.Detail = cognitoSays + " The refresh token is invalid, expired, revoked, or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
 	}
-}
-
-func explainSecret(e *Error, cognitoSays string) {
-	e.Summary, e.Attribute = "Client secret missing or wrong", "client_secret"
-	e.Detail = cognitoSays + " If the app client has a client secret, set `client_secret` to it; if it has none, remove `client_secret`."
 }
 
 func explainTransportError(e *Error, err error, f failure) {
