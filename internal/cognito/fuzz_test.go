@@ -74,10 +74,17 @@ func FuzzTokensFrom(f *testing.F) {
 			if !errors.As(err, &e) || e.Summary == "" || e.Detail == "" {
 				t.Fatalf("error %v is not a complete *Error", err)
 			}
-			for _, s := range []string{access, id, refresh} {
-				if len(s) >= 8 && strings.Contains(e.Error(), s) {
-					t.Fatalf("the error %q contains a token", e.Error())
-				}
+			// A token found in the text may just be a word of the fixed
+			// wording, so compare instead with the error for tokens of
+			// the same lengths but other bytes: it must read the same.
+			other := out
+			if hasResult {
+				result := *out.AuthenticationResult
+				result.AccessToken, result.IdToken, result.RefreshToken = optional(filler(access)), optional(filler(id)), optional(filler(refresh))
+				other = &cip.GetTokensFromRefreshTokenOutput{AuthenticationResult: &result}
+			}
+			if _, otherErr := tokensFrom(other, issuedAt); otherErr == nil || otherErr.Error() != e.Error() {
+				t.Fatalf("the error depends on the tokens' contents:\n%v\n%v", e, otherErr)
 			}
 			return
 		}
@@ -102,6 +109,9 @@ func FuzzTokensFrom(f *testing.F) {
 		}
 	})
 }
+
+// filler is a string as long as s made of bytes no token or wording has.
+func filler(s string) string { return strings.Repeat("\x01", len(s)) }
 
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
