@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
 const (
@@ -42,6 +43,7 @@ type Config struct {
 type Client struct {
 	base     aws.Config
 	endpoint string
+	policy   retrypolicy.Policy
 	timeout  time.Duration
 	now      func() time.Time
 
@@ -73,27 +75,26 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.MaxRetries != nil {
 		attempts = *cfg.MaxRetries + 1
 	}
-	base.Retryer = func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = attempts
-			// One refresh per resource instance: a client-side retry quota
-			// would only turn a throttling burst into spurious failures.
-			o.RateLimiter = ratelimit.None
-		})
-	}
-
 	timeout := cfg.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	policy := retrypolicy.Policy{MaxAttempts: attempts, Mode: aws.RetryModeStandard, Timeout: timeout}
+	base.Retryer = func() aws.Retryer { return policy.NewRetryer() }
+
 	return &Client{
 		base:     base,
 		endpoint: cfg.Endpoint,
+		policy:   policy,
 		timeout:  timeout,
 		now:      time.Now,
 		byRegion: map[string]*cip.Client{},
 	}, nil
 }
+
+// Policy is the retry and timeout policy resolved for this configuration;
+// every token source of the provider uses it.
+func (c *Client) Policy() retrypolicy.Policy { return c.policy }
 
 // Timeout is the bound on one refresh.
 func (c *Client) Timeout() time.Duration { return c.timeout }
