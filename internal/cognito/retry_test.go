@@ -117,14 +117,14 @@ func TestPolicyDefaultsAndRetryMode(t *testing.T) {
 }
 
 func TestAnsweredRequestsAreNeverRetried(t *testing.T) {
-	// A 200 is an answer: Cognito processed the request and, with rotation,
-	// already spent the token. A body that is malformed or breaks off must
-	// fail at once, never present the rotated token again.
-	answer := `{"AuthenticationResult":{"AccessToken":"a","IdToken":"b","ExpiresIn":3600,"TokenType":"Bearer","RefreshToken":"r"}}`
+	// A complete 200 is an answer: Cognito processed the request and, with
+	// rotation, already spent the token. One that cannot be used must fail
+	// at once, never present the rotated token again.
 	cases := map[string]cognitotest.Fault{
-		"body breaks off":       {ResetConnection: true, Body: answer, AfterProcessing: true},
 		"body is not JSON":      {Body: "<html>oops</html>", ContentType: "text/html", AfterProcessing: true},
+		"body is cut JSON":      {Body: `{"AuthenticationResult":{"AccessToken":"a`, AfterProcessing: true},
 		"body lacks the result": {Body: `{}`, AfterProcessing: true},
+		"result lacks a token":  {Body: `{"AuthenticationResult":{"AccessToken":"a","ExpiresIn":3600}}`, AfterProcessing: true},
 	}
 	for name, fault := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -208,29 +208,33 @@ func TestThrottlingDiagnostics(t *testing.T) {
 
 func TestRotatedTokenMetByARetry(t *testing.T) {
 	// Grace period 0, and the first answer is lost after Cognito rotated
-	// the token: the retry meets RefreshTokenReuseException, and the
-	// diagnostic says why.
+	// the token (a server error, or a 200 whose body breaks off, which the
+	// SDK retries like any lost answer): the retry meets
+	// RefreshTokenReuseException, and the diagnostic says why.
 	isolate(t, "")
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{})
 	defer srv.Close()
 	srv.AddUser(cognitotest.User{Username: "alice"})
 	client := srv.AddClient(cognitotest.AppClient{Rotation: true})
-	srv.InjectFault(cognitotest.Fault{Status: 503, AfterProcessing: true})
 	c := newTestClient(t, srv, 3)
-	_, err := c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+	answer := `{"AuthenticationResult":{"AccessToken":"a","IdToken":"b","ExpiresIn":3600,"TokenType":"Bearer","RefreshToken":"r"}}`
 	var e *Error
-	if !errors.As(err, &e) || e.Code != cognitotest.ErrRefreshTokenReuse {
-		t.Fatalf("got %v, want RefreshTokenReuseException", err)
-	}
-	for _, want := range []string{"took 2 attempts", "earlier attempt may already have rotated the token", "grace period", "exists to let such retries through"} {
-		if !strings.Contains(e.Detail, want) {
-			t.Errorf("detail lacks %q:\n%s", want, e.Detail)
+	for _, lost := range []cognitotest.Fault{{Status: 503, AfterProcessing: true}, {ResetConnection: true, Body: answer, AfterProcessing: true}} {
+		srv.InjectFault(lost)
+		_, err := c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+		if !errors.As(err, &e) || e.Code != cognitotest.ErrRefreshTokenReuse {
+			t.Fatalf("got %v, want RefreshTokenReuseException", err)
+		}
+		for _, want := range []string{"took 2 attempts", "earlier attempt may already have rotated the token", "grace period", "exists to let such retries through"} {
+			if !strings.Contains(e.Detail, want) {
+				t.Errorf("detail lacks %q:\n%s", want, e.Detail)
+			}
 		}
 	}
 
 	// On a first attempt there was no earlier one to blame.
 	srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrRefreshTokenReuse})
-	_, err = c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+	_, err := c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
 	if !errors.As(err, &e) || strings.Contains(e.Detail, "earlier attempt") || !strings.Contains(e.Detail, "plan and again at apply") {
 		t.Errorf("first-attempt reuse diagnostic:\n%v", err)
 	}

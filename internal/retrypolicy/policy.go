@@ -23,7 +23,6 @@
 package retrypolicy
 
 import (
-	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -109,8 +108,14 @@ func (p Policy) NewRetryer(extra ...retry.IsErrorRetryable) aws.Retryer {
 		// One request per resource instance: a client-side retry quota would
 		// only turn a throttling burst into spurious failures.
 		o.RateLimiter = ratelimit.None
-		checks := append([]retry.IsErrorRetryable{answeredSuccess}, extra...)
-		o.Retryables = append(checks, o.Retryables...)
+		// A complete answer that cannot be read (a malformed 200) is not
+		// retried by the SDK's checks: Cognito processed the request, and
+		// with rotation a retry would present a spent token. A body that
+		// breaks off is a lost answer, retried like a reset before it: the
+		// rotation grace period exists for such retries.
+		if len(extra) > 0 {
+			o.Retryables = append(append([]retry.IsErrorRetryable{}, extra...), o.Retryables...)
+		}
 	}
 	if p.Mode == aws.RetryModeAdaptive {
 		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
@@ -119,15 +124,3 @@ func (p Policy) NewRetryer(extra ...retry.IsErrorRetryable) aws.Retryer {
 	}
 	return retry.NewStandard(standard)
 }
-
-// answeredSuccess never retries a failure that came with a 2xx status: the
-// server processed the request (with refresh-token rotation, the token sent
-// is already spent), so a retry could only meet a rotated token. The SDK
-// would otherwise retry a 200 whose body broke off ("connection reset").
-var answeredSuccess = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
-	var withStatus interface{ HTTPStatusCode() int }
-	if errors.As(err, &withStatus) && withStatus.HTTPStatusCode() >= 200 && withStatus.HTTPStatusCode() < 300 {
-		return aws.FalseTernary
-	}
-	return aws.UnknownTernary
-})

@@ -58,10 +58,8 @@ func TestNewRetryer(t *testing.T) {
 		if _, adaptive := r.(*retry.AdaptiveMode); adaptive != (mode == aws.RetryModeAdaptive) {
 			t.Errorf("%s: got a %T", mode, r)
 		}
-		// A body that broke off after a 200 reads as "connection reset",
-		// which the SDK alone would retry.
-		if r.IsErrorRetryable(withStatus(200)) {
-			t.Errorf("%s: a failed 200 is retried", mode)
+		if r.IsErrorRetryable(&smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 200}}, Err: errors.New("invalid character '<'")}) {
+			t.Errorf("%s: a malformed 200 is retried", mode)
 		}
 		if !r.IsErrorRetryable(withStatus(503)) || !r.IsErrorRetryable(errors.New("read: connection reset by peer")) {
 			t.Errorf("%s: transient faults are not retried", mode)
