@@ -223,7 +223,7 @@ func errorScenarios() []scenario {
 		{name: "blocked by WAF", expectError: regexp.MustCompile(`Request blocked by AWS WAF`),
 			pool:    cognitotest.PoolConfig{Forbid: func(_ *http.Request, _ cognitotest.GetTokensInput) bool { return true }},
 			arrange: withToken(cognitotest.AppClient{}, nil)},
-		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not enabled for this app client`),
+		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not available for this user pool[\s\S]*replica`),
 			arrange: withToken(cognitotest.AppClient{OperationDisabled: true}, nil)},
 		{name: "Lambda invalid response", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response`),
 			pool: lambda(cognitotest.ErrLambdaInvalidResponse), arrange: withToken(cognitotest.AppClient{}, nil)},
