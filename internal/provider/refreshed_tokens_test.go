@@ -271,7 +271,7 @@ func validationScenarios() []scenario {
 		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *tokenInputs) { in.ClientID = "   " }),
 		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
 		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
-		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 20`, func(*tokenInputs) {}, `max_retries = -1`),
+		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*tokenInputs) {}, `max_retries = -1`),
 	}
 }
 
