@@ -8,6 +8,8 @@ package cognito
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -339,5 +341,32 @@ func TestEnvironmentEndpointIsRedacted(t *testing.T) {
 	_, err = c.Refresh(context.Background(), Request{RefreshToken: "a", ClientID: "b"})
 	if err == nil || strings.Contains(err.Error(), "s3cret") || strings.Contains(err.Error(), "user") || !strings.Contains(err.Error(), "127.0.0.1:1") {
 		t.Errorf("error %v: want the endpoint named without its userinfo", err)
+	}
+}
+
+func TestRequestIDIsScrubbed(t *testing.T) {
+	// The request ID comes from a response header: a proxy (or anything
+	// answering in Cognito's place) could echo a request value in it.
+	isolate(t, "")
+	const clientID = "echoedclientid0000000000"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.Header().Set("X-Amzn-Requestid", "req-"+clientID)
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"__type":"NotAuthorizedException","message":"Invalid Refresh Token"}`))
+	}))
+	defer srv.Close()
+	retries := 0
+	c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Refresh(context.Background(), Request{RefreshToken: "token", ClientID: clientID})
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(e.Error(), clientID) || e.RequestID != "req-***" || !strings.Contains(e.Detail, "AWS request ID: req-***") {
+		t.Errorf("request ID %q, detail:\n%s", e.RequestID, e.Detail)
 	}
 }
