@@ -44,7 +44,7 @@ func TestRefreshMapsEveryErrorType(t *testing.T) {
 		{cognitotest.ErrInvalidParameter, "1 validation error detected", "Cognito rejected a parameter", "", "1 validation error detected"},
 		{cognitotest.ErrInvalidParameter, "Client CLIENTID is not configured for secret but secret was received", "Client secret missing or wrong", "client_secret", "remove `client_secret`"},
 		{cognitotest.ErrForbidden, "Request not allowed due to WAF block.", "Request blocked by AWS WAF", "", "web ACL"},
-		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not enabled for this app client", "", "refresh-token settings"},
+		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not available for this user pool", "", "secondary (replica) region of a multi-region user pool"},
 		{cognitotest.ErrInvalidLambdaResponse, "Invalid PreTokenGeneration Lambda response.", "A Lambda trigger returned an invalid response", "", "Invalid PreTokenGeneration Lambda response."},
 		{cognitotest.ErrUnexpectedLambda, "PreTokenGeneration invocation failed due to error AccessDeniedException.", "A Lambda trigger failed", "", "AccessDeniedException"},
 		{cognitotest.ErrUserLambdaValidation, "PreTokenGeneration failed with error frozen.", "A Lambda trigger rejected the request", "", "frozen"},

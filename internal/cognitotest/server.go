@@ -74,6 +74,7 @@ type Server struct {
 	devices  map[string]string // device key -> username
 	tokens   map[string]*refreshToken
 	faults   []Fault
+	rate     *rateLimiter // SetRateLimit; nil = unlimited
 	requests []RecordedRequest
 	reqCount int
 	events   []TriggerEvent
@@ -215,6 +216,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer handles one API request and reports the status and error type sent.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, readErr error) (int, string) {
+	if status, errType, throttled := s.overRate(w); throttled {
+		return status, errType
+	}
 	f, faulted := s.takeFault()
 	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
 		return 0, "" // client gave up or server closing

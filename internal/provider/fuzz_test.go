@@ -112,22 +112,22 @@ func n(s string) int { return len(s) }
 func FuzzProviderValidators(f *testing.F) {
 	for _, seed := range []string{
 		"", "https://cognito-idp.eu-west-1.amazonaws.com", "http://127.0.0.1:9229", "cognito.local", "ftp://x", "http://",
-		"http://[::1", "//host", "30s", "2m", "0s", "15m", "15m1s", "1h", "-1s", "soon", "1e9s", "9223372036854775807ns",
+		"http://[::1", "//host", "http://u:p@host", "30s", "2m", "0s", "15m", "1h", "1h0m1s", "-1s", "soon", "1e9s", "9223372036854775807ns",
 	} {
 		f.Add(seed)
 	}
 	endpoint := endpointValidator{}
-	duration := durationValidator{min: time.Second, max: 15 * time.Minute}
+	duration := durationValidator{min: minTimeout, max: maxTimeout}
 	f.Fuzz(func(t *testing.T, value string) {
 		diags := validateString("endpoint", []validator.String{endpoint}, value)
 		u, err := url.Parse(value)
-		wantValid := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+		wantValid := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
 		if diags.HasError() == wantValid {
 			t.Fatalf("endpoint %q: valid = %v, want %v", value, !diags.HasError(), wantValid)
 		}
 		diags = validateString("timeout", []validator.String{duration}, value)
 		d, err := time.ParseDuration(value)
-		wantValid = err == nil && d >= time.Second && d <= 15*time.Minute
+		wantValid = err == nil && d >= time.Second && d <= time.Hour
 		if diags.HasError() == wantValid {
 			t.Fatalf("timeout %q: valid = %v, want %v", value, !diags.HasError(), wantValid)
 		}

@@ -3,10 +3,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -17,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
 var (
@@ -39,8 +44,17 @@ type cognitoProviderModel struct {
 	Region     types.String `tfsdk:"region"`
 	Endpoint   types.String `tfsdk:"endpoint"`
 	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	RetryMode  types.String `tfsdk:"retry_mode"`
 	Timeout    types.String `tfsdk:"timeout"`
 }
+
+// Bounds of the retry arguments: 100 retries back off for at most 31m11s,
+// within the longest timeout.
+const (
+	maxMaxRetries = 100
+	minTimeout    = time.Second
+	maxTimeout    = time.Hour
+)
 
 func (p *cognitoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "cognito"
@@ -61,20 +75,35 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Absolute `http(s)` URL that replaces the Cognito endpoint, for VPC endpoints, FIPS endpoints, proxies or local emulators. " +
-					"Defaults to the `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL` environment variable, then to AWS's regional endpoint.",
+					"Defaults to the `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL` environment variable, then to AWS's regional endpoint. " +
+					"Credentials in the URL (`user:password@`) are rejected; set an authenticating proxy with `HTTPS_PROXY` instead. " +
+					"An `http://` endpoint (here or from the environment) whose host is not `localhost` or a loopback address (`127.0.0.0/8`, `::1`) gets a warning: the refresh token and client secret would travel unencrypted.",
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{}},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a throttled, failed (HTTP 5xx) or unreachable request is retried, with exponential backoff and jitter. " +
-					"Defaults to the `AWS_MAX_ATTEMPTS` environment variable minus one, else `2` (the AWS SDK's standard: 3 attempts in all).",
+				MarkdownDescription: fmt.Sprintf("How many times a throttled (`TooManyRequestsException`), failed (HTTP 5xx) or unreachable request is retried after the first attempt, "+
+					"with the AWS SDK's exponential backoff and jitter: before retry *n* a random wait of up to 2^(*n*-1) seconds, capped at %s. "+
+					"Errors a retry cannot fix (an invalid token, an unknown app client, a rejected parameter, a malformed answer) fail at once. "+
+					"Defaults to the `AWS_MAX_ATTEMPTS` environment variable minus one, then the shared config profile's `max_attempts` minus one, else `%d` (as `terraform-provider-aws`); a value set here always wins. "+
+					"Between 0 and %d. With `%d` retries the backoff adds up to at most %s, which the default `timeout` covers.",
+					retrypolicy.MaxBackoff, retrypolicy.DefaultMaxRetries, maxMaxRetries, retrypolicy.DefaultMaxRetries, retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries)),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 20)},
+				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
+			},
+			"retry_mode": schema.StringAttribute{
+				MarkdownDescription: "The AWS SDK's retry mode: `standard`, or `adaptive`, which also slows down further requests of this provider configuration while Cognito throttles. " +
+					"Defaults to the `AWS_RETRY_MODE` environment variable, then the shared config profile's `retry_mode`, else `standard`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(string(aws.RetryModeStandard), string(aws.RetryModeAdaptive))},
 			},
 			"timeout": schema.StringAttribute{
-				MarkdownDescription: "Bound on one token refresh, retries and backoff included, as a Go duration such as `30s` or `2m`. Defaults to `30s`; between `1s` and `15m`.",
-				Optional:            true,
-				Validators:          []validator.String{durationValidator{min: time.Second, max: 15 * time.Minute}},
+				MarkdownDescription: fmt.Sprintf("Bound on one token request, every retry and backoff included, as a Go duration such as `30s` or `2m`. "+
+					"Defaults to `%s`, which covers the default retries' worst-case backoff (%s) and the requests themselves; between `%s` and `%s`. "+
+					"When it runs out the refresh fails with what Cognito last answered, for example that it throttled the request.",
+					durationString(retrypolicy.DefaultTimeout), retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries), durationString(minTimeout), durationString(maxTimeout)),
+				Optional:   true,
+				Validators: []validator.String{durationValidator{min: minTimeout, max: maxTimeout}},
 			},
 		},
 	}
@@ -101,15 +130,16 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.DataSourceData = data
 		resp.EphemeralResourceData = data
 	}()
-	if config.Region.IsUnknown() || config.Endpoint.IsUnknown() || config.MaxRetries.IsUnknown() || config.Timeout.IsUnknown() {
+	if config.Region.IsUnknown() || config.Endpoint.IsUnknown() || config.MaxRetries.IsUnknown() || config.RetryMode.IsUnknown() || config.Timeout.IsUnknown() {
 		tflog.Debug(ctx, "Provider configuration not known yet; refreshes wait for apply")
 		data.unknownConfig = true
 		return
 	}
 
 	clientConfig := cognito.Config{
-		Region:   config.Region.ValueString(),
-		Endpoint: config.Endpoint.ValueString(),
+		Region:    config.Region.ValueString(),
+		Endpoint:  config.Endpoint.ValueString(),
+		RetryMode: aws.RetryMode(config.RetryMode.ValueString()),
 	}
 	if !config.MaxRetries.IsNull() {
 		retries := int(config.MaxRetries.ValueInt64())
@@ -127,12 +157,51 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 				". Fix the AWS_PROFILE / AWS_CONFIG_FILE settings, or set `region` in the provider block.")
 		return
 	}
+	warnOnPlaintext(&resp.Diagnostics, clientConfig.Endpoint, client.EnvironmentEndpoint())
+	policy := client.Policy()
 	tflog.Debug(ctx, "Configured Cognito client", map[string]any{
-		"region":            config.Region.ValueString(),
-		"endpoint_override": config.Endpoint.ValueString(),
-		"timeout":           client.Timeout().String(),
+		"region":               config.Region.ValueString(),
+		"endpoint_override":    redactedOrEmpty(clientConfig.Endpoint),
+		"environment_endpoint": client.EnvironmentEndpoint(),
+		"max_attempts":         policy.MaxAttempts,
+		"retry_mode":           string(policy.Mode),
+		"timeout":              policy.Timeout.String(),
 	})
 	data.client = client
+}
+
+// warnOnPlaintext warns when requests, which carry the refresh token and
+// client secret, would leave this machine unencrypted.
+func warnOnPlaintext(diags *diag.Diagnostics, configured, fromEnvironment string) {
+	const summary = "Cognito endpoint without TLS"
+	const risk = "The refresh token, the client secret and the tokens Cognito issues would travel unencrypted, readable by anyone on the network path. " +
+		"Use an `https://` endpoint, or `http://` only to `localhost` or a loopback address (`127.0.0.0/8`, `::1`)."
+	switch {
+	case configured != "":
+		if cognito.Plaintext(configured) {
+			diags.AddAttributeWarning(path.Root("endpoint"), summary, "`endpoint` uses plain `http://` to a host that is not this machine. "+risk)
+		}
+	case fromEnvironment != "" && cognito.Plaintext(fromEnvironment):
+		diags.AddWarning(summary, fmt.Sprintf("The endpoint from AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL or the profile's endpoint_url, %s, uses plain `http://` to a host that is not this machine. %s", fromEnvironment, risk))
+	}
+}
+
+func redactedOrEmpty(endpoint string) string {
+	if endpoint == "" {
+		return ""
+	}
+	return cognito.RedactURL(endpoint)
+}
+
+// durationString drops the zero units time.Duration.String prints ("10m0s").
+func durationString(d time.Duration) string {
+	switch {
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 func (p *cognitoProvider) Resources(context.Context) []func() resource.Resource {

@@ -223,7 +223,7 @@ func errorScenarios() []scenario {
 		{name: "blocked by WAF", expectError: regexp.MustCompile(`Request blocked by AWS WAF`),
 			pool:    cognitotest.PoolConfig{Forbid: func(_ *http.Request, _ cognitotest.GetTokensInput) bool { return true }},
 			arrange: withToken(cognitotest.AppClient{}, nil)},
-		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not enabled for this app client`),
+		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not available for this user pool[\s\S]*replica`),
 			arrange: withToken(cognitotest.AppClient{OperationDisabled: true}, nil)},
 		{name: "Lambda invalid response", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response`),
 			pool: lambda(cognitotest.ErrLambdaInvalidResponse), arrange: withToken(cognitotest.AppClient{}, nil)},
@@ -271,7 +271,7 @@ func validationScenarios() []scenario {
 		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *tokenInputs) { in.ClientID = "   " }),
 		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
 		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
-		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 20`, func(*tokenInputs) {}, `max_retries = -1`),
+		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*tokenInputs) {}, `max_retries = -1`),
 	}
 }
 

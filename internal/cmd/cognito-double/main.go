@@ -37,18 +37,33 @@ func main() {
 	username := flag.String("username", "demo-user", "seeded user's name")
 	email := flag.String("email", "demo-user@example.com", "seeded user's email")
 	out := flag.String("out", "", "write connection details (JSON, mode 0600) here")
+	var th throttling
+	flag.Float64Var(&th.perSecond, "throttle-rate", 0, "answer TooManyRequestsException beyond this many requests per second (token bucket; 0 = no limit)")
+	flag.IntVar(&th.burst, "throttle-burst", 0, "requests allowed at once under -throttle-rate (0 = one second's worth)")
+	flag.IntVar(&th.first, "throttle-first", 0, "answer TooManyRequestsException to the first N requests")
 	flag.Parse()
-	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, *out); err != nil {
+	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, *out, th); err != nil {
 		log.Fatalf("cognito-double: %v", err)
 	}
 }
 
-func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string) error {
+// throttling models Cognito's request-rate quotas (see SetRateLimit).
+type throttling struct {
+	perSecond float64
+	burst     int
+	first     int
+}
+
+func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string, th throttling) error {
 	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	srv.SetRateLimit(th.perSecond, th.burst)
+	if th.first > 0 {
+		srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: th.first})
+	}
 	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace, DeviceTracking: devices})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
 	endpoint := srv.URL
