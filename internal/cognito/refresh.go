@@ -34,7 +34,8 @@ type Tokens struct {
 	NewRefreshToken string
 	TokenType       string
 	ExpiresIn       int64
-	// ExpiresAt is when the access and ID tokens expire, in UTC.
+	// ExpiresAt is when the access token expires, in UTC (ExpiresIn is the
+	// access token's; the ID token has its own validity, see its exp).
 	ExpiresAt         time.Time
 	NewDeviceKey      string
 	NewDeviceGroupKey string
@@ -82,6 +83,8 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 			timeout:  c.timeout,
 			attempts: *attempts,
 			secrets:  req.Secrets(),
+
+			deviceKeySet: req.DeviceKey != "",
 		})
 	}
 	tokens, err := tokensFrom(out, started)
