@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"maps"
@@ -121,8 +123,9 @@ func successScenarios() []scenario {
 			// send it, both types pass it through. Every read gets it.
 			name: "new device metadata passed through",
 			arrange: func(p *pool) (tokenInputs, []string) {
-				p.InjectFault(cognitotest.Fault{Times: 20, Body: `{"AuthenticationResult":{"AccessToken":"a","IdToken":"i","ExpiresIn":300,` +
-					`"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"eu-west-1_0b1c2d3e-0000-4000-8000-000000000000","DeviceGroupKey":"-abcDEF123"}}}`})
+				// Long random tokens, so the leak test can look for them.
+				p.InjectFault(cognitotest.Fault{Times: 20, Body: `{"AuthenticationResult":{"AccessToken":"` + opaqueToken() + `","IdToken":"` + opaqueToken() +
+					`","ExpiresIn":300,"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"eu-west-1_0b1c2d3e-0000-4000-8000-000000000000","DeviceGroupKey":"-abcDEF123"}}}`})
 				return p.signIn(cognitotest.AppClient{}), nil
 			},
 			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
@@ -306,6 +309,13 @@ func (p *pool) signInWithDevice(client cognitotest.AppClient) tokenInputs {
 	client = p.AddClient(client)
 	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
 	return tokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
+}
+
+// opaqueToken is a random token-shaped string.
+func opaqueToken() string {
+	b := make([]byte, 96)
+	_, _ = rand.Read(b)
+	return "eyJ" + base64.RawURLEncoding.EncodeToString(b)
 }
 
 // lifetime checks a verified token's exp - iat.
