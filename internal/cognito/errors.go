@@ -47,6 +47,9 @@ type failure struct {
 	// timeout ends its backoff.
 	lastErr error
 	secrets []string
+	// deviceKeySet tells whether the request carried a DeviceKey (never
+	// its value), for the NotAuthorizedException diagnosis.
+	deviceKeySet bool
 }
 
 func describe(err error, f failure) *Error {
@@ -104,7 +107,7 @@ func explainAPIError(e *Error, message string, f failure) {
 	}
 	switch e.Code {
 	case "NotAuthorizedException":
-		explainNotAuthorized(e, message, cognitoSays)
+		explainNotAuthorized(e, message, cognitoSays, f.deviceKeySet)
 	case "RefreshTokenReuseException":
 		e.Summary, e.Attribute = "Refresh token already rotated", "refresh_token"
 		e.Detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. "
@@ -153,16 +156,42 @@ func explainAPIError(e *Error, message string, f failure) {
 	}
 }
 
-func explainNotAuthorized(e *Error, message, cognitoSays string) {
+// explainNotAuthorized diagnoses NotAuthorizedException by its message.
+//
+// A pool that remembers devices (a user-pool setting) answers a refresh
+// without a device key, or with one that was never confirmed with
+// ConfirmDevice, with the same "Invalid Refresh Token." as a bad token: AWS's
+// knowledge-center article "How do I troubleshoot an 'Invalid Refresh Token'
+// error" (https://repost.aws/knowledge-center/cognito-invalid-refresh-token-error)
+// and public reports (aws/aws-sdk-java-v2#3418, aws/aws-sdk-cpp#851). So that
+// message alone cannot tell token from device: the diagnosis names both,
+// according to whether `device_key` was set. A message that does name the
+// device is put on `device_key`.
+func explainNotAuthorized(e *Error, message, cognitoSays string, deviceKeySet bool) {
+	lower := strings.ToLower(message)
 	switch {
-	case strings.Contains(strings.ToLower(message), "device"):
+	case strings.Contains(lower, "device"):
 		e.Summary, e.Attribute = "Device key not accepted", "device_key"
-		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed for this user, or remove it to let Cognito issue a new device."
+		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed (ConfirmDevice) for the user who owns the refresh token." + howToGetADeviceKey
+	case strings.HasPrefix(lower, "invalid refresh token"):
+		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
+		e.Detail = cognitoSays + " The refresh token is invalid or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
+		if deviceKeySet {
+			e.Detail += "\n\nCognito gives the same answer when the user pool remembers devices and `device_key` is not a device confirmed (ConfirmDevice) for this user: check that the device was confirmed after the sign-in that issued it." + howToGetADeviceKey
+		} else {
+			e.Detail += "\n\nCognito gives the same answer when the user pool remembers devices and no device key is sent: set `device_key` to the key of a device confirmed (ConfirmDevice) for this user." + howToGetADeviceKey
+		}
+	case strings.Contains(lower, "user is disabled"):
+		e.Summary, e.Attribute = "User disabled", "refresh_token"
+		e.Detail = cognitoSays + " The user this refresh token belongs to is disabled in the user pool. An administrator must enable the user again (AdminEnableUser); a new sign-in does not help while the user is disabled."
 	default:
 		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
 		e.Detail = cognitoSays + " The refresh token is invalid, expired, revoked, or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
 	}
 }
+
+// howToGetADeviceKey says where a confirmed device key comes from.
+const howToGetADeviceKey = " A device key comes from the sign-in that issued the refresh token (`AuthenticationResult.NewDeviceMetadata.DeviceKey`) and works once the app confirms it with ConfirmDevice; AWS SDKs and Amplify store it with the tokens."
 
 func explainTransportError(e *Error, err error, f failure) {
 	var deserialization *smithy.DeserializationError

@@ -35,7 +35,8 @@ type Tokens struct {
 	NewRefreshToken string
 	TokenType       string
 	ExpiresIn       int64
-	// ExpiresAt is when the access and ID tokens expire, in UTC.
+	// ExpiresAt is when the access token expires, in UTC (ExpiresIn is the
+	// access token's; the ID token has its own validity, see its exp).
 	ExpiresAt         time.Time
 	NewDeviceKey      string
 	NewDeviceGroupKey string
@@ -77,14 +78,15 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 	})
 	if err != nil {
 		return Tokens{}, describe(err, failure{
-			ctx:         ctx,
-			region:      region,
-			endpoint:    c.Endpoint(region),
-			timeout:     c.policy.Timeout,
-			attempts:    attempts.count,
-			maxAttempts: c.policy.MaxAttempts,
-			lastErr:     attempts.lastErr,
-			secrets:     req.Secrets(),
+			ctx:          ctx,
+			region:       region,
+			endpoint:     c.Endpoint(region),
+			timeout:      c.policy.Timeout,
+			attempts:     attempts.count,
+			maxAttempts:  c.policy.MaxAttempts,
+			lastErr:      attempts.lastErr,
+			secrets:      req.Secrets(),
+			deviceKeySet: req.DeviceKey != "",
 		})
 	}
 	tokens, err := tokensFrom(out, started)

@@ -84,7 +84,7 @@ func TestRefreshTokensAndExpiry(t *testing.T) {
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
 	defer srv.Close()
 	srv.AddUser(cognitotest.User{Username: "alice"})
-	client := srv.AddClient(cognitotest.AppClient{Rotation: true, GracePeriod: time.Minute, DeviceTracking: true, AccessTokenValidity: 5 * time.Minute})
+	client := srv.AddClient(cognitotest.AppClient{Rotation: true, GracePeriod: time.Minute, AccessTokenValidity: 5 * time.Minute, IDTokenValidity: time.Hour})
 	c := newTestClient(t, srv, 0)
 	issued := time.Date(2026, 11, 26, 10, 0, 0, 500, time.FixedZone("CET", 3600))
 	c.now = func() time.Time { return issued }
@@ -97,7 +97,7 @@ func TestRefreshTokensAndExpiry(t *testing.T) {
 		t.Errorf("ExpiresAt = %v, want %v in UTC", tokens.ExpiresAt, want)
 	}
 	if tokens.ExpiresIn != 300 || tokens.TokenType != "Bearer" || tokens.NewRefreshToken == "" ||
-		tokens.NewDeviceKey == "" || tokens.NewDeviceGroupKey == "" || tokens.RequestID == "" || tokens.Attempts != 1 {
+		tokens.NewDeviceKey != "" || tokens.NewDeviceGroupKey != "" || tokens.RequestID == "" || tokens.Attempts != 1 {
 		t.Errorf("unexpected tokens %+v", tokens)
 	}
 	if got := len(tokens.Secrets()); got != 3 {

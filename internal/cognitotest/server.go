@@ -38,6 +38,16 @@ type PoolConfig struct {
 	// Forbid emulates an AWS WAF web ACL: true -> ForbiddenException.
 	Forbid func(r *http.Request, in GetTokensInput) bool
 
+	// RememberDevices stands for a non-null UserPoolType.DeviceConfiguration:
+	// device remembering is a user-pool setting in Cognito, not an app
+	// client's. The refresh flow then needs the key of a confirmed device
+	// (see IssueRefreshTokenWithDevice and ConfirmDevice).
+	// DeviceConfiguration's two flags (ChallengeRequiredOnNewDevice,
+	// DeviceOnlyRememberedOnUserPrompt) govern MFA at sign-in and the
+	// remembered status, which no source says the refresh flow looks at, so
+	// the double has no knobs for them.
+	RememberDevices bool
+
 	MaxRecorded int // recorded requests and trigger events kept; default 10000
 }
 
@@ -71,7 +81,7 @@ type Server struct {
 	offset   time.Duration
 	clients  map[string]AppClient
 	users    map[string]User
-	devices  map[string]string // device key -> username
+	devices  map[string]*device // device key -> device
 	tokens   map[string]*refreshToken
 	faults   []Fault
 	rate     *rateLimiter // SetRateLimit; nil = unlimited
@@ -109,7 +119,7 @@ func NewServerAt(addr string, cfg PoolConfig) (*Server, error) {
 	s := &Server{
 		cfg: cfg, done: make(chan struct{}), maxRecorded: cfg.MaxRecorded,
 		clients: map[string]AppClient{}, users: map[string]User{},
-		devices: map[string]string{}, tokens: map[string]*refreshToken{},
+		devices: map[string]*device{}, tokens: map[string]*refreshToken{},
 	}
 	var err1, err2 error
 	s.accessKey, err1 = newSigningKey()

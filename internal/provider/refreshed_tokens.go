@@ -141,7 +141,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 			}},
 		"device_key": {kind: inputString,
-			description: "Key of a device the user confirmed, as `<region>_<uuid>`. Needed when the user pool remembers devices; without it Cognito issues a new device (see `new_device_key`).",
+			description: "Key of a device confirmed for the user, as `<region>_<uuid>`: the `NewDeviceMetadata.DeviceKey` of the sign-in that issued the refresh token, after the app confirmed it with ConfirmDevice. Required when the user pool remembers devices: there Cognito answers a missing, unknown or unconfirmed device key with `NotAuthorizedException` \"Invalid Refresh Token.\", the same answer as for a bad refresh token. Ignored by pools that do not remember devices.",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 55),
 				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
@@ -162,13 +162,13 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"token_type": {kind: outputString,
 			description: "Token type, `Bearer`."},
 		"expires_in": {kind: outputNumber,
-			description: "Lifetime of the access and ID tokens in seconds, as Cognito returned it."},
+			description: "Lifetime of the access token in seconds, as Cognito returned it (the app client's access token validity). The ID token has its own validity: read its `exp` claim."},
 		"expires_at": {kind: outputString,
-			description: "When the access and ID tokens expire, as an RFC 3339 UTC timestamp."},
+			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`). The ID token may expire at another time: read its `exp` claim."},
 		"new_device_key": {kind: outputString,
-			description: "Key of the device Cognito issued when the user pool remembers devices and no confirmed `device_key` was given; null otherwise."},
+			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's API reference says this operation doesn't return it (a pool that remembers devices refuses the refresh without a confirmed `device_key` instead), so expect null; the provider passes it through should Cognito send one."},
 		"new_device_group_key": {kind: outputString,
-			description: "Group key of the device Cognito issued; null otherwise."},
+			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
 	}
 }
 

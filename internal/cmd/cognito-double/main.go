@@ -23,6 +23,7 @@ type seed struct {
 	ClientID     string          `json:"client_id"`
 	ClientSecret string          `json:"client_secret"`
 	RefreshToken string          `json:"refresh_token"`
+	DeviceKey    string          `json:"device_key,omitempty"` // confirmed, with -remember-devices
 	Username     string          `json:"username"`
 	JWKS         json.RawMessage `json:"jwks"`
 }
@@ -33,7 +34,7 @@ func main() {
 	secret := flag.Bool("secret", false, "give the app client a secret")
 	rotation := flag.Bool("rotation", false, "enable refresh-token rotation")
 	grace := flag.Duration("grace", 0, "rotation grace period (0-60s)")
-	devices := flag.Bool("device-tracking", false, "enable device remembering")
+	devices := flag.Bool("remember-devices", false, "the pool remembers devices: the refresh needs the seeded, confirmed device_key")
 	username := flag.String("username", "demo-user", "seeded user's name")
 	email := flag.String("email", "demo-user@example.com", "seeded user's email")
 	out := flag.String("out", "", "write connection details (JSON, mode 0600) here")
@@ -55,7 +56,7 @@ type throttling struct {
 }
 
 func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string, th throttling) error {
-	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region})
+	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region, RememberDevices: devices})
 	if err != nil {
 		return err
 	}
@@ -64,13 +65,17 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 	if th.first > 0 {
 		srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: th.first})
 	}
-	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace, DeviceTracking: devices})
+	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
 	endpoint := srv.URL
+	// Like an app after sign-in: the device Cognito issued is confirmed, so
+	// the seeded key works (an unconfirmed one is refused).
+	refreshToken, deviceKey := srv.IssueRefreshTokenWithDevice(c.ID, username)
+	srv.ConfirmDevice(deviceKey)
 
 	s := seed{
 		Endpoint: endpoint, Region: srv.Region(), PoolID: srv.PoolID(), ClientID: c.ID,
-		ClientSecret: c.Secret, RefreshToken: srv.IssueRefreshToken(c.ID, username),
+		ClientSecret: c.Secret, RefreshToken: refreshToken, DeviceKey: deviceKey,
 		Username: username, JWKS: srv.JWKS(),
 	}
 	if out != "" {
