@@ -321,3 +321,53 @@ resource "terraform_data" "remote" {
 		})
 	}
 }
+
+// TestAccVersionFilesFailClearly backs the docs' advice for making an old
+// CLI fail with a version error: `required_version` in versions.tf for
+// Terraform, and the same in versions.tofu for OpenTofu. OpenTofu 1.8 and
+// later read x.tofu instead of x.tf, and OpenTofu 1.12 ignores
+// `required_version` in .tf files altogether (internal/configs/
+// diagnostics.go checkVersionRequirements, v1.12.6; website/docs/language/
+// settings/index.mdx), so a versions.tf alone does not constrain it.
+// Impossible versions stand in for "newer than this CLI".
+func TestAccVersionFilesFailClearly(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
+	}
+	cli := setUpLeakCLI(t)
+	constraint := func(v string) string { return "terraform {\n  required_version = \"" + v + "\"\n}\n" }
+
+	cases := []struct {
+		name     string
+		files    map[string]string
+		tf, tofu string // expected error summary; "" = accepted
+	}{
+		{"versions.tf only", map[string]string{"versions.tf": constraint(">= 99.0")},
+			"Unsupported Terraform Core version", ""},
+		{"versions.tofu beside versions.tf", map[string]string{"versions.tf": constraint(">= 1.0"), "versions.tofu": constraint(">= 99.0")},
+			"", "Incompatible module"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for name, content := range tc.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ok := cli.run(t, "masked", dir, nil, "validate", "validate", "-no-color")
+			out := readAll(t, dir, "validate.stdout") + readAll(t, dir, "validate.stderr")
+			want := tc.tf
+			if isOpenTofu(cli) {
+				want = tc.tofu
+			}
+			switch {
+			case want == "" && !ok:
+				t.Errorf("%s refused the configuration:\n%s", cli.version, out)
+			case want != "" && (ok || !strings.Contains(out, "Error: "+want)):
+				t.Errorf("%s: want the error %q, got (ok=%v):\n%s", cli.version, want, ok, out)
+			}
+		})
+	}
+}
