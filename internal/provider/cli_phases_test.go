@@ -94,8 +94,9 @@ resource "terraform_data" "unrelated" {
 }
 
 // TestAccEphemeralOpensPerPhase counts the GetTokensFromRefreshToken calls
-// made with the ephemeral resource's refresh token during `plan -out` and
-// during `apply` of that plan. What it shows, and the docs say:
+// made with the ephemeral resource's refresh token during `plan -out`, during
+// `apply` of that plan, then `apply -refresh-only` and `destroy`. What it
+// shows, and the docs say:
 //
 //   - Terraform opens the ephemeral resource at plan and again at apply,
 //     whether or not anything in the apply uses it.
@@ -104,6 +105,7 @@ resource "terraform_data" "unrelated" {
 //     (pruneUnusedNodes in internal/tofu/transform_destroy_edge.go, v1.12.6:
 //     "there is no need for an ephemeral to be opened during apply if its
 //     value will not be used").
+//   - Both open it for `apply -refresh-only` and for `destroy`.
 func TestAccEphemeralOpensPerPhase(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
@@ -149,7 +151,24 @@ func TestAccEphemeralOpensPerPhase(t *testing.T) {
 				t.Fatalf("apply failed:\n%s", readAll(t, dir, ".stderr"))
 			}
 			atApply := opens() - atPlan
-			t.Logf("%s: %d open(s) at plan, %d at apply", cli.version, atPlan, atApply)
+			t.Logf("%s, %s: %d open(s) at plan, %d at apply", cli.version, tc.name, atPlan, atApply)
+
+			before := opens()
+			if !cli.run(t, "masked", dir, vars, "refresh", "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color") {
+				t.Fatalf("apply -refresh-only failed:\n%s", readAll(t, dir, ".stderr"))
+			}
+			atRefreshOnly := opens() - before
+			before = opens()
+			if !cli.run(t, "masked", dir, vars, "destroy", "destroy", "-auto-approve", "-input=false", "-no-color") {
+				t.Fatalf("destroy failed:\n%s", readAll(t, dir, ".stderr"))
+			}
+			atDestroy := opens() - before
+			t.Logf("%s, %s: %d open(s) for apply -refresh-only, %d for destroy", cli.version, tc.name, atRefreshOnly, atDestroy)
+			// Both runs open it on both CLIs: with a rotating client each one
+			// rotates the token, and nothing stores the new one.
+			if atRefreshOnly == 0 || atDestroy == 0 {
+				t.Errorf("%s did not open the ephemeral resource for apply -refresh-only (%d) or destroy (%d)", cli.version, atRefreshOnly, atDestroy)
+			}
 
 			wantApply := tc.terraformApply
 			if isOpenTofu(cli) {
