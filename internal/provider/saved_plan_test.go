@@ -29,7 +29,7 @@ var secretInputs = []string{"refresh_token", "client_id", "client_secret"}
 type exampleConfig struct {
 	name      string
 	dir       string // "" for a README block
-	files     map[string]*hcl.File
+	files     map[string]*hclsyntax.Body
 	sources   []string        // required_providers sources
 	variables map[string]bool // name -> declared ephemeral = true
 	required  map[string]bool // name -> no default
@@ -39,14 +39,18 @@ type exampleConfig struct {
 // parseExample parses the .tf files of one configuration.
 func parseExample(t *testing.T, name string, sources map[string][]byte) exampleConfig {
 	t.Helper()
-	ex := exampleConfig{name: name, files: map[string]*hcl.File{}, variables: map[string]bool{}, required: map[string]bool{}}
+	ex := exampleConfig{name: name, files: map[string]*hclsyntax.Body{}, variables: map[string]bool{}, required: map[string]bool{}}
 	for file, src := range sources {
 		f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
 		if diags.HasErrors() {
 			t.Fatalf("%s: %s", name, diags)
 		}
-		ex.files[file] = f
-		for _, block := range f.Body.(*hclsyntax.Body).Blocks {
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			t.Fatalf("%s: %s is not native HCL syntax", name, file)
+		}
+		ex.files[file] = body
+		for _, block := range body.Blocks {
 			switch {
 			case block.Type == "variable":
 				v := block.Labels[0]
@@ -88,8 +92,8 @@ func (ex exampleConfig) onlyThisProvider() bool {
 // variable not declared `ephemeral = true`.
 func (ex exampleConfig) secretInputProblems() []string {
 	var problems []string
-	for file, f := range ex.files {
-		for _, block := range f.Body.(*hclsyntax.Body).Blocks {
+	for file, body := range ex.files {
+		for _, block := range body.Blocks {
 			if block.Type != "ephemeral" || block.Labels[0] != "cognito_refreshed_tokens" {
 				continue
 			}
@@ -106,7 +110,11 @@ func (ex exampleConfig) secretInputProblems() []string {
 					if ref.RootName() != "var" || len(ref) < 2 {
 						continue
 					}
-					name := ref[1].(hcl.TraverseAttr).Name
+					step, ok := ref[1].(hcl.TraverseAttr)
+					if !ok {
+						continue
+					}
+					name := step.Name
 					if !ex.variables[name] {
 						problems = append(problems, fmt.Sprintf("%s: %s.%s reads var.%s, which is not declared ephemeral = true", file, block.Labels[1], arg, name))
 					}
@@ -285,7 +293,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, e := range entries {
-			if e.IsDir() || !(strings.HasSuffix(e.Name(), ".tf") || strings.HasSuffix(e.Name(), ".tofu")) {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".tf") && !strings.HasSuffix(e.Name(), ".tofu") {
 				continue
 			}
 			src, err := os.ReadFile(filepath.Join(ex.dir, e.Name()))
