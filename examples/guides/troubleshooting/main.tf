@@ -52,7 +52,9 @@ provider "cognito" {
   region   = var.region
   endpoint = var.endpoint
 
-  # Fail fast while debugging: one attempt, short bound.
+  # Fail fast while debugging: one attempt, short bound. (Setting
+  # max_retries also makes the provider ignore AWS_MAX_ATTEMPTS; the
+  # defaults are 25 retries and 10m.)
   max_retries = 0
   timeout     = "10s"
 }
