@@ -32,12 +32,14 @@ variable "client_id" {
   description = "App client that issued the refresh token."
   type        = string
   sensitive   = true
+  ephemeral   = true # never stored in a plan file either
 }
 
 variable "client_secret" {
   description = "App client secret; null for a public client."
   type        = string
   sensitive   = true
+  ephemeral   = true
   default     = null
 }
 
