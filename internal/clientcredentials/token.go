@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -141,8 +142,11 @@ func tokenFrom(issued *oauth2.Token, issuedAt time.Time, attempts int) (Token, e
 			Attempts: attempts,
 		}
 	}
-	if issued.ExpiresIn <= 0 {
-		return Token{}, malformed("a positive expires_in")
+	// clientcredentials keeps expires_in only as Expiry (relative to its own
+	// clock) and in the raw answer; the raw number is what Cognito said.
+	expiresIn, ok := issued.Extra("expires_in").(float64)
+	if !ok || expiresIn < 1 || expiresIn > math.MaxInt32 || expiresIn != math.Trunc(expiresIn) {
+		return Token{}, malformed("a positive whole expires_in")
 	}
 	if !strings.EqualFold(issued.TokenType, "Bearer") {
 		return Token{}, malformed("token_type Bearer")
@@ -154,8 +158,8 @@ func tokenFrom(issued *oauth2.Token, issuedAt time.Time, attempts int) (Token, e
 	return Token{
 		AccessToken:   issued.AccessToken,
 		TokenType:     issued.TokenType,
-		ExpiresIn:     issued.ExpiresIn,
-		ExpiresAt:     issuedAt.UTC().Add(time.Duration(issued.ExpiresIn) * time.Second).Truncate(time.Second),
+		ExpiresIn:     int64(expiresIn),
+		ExpiresAt:     issuedAt.UTC().Add(time.Duration(expiresIn) * time.Second).Truncate(time.Second),
 		GrantedScopes: scopes,
 		Attempts:      attempts,
 	}, nil

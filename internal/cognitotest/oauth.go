@@ -231,9 +231,13 @@ func (s *Server) issueClientToken(r *http.Request, body []byte, readErr error) (
 // invalid_scope, the answer our provider must explain.)
 func grantScopes(pool *oauthPool, client M2MClient, in clientCredentialsInput) ([]string, bool) {
 	defined := func(scope string) bool {
-		id, name, ok := strings.Cut(scope, "/")
-		rs, exists := pool.resourceServers[id]
-		return ok && exists && slices.Contains(rs.Scopes, name)
+		// Identifiers may be URLs: the scope name follows the last slash.
+		i := strings.LastIndex(scope, "/")
+		if i < 0 {
+			return false
+		}
+		rs, exists := pool.resourceServers[scope[:i]]
+		return exists && slices.Contains(rs.Scopes, scope[i+1:])
 	}
 	var allowed []string
 	for _, scope := range client.Scopes {

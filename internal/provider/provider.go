@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
@@ -84,6 +86,8 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 // instance: one SDK client per configured provider.
 type providerData struct {
 	client *cognito.Client
+	// tokenSource issues client-credentials tokens under client's policy.
+	tokenSource clientcredentials.TokenSource
 	// unknownConfig is set when a provider argument is not known yet (plan
 	// time, computed from another resource): refreshing must wait for apply.
 	unknownConfig bool
@@ -133,6 +137,18 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"timeout":           client.Timeout().String(),
 	})
 	data.client = client
+	data.tokenSource = clientcredentials.New(newTokenEndpointHTTPClient(), client.Policy())
+}
+
+// newTokenEndpointHTTPClient never follows redirects: the token endpoint
+// does not redirect, and a redirect would carry the client secret elsewhere.
+// TODO(merge): use the provider's shared HTTP client (h-retry) instead of
+// one per configuration.
+func newTokenEndpointHTTPClient() *http.Client {
+	return &http.Client{
+		Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 func (p *cognitoProvider) Resources(context.Context) []func() resource.Resource {
@@ -140,11 +156,11 @@ func (p *cognitoProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *cognitoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRefreshedTokensDataSource}
+	return []func() datasource.DataSource{NewRefreshedTokensDataSource, NewClientCredentialsTokenDataSource}
 }
 
 func (p *cognitoProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource}
+	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource, NewClientCredentialsTokenEphemeralResource}
 }
 
 // regionValidator accepts the shape of every AWS partition's region names.
