@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -59,6 +60,14 @@ var isRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.BoolTernary(status == http.StatusTooManyRequests || status >= 500)
 })
 
+// unreachable tells transport failures (the request or the answer got lost)
+// from answers x/oauth2 could not read: the former are *url.Error values,
+// or, while reading the body, errors the SDK counts as connection errors.
+func unreachable(err error) bool {
+	var urlErr *url.Error
+	return errors.As(err, &urlErr) || retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
+}
+
 // failure is what describe needs to know about the request that failed.
 type failure struct {
 	ctx      context.Context
@@ -82,6 +91,12 @@ func describe(err error, f failure) *Error {
 		e.Status = retrieve.Response.StatusCode
 		e.Code = printable(scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
 		explainAnswer(e, printable(scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+	case !unreachable(err):
+		// x/oauth2 could not read the answer as a token (not JSON, no
+		// access_token): the endpoint spoke, but not OAuth.
+		e.Summary = "Unexpected response from the token endpoint"
+		e.Detail = fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, check that it forwards Cognito's responses unchanged.",
+			f.req.TokenURL, attemptsMade(f.attempts), printable(scrub(rootCause(err).Error(), f.req.Secrets()), 300))
 	default:
 		e.Summary = "Could not reach the token endpoint"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check `domain` or `token_url` and network access.",
