@@ -283,8 +283,12 @@ func parseTokenRequest(r *http.Request, body []byte, readErr error) (clientCrede
 	}
 	if header := r.Header.Get("Authorization"); header != "" {
 		id, secret, ok := basicCredentials(header)
-		if !ok || form.Has("client_secret") {
+		if !ok {
 			return in, newOAuthErr(OAuthInvalidClient)
+		}
+		// RFC 6749 §2.3 and §5.2: one authentication method per request.
+		if form.Has("client_secret") {
+			return in, newOAuthErr(OAuthInvalidRequest)
 		}
 		if form.Has("client_id") && form.Get("client_id") != id {
 			return in, newOAuthErr(OAuthInvalidRequest)
