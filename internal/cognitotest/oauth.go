@@ -152,6 +152,9 @@ func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, body []byte
 
 func (s *Server) answerTokenFault(w http.ResponseWriter, f Fault) (int, string) {
 	if f.ErrorType == "" || f.ResetConnection {
+		if f.ContentType == "" {
+			f.ContentType = "application/json;charset=UTF-8" // not the API's x-amz-json
+		}
 		return s.answerFault(w, f)
 	}
 	status := f.Status
