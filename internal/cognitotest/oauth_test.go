@@ -55,7 +55,8 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 		if status != 200 || out["token_type"] != "Bearer" || out["expires_in"] != 300.0 || len(out) != 3 {
 			t.Fatalf("HTTP %d %v; want access_token, expires_in 300, token_type Bearer only", status, out)
 		}
-		claims, err := VerifyJWT(out["access_token"].(string), s.JWKS())
+		token, _ := out["access_token"].(string)
+		claims, err := VerifyJWT(token, s.JWKS())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,8 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("HTTP %d %v", status, out)
 		}
-		claims, _ := VerifyJWT(out["access_token"].(string), s.JWKS())
+		token, _ := out["access_token"].(string)
+		claims, _ := VerifyJWT(token, s.JWKS())
 		if claims["scope"] != "platform/deploy" {
 			t.Errorf("scope = %v", claims["scope"])
 		}

@@ -101,24 +101,25 @@ func tokenRequests(p *pool, clientID string) []cognitotest.RecordedRequest {
 		if r.Path != cognitotest.TokenPath {
 			continue
 		}
-		if id, _, _ := basicAuth(r.Header.Get("Authorization")); id == clientID {
+		if id, _ := basicAuth(r.Header.Get("Authorization")); id == clientID {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-func basicAuth(header string) (id, secret string, ok bool) {
+// basicAuth decodes an HTTP Basic header ("" when it is not one).
+func basicAuth(header string) (id, secret string) {
 	encoded, found := strings.CutPrefix(header, "Basic ")
 	if !found {
-		return "", "", false
+		return "", ""
 	}
 	raw, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
-		return "", "", false
+		return "", ""
 	}
-	id, secret, ok = strings.Cut(string(raw), ":")
-	return id, secret, ok
+	id, secret, _ = strings.Cut(string(raw), ":")
+	return id, secret
 }
 
 // m2mJWT checks an access token issued to a client: signed by the pool's
@@ -179,12 +180,12 @@ func m2mScenarios() []m2mScenario {
 			return p.m2mClient(deployer), providerArgs
 		}
 	}
-	invalid := func(name, pattern string, change func(in *m2mInputs), providerArgs ...string) m2mScenario {
+	invalid := func(name, pattern string, change func(in *m2mInputs)) m2mScenario {
 		return m2mScenario{name: name, expectError: regexp.MustCompile(pattern),
 			arrange: func(p *pool) (m2mInputs, []string) {
 				in := p.m2mClient(deployer)
 				change(&in)
-				return in, providerArgs
+				return in, nil
 			}}
 	}
 	return []m2mScenario{
@@ -206,7 +207,7 @@ func m2mScenarios() []m2mScenario {
 			wantRequests: -1,
 			wire: func(t *testing.T, p *pool, in m2mInputs) {
 				req := tokenRequests(p, in.ClientID)[0]
-				if id, secret, _ := basicAuth(req.Header.Get("Authorization")); id != in.ClientID || secret != in.ClientSecret {
+				if id, secret := basicAuth(req.Header.Get("Authorization")); id != in.ClientID || secret != in.ClientSecret {
 					t.Error("the client did not authenticate with HTTP Basic client_id:client_secret")
 				}
 				form, err := url.ParseQuery(string(req.Body))

@@ -141,12 +141,19 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 // newTokenEndpointHTTPClient never follows redirects: the token endpoint
-// does not redirect, and a redirect would carry the client secret elsewhere.
+// does not redirect, and following one could send the request, and with it
+// the client secret, to another URL.
 // TODO(merge): use the provider's shared HTTP client (h-retry) instead of
 // one per configuration.
 func newTokenEndpointHTTPClient() *http.Client {
+	// A transport of its own (the SDK's clients keep theirs), with the
+	// standard library's defaults: proxy from the environment, timeouts.
+	transport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if defaults, ok := http.DefaultTransport.(*http.Transport); ok {
+		transport = defaults.Clone()
+	}
 	return &http.Client{
-		Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+		Transport:     transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
