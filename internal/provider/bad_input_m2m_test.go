@@ -71,6 +71,8 @@ func m2mBadInputs() []badInput {
 		{name: "scopes unknown", resource: map[string]any{"scopes": unknown}},
 		{name: "valid, with scopes", resource: map[string]any{"scopes": []string{"platform/deploy"}}, requests: 1},
 		{name: "token_url on localhost over http", requests: 1},
+		// The domain carries the region: the provider needs none.
+		{name: "provider without region or endpoint", provider: map[string]any{"region": nil, "endpoint": nil}, requests: 1},
 	}
 }
 
@@ -90,8 +92,11 @@ func TestBadInputClientCredentials(t *testing.T) {
 				if tc.name == "neither domain nor token_url" {
 					delete(resourceValues, "token_url")
 				}
-				diags := protocolRunType(t, kind, "cognito_client_credentials_token",
-					map[string]any{"region": "eu-west-1", "endpoint": tap.URL}, resourceValues)
+				providerValues := map[string]any{"region": "eu-west-1", "endpoint": tap.URL}
+				for k, v := range tc.provider {
+					providerValues[k] = v
+				}
+				diags := protocolRunType(t, kind, "cognito_client_credentials_token", providerValues, resourceValues)
 				if tc.name == "neither domain nor token_url" {
 					// The block as a whole is wrong: the diagnostic has no
 					// attribute, and the CLI points at the block.
