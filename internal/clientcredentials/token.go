@@ -84,7 +84,10 @@ func New(client *http.Client, policy retrypolicy.Policy) *Endpoint {
 // same request gets the same answer. Errors are *Error values whose text
 // never contains a secret of the request.
 func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.policy.Timeout)
+	cancel := context.CancelFunc(func() {})
+	if e.policy.Timeout > 0 { // always, from a configured provider
+		ctx, cancel = context.WithTimeout(ctx, e.policy.Timeout)
+	}
 	defer cancel()
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, e.client)
 
