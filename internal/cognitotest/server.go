@@ -89,6 +89,7 @@ type Server struct {
 	reqCount int
 	events   []TriggerEvent
 	conns    int
+	oauth    oauthPool // the token endpoint's clients and resource servers
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine
@@ -217,7 +218,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if in, err := decodeInput(body); err == nil {
 		rec.Input = in.flat() // recorded even when a fault pre-empts the call
 	}
-	rec.Status, rec.ErrorType = s.answer(w, r, body, readErr)
+	if r.URL.Path == TokenPath {
+		rec.Status, rec.ErrorType = s.answerToken(w, r, body, readErr)
+	} else {
+		rec.Status, rec.ErrorType = s.answer(w, r, body, readErr)
+	}
 	s.mu.Lock()
 	s.reqCount++
 	s.requests = appendBounded(s.requests, rec, s.maxRecorded)

@@ -171,6 +171,12 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 		return tftypes.NewValue(tftypes.String, v)
 	case int:
 		return tftypes.NewValue(tftypes.Number, v)
+	case []string:
+		elems := make([]tftypes.Value, len(v))
+		for i, e := range v {
+			elems[i] = tftypes.NewValue(tftypes.String, e)
+		}
+		return tftypes.NewValue(typ, elems)
 	case map[string]string:
 		m := map[string]tftypes.Value{}
 		for k, e := range v {
@@ -219,6 +225,12 @@ func config(t *testing.T, schema *tfprotov6.Schema, values map[string]any) *tfpr
 // diagnostics of the first step that had errors (or of all steps).
 func protocolRun(t *testing.T, kind string, providerValues, resourceValues map[string]any) []*tfprotov6.Diagnostic {
 	t.Helper()
+	return protocolRunType(t, kind, "cognito_refreshed_tokens", providerValues, resourceValues)
+}
+
+// protocolRunType is protocolRun for any of the provider's types.
+func protocolRunType(t *testing.T, kind, typeName string, providerValues, resourceValues map[string]any) []*tfprotov6.Diagnostic {
+	t.Helper()
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(New("test")())()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
@@ -243,7 +255,6 @@ func protocolRun(t *testing.T, kind string, providerValues, resourceValues map[s
 	if failed(vp.Diagnostics, err) {
 		return diags
 	}
-	const typeName = "cognito_refreshed_tokens"
 	if kind == "ephemeral" {
 		rc := config(t, schemas.EphemeralResourceSchemas[typeName], resourceValues)
 		v, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typeName, Config: rc})

@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
@@ -113,6 +115,8 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 // instance: one SDK client per configured provider.
 type providerData struct {
 	client *cognito.Client
+	// tokenSource issues client-credentials tokens under client's policy.
+	tokenSource clientcredentials.TokenSource
 	// unknownConfig is set when a provider argument is not known yet (plan
 	// time, computed from another resource): refreshing must wait for apply.
 	unknownConfig bool
@@ -168,6 +172,17 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"timeout":              policy.Timeout.String(),
 	})
 	data.client = client
+	data.tokenSource = clientcredentials.New(tokenEndpointHTTPClient(client.HTTPClient()), policy)
+}
+
+// tokenEndpointHTTPClient shares the Cognito client's transport, and so its
+// connections, but never follows redirects: the token endpoint does not
+// redirect, and following one could send the request, and with it the
+// client secret, to another URL.
+func tokenEndpointHTTPClient(shared *http.Client) *http.Client {
+	noRedirects := *shared
+	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &noRedirects
 }
 
 // warnOnPlaintext warns when requests, which carry the refresh token and
@@ -209,11 +224,11 @@ func (p *cognitoProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *cognitoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRefreshedTokensDataSource}
+	return []func() datasource.DataSource{NewRefreshedTokensDataSource, NewClientCredentialsTokenDataSource}
 }
 
 func (p *cognitoProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource}
+	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource, NewClientCredentialsTokenEphemeralResource}
 }
 
 // regionValidator accepts the shape of every AWS partition's region names.

@@ -48,11 +48,14 @@ func (m *refreshedTokensModel) fields() map[string]any {
 	}
 }
 
+// fieldMapper is a model that maps every schema attribute to its field.
+type fieldMapper interface{ fields() map[string]any }
+
 // readModel is Config.Get(ctx, model) without the framework's struct-tag
 // reflection, which compiles a regular expression per field on every call
 // and cost more CPU than the HTTP round trip to Cognito. The configuration
 // is read as an object value; the model gets the same values.
-func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model *refreshedTokensModel) (types.Object, diag.Diagnostics) {
+func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model fieldMapper) (types.Object, diag.Diagnostics) {
 	var obj types.Object
 	diags := get(ctx, &obj)
 	if diags.HasError() {
@@ -69,6 +72,8 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 			*f, ok = value.(types.Int64)
 		case *types.Map:
 			*f, ok = value.(types.Map)
+		case *types.Set:
+			*f, ok = value.(types.Set)
 		}
 		if !ok {
 			diags.AddError("Value Conversion Error",
@@ -80,7 +85,7 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 
 // writeModel is Set(ctx, model) without struct-tag reflection (see
 // readModel): the model is written as an object of the configuration's type.
-func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model *refreshedTokensModel) diag.Diagnostics {
+func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model fieldMapper) diag.Diagnostics {
 	values := make(map[string]attr.Value, len(config.Attributes()))
 	for name, field := range model.fields() {
 		switch f := field.(type) {
@@ -89,6 +94,8 @@ func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnos
 		case *types.Int64:
 			values[name] = *f
 		case *types.Map:
+			values[name] = *f
+		case *types.Set:
 			values[name] = *f
 		}
 	}
@@ -106,6 +113,8 @@ const (
 	inputMap
 	outputString
 	outputNumber
+	inputSet  // a set of strings
+	outputSet // a set of strings
 )
 
 // attributeSpec describes one attribute independently of the schema package
@@ -118,6 +127,8 @@ type attributeSpec struct {
 	validators  []validator.String
 	// mapValidators apply to inputMap attributes.
 	mapValidators []validator.Map
+	// setValidators apply to inputSet attributes.
+	setValidators []validator.Set
 }
 
 func refreshedTokensAttributes() map[string]attributeSpec {

@@ -1,5 +1,6 @@
 // Command cognito-double runs the cognitotest Cognito double as a process:
-// it seeds one app client and one user, writes the connection details to a
+// it seeds one app client and one user, a resource server and an app client
+// for the client-credentials grant, writes the connection details to a
 // JSON file and serves until SIGINT/SIGTERM.
 package main
 
@@ -26,6 +27,11 @@ type seed struct {
 	DeviceKey    string          `json:"device_key,omitempty"` // confirmed, with -remember-devices
 	Username     string          `json:"username"`
 	JWKS         json.RawMessage `json:"jwks"`
+	// The token endpoint and an app client for the client-credentials
+	// grant, allowed the scopes platform/deploy and platform/read.
+	TokenURL        string `json:"token_url"`
+	M2MClientID     string `json:"m2m_client_id"`
+	M2MClientSecret string `json:"m2m_client_secret"`
 }
 
 func main() {
@@ -67,6 +73,8 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 	}
 	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
+	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+	m2m := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
 	endpoint := srv.URL
 	// Like an app after sign-in: the device Cognito issued is confirmed, so
 	// the seeded key works (an unconfirmed one is refused).
@@ -77,6 +85,7 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 		Endpoint: endpoint, Region: srv.Region(), PoolID: srv.PoolID(), ClientID: c.ID,
 		ClientSecret: c.Secret, RefreshToken: refreshToken, DeviceKey: deviceKey,
 		Username: username, JWKS: srv.JWKS(),
+		TokenURL: srv.TokenURL(), M2MClientID: m2m.ID, M2MClientSecret: m2m.Secret,
 	}
 	if out != "" {
 		b, _ := json.MarshalIndent(s, "", "  ")
