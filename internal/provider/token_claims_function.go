@@ -49,12 +49,12 @@ func (tokenClaimsFunction) Definition(_ context.Context, _ function.DefinitionRe
 			"The result carries the argument's marks: the claims of a sensitive token are sensitive, and those of an ephemeral token " +
 			"are ephemeral (they never reach the plan or the state). A value that is not a signed JWT (three base64url parts: " +
 			"header, payload, signature) fails with an error that names what is wrong without showing the value. " +
-			"Requires Terraform 1.8 or OpenTofu 1.7 or later.",
+			"Requires Terraform 1.8 or OpenTofu 1.7 or later",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name: "token",
 				MarkdownDescription: "A compact JWS: `header.payload.signature`, each part unpadded base64url, " +
-					"for example `ephemeral.cognito_refreshed_tokens.this.access_token`. Not a refresh token: Cognito's are encrypted (five parts).",
+					"for example `ephemeral.cognito_refreshed_tokens.this.access_token`. Not a refresh token: Cognito's are encrypted (five parts)",
 				AllowNullValue:     false,
 				AllowUnknownValues: false,
 			},
@@ -71,7 +71,7 @@ func (tokenClaimsFunction) Run(ctx context.Context, req function.RunRequest, res
 	}
 	claims, err := decodeTokenClaims(token)
 	if err != nil {
-		resp.Error = function.NewArgumentFuncError(0, "Invalid token: "+err.Error())
+		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, types.DynamicValue(claims))
@@ -88,13 +88,13 @@ func (e claimsError) Error() string { return string(e) }
 func decodeTokenClaims(token string) (attr.Value, error) {
 	switch {
 	case token == "":
-		return nil, claimsError("the token is empty.")
+		return nil, claimsError("the token is empty")
 	case len(token) > maxTokenBytes:
-		return nil, claimsError(fmt.Sprintf("the token is %d bytes long, more than the %d a JWT can plausibly be (Cognito's are a few kilobytes).", len(token), maxTokenBytes))
+		return nil, claimsError(fmt.Sprintf("the token is %d bytes long, more than the %d a JWT can plausibly be (Cognito's are a few kilobytes)", len(token), maxTokenBytes))
 	case strings.TrimSpace(token) != token:
-		return nil, claimsError("the token starts or ends with whitespace; pass the token alone.")
+		return nil, claimsError("the token starts or ends with whitespace; pass the token alone")
 	case len(token) > 7 && strings.EqualFold(token[:7], "bearer "):
-		return nil, claimsError("the value starts with `Bearer `, an Authorization header's prefix; pass the token alone.")
+		return nil, claimsError("the value starts with `Bearer `, an Authorization header's prefix; pass the token alone")
 	}
 	claims := jwt.MapClaims{}
 	// JSON numbers stay json.Number, so large integers keep every digit.
@@ -110,31 +110,30 @@ func decodeTokenClaims(token string) (attr.Value, error) {
 // json's can quote a character of the decoded payload, so its text is never
 // shown. TestTokenClaimsErrors pins each entry.
 var jwtParseErrors = []struct{ libraryText, ours string }{
-	{"could not base64 decode header", "the header (first part) is not unpadded base64url."},
-	{"could not JSON decode header", "the header (first part) is not a JSON object."},
-	{"could not base64 decode claim", "the payload (second part) is not unpadded base64url."},
-	{"could not JSON decode claim", "the payload (second part) is not a JSON object."},
-	{"signing method (alg) is unspecified", "the header (first part) names no signing algorithm (`alg`), so this is not a signed JWT."},
-	{"signing method (alg) is unavailable", "the header (first part) names an unknown signing algorithm (`alg`), so this is not a signed JWT."},
-	{"could not base64 decode signature", "the signature (third part) is not unpadded base64url."},
+	{"could not base64 decode header", "the header (first part) is not unpadded base64url"},
+	{"could not JSON decode header", "the header (first part) is not a JSON object"},
+	{"could not base64 decode claim", "the payload (second part) is not unpadded base64url"},
+	{"could not JSON decode claim", "the payload (second part) is not a JSON object"},
+	{"signing method (alg) is unspecified", "the header (first part) names no signing algorithm (`alg`), so this is not a signed JWT"},
+	{"signing method (alg) is unavailable", "the header (first part) names an unknown signing algorithm (`alg`), so this is not a signed JWT"},
+	{"could not base64 decode signature", "the signature (third part) is not unpadded base64url"},
 }
 
 func describeParseError(token string, err error) error {
 	if errors.Is(err, jwt.ErrTokenMalformed) && strings.Contains(err.Error(), "invalid number of segments") {
 		// Counting dots only words the message; the library has parsed.
-		switch parts := strings.Count(token, ".") + 1; parts {
-		case 5:
-			return claimsError("the token has 5 parts: an encrypted JWT (JWE), such as a Cognito refresh token, whose claims cannot be read. Pass an access or ID token.")
-		default:
-			return claimsError(fmt.Sprintf("the token has %d part(s) separated by dots, not the 3 of a signed JWT (header.payload.signature).", parts))
+		parts := strings.Count(token, ".") + 1
+		if parts == 5 {
+			return claimsError("the token has 5 parts: an encrypted JWT (JWE), such as a Cognito refresh token, whose claims cannot be read. Pass an access or ID token")
 		}
+		return claimsError(fmt.Sprintf("the token has %d part(s) separated by dots, not the 3 of a signed JWT (header.payload.signature)", parts))
 	}
 	for _, e := range jwtParseErrors {
 		if strings.Contains(err.Error(), e.libraryText) {
 			return claimsError(e.ours)
 		}
 	}
-	return claimsError("the value is not a readable JWT.")
+	return claimsError("the value is not a readable JWT")
 }
 
 // claimsValue converts decoded JSON (with json.Number) to a Terraform value
@@ -142,7 +141,7 @@ func describeParseError(token string, err error) error {
 // bools and nulls.
 func claimsValue(v any, depth int) (attr.Value, error) {
 	if depth > maxClaimsDepth {
-		return nil, claimsError(fmt.Sprintf("the payload (second part) is nested more than %d levels deep.", maxClaimsDepth))
+		return nil, claimsError(fmt.Sprintf("the payload (second part) is nested more than %d levels deep", maxClaimsDepth))
 	}
 	switch v := v.(type) {
 	case nil:
@@ -156,7 +155,7 @@ func claimsValue(v any, depth int) (attr.Value, error) {
 		f, _, err := big.ParseFloat(string(v), 10, 512, big.ToNearestEven)
 		if err != nil {
 			// Only for exponents beyond big.Float's range.
-			return nil, claimsError("the payload (second part) holds a number out of range.")
+			return nil, claimsError("the payload (second part) holds a number out of range")
 		}
 		return types.NumberValue(f), nil
 	case []any:
@@ -171,7 +170,7 @@ func claimsValue(v any, depth int) (attr.Value, error) {
 		}
 		tuple, diags := types.TupleValue(elemTypes, elems)
 		if diags.HasError() {
-			return nil, claimsError("the payload (second part) could not be converted.")
+			return nil, claimsError("the payload (second part) could not be converted")
 		}
 		return tuple, nil
 	case map[string]any:
@@ -186,10 +185,10 @@ func claimsValue(v any, depth int) (attr.Value, error) {
 		}
 		obj, diags := types.ObjectValue(attrTypes, attrs)
 		if diags.HasError() {
-			return nil, claimsError("the payload (second part) could not be converted.")
+			return nil, claimsError("the payload (second part) could not be converted")
 		}
 		return obj, nil
 	default:
-		return nil, claimsError("the payload (second part) holds a value JSON does not have.")
+		return nil, claimsError("the payload (second part) holds a value JSON does not have")
 	}
 }
