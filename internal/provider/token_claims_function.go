@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -98,9 +99,16 @@ func decodeTokenClaims(token string) (attr.Value, error) {
 	}
 	claims := jwt.MapClaims{}
 	// JSON numbers stay json.Number, so large integers keep every digit.
-	_, _, err := jwt.NewParser(jwt.WithJSONNumber()).ParseUnverified(token, claims)
+	parser := jwt.NewParser(jwt.WithJSONNumber())
+	_, parts, err := parser.ParseUnverified(token, claims)
 	if err != nil {
 		return nil, describeParseError(token, err)
+	}
+	// With json.Number the library decodes the payload with a json.Decoder,
+	// which stops after the first value: `{}` followed by anything, or
+	// `null`, would pass as an empty claim set.
+	if payload, err := parser.DecodeSegment(parts[1]); err != nil || !json.Valid(payload) || !bytes.HasPrefix(bytes.TrimLeft(payload, " \t\r\n"), []byte("{")) {
+		return nil, claimsError("the payload (second part) is not a JSON object")
 	}
 	return claimsValue(map[string]any(claims), 0)
 }

@@ -261,6 +261,8 @@ func TestTokenClaimsErrors(t *testing.T) {
 		{"header not JSON", enc("alg=RS256 "+secretPart) + "." + payload + "." + sig, "header (first part) is not a JSON object"},
 		{"payload not base64url", header + ".*" + secretPart + "*." + sig, "payload (second part) is not unpadded base64url"},
 		{"payload not JSON", header + "." + enc("sub="+secretPart) + "." + sig, "payload (second part) is not a JSON object"},
+		{"payload JSON null", header + "." + enc(`null`) + "." + sig, "payload (second part) is not a JSON object"},
+		{"payload with data after the object", header + "." + enc(`{"sub":"x"} {"`+secretPart+`":1}`) + "." + sig, "payload (second part) is not a JSON object"},
 		{"payload JSON but not an object", header + "." + enc(`["`+secretPart+`"]`) + "." + sig, "payload (second part) is not a JSON object"},
 		{"payload JSON with a syntax error quoting a character", header + "." + enc(`{"sub":`+secretPart+`}`) + "." + sig, "payload (second part) is not a JSON object"},
 		{"header without alg", enc(`{"kid":"`+secretPart+`"}`) + "." + payload + "." + sig, "names no signing algorithm"},
