@@ -50,12 +50,12 @@ func (tokenClaimsFunction) Definition(_ context.Context, _ function.DefinitionRe
 			"The result carries the argument's marks: the claims of a sensitive token are sensitive, and those of an ephemeral token " +
 			"are ephemeral (they never reach the plan or the state). A value that is not a signed JWT (three base64url parts: " +
 			"header, payload, signature) fails with an error that names what is wrong without showing the value. " +
-			"Requires Terraform 1.8 or OpenTofu 1.7 or later",
+			"Requires Terraform 1.8 or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
 				Name: "token",
 				MarkdownDescription: "A compact JWS: `header.payload.signature`, each part unpadded base64url, " +
-					"for example `ephemeral.cognito_refreshed_tokens.this.access_token`. Not a refresh token: Cognito's are encrypted (five parts)",
+					"for example `ephemeral.cognito_refreshed_tokens.this.access_token`. Not a refresh token: Cognito's are encrypted (five parts).",
 				AllowNullValue:     false,
 				AllowUnknownValues: false,
 			},
