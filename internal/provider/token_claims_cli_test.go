@@ -40,8 +40,10 @@ type claimsExampleCase struct {
 	// edit rewrites the example (nil: as documented).
 	edit     func(t *testing.T, hcl string) string
 	wantPlan bool
-	want     []*regexp.Regexp // in the plan's output
-	notWant  []*regexp.Regexp
+	// wantClaimInState: the control; a claim must be found in the state.
+	wantClaimInState bool
+	want             []*regexp.Regexp // in the plan's output
+	notWant          []*regexp.Regexp
 }
 
 var (
@@ -92,6 +94,29 @@ check "token_scope" {
 `
 			},
 			want: []*regexp.Regexp{checkFailed, scopeMessage}},
+		{name: "control: a data source's claim in an output is found in the state", scopes: deploy, groups: admins, validity: time.Hour, duration: "30m",
+			wantPlan: true, wantClaimInState: true,
+			edit: func(t *testing.T, hcl string) string {
+				end := strings.Index(hcl, `variable "cognito_client_id"`)
+				if end < 0 {
+					t.Fatal("the example's variables moved; update this test")
+				}
+				return hcl[:end] + `
+variable "cognito_client_id" { type = string }
+variable "cognito_refresh_token" { type = string }
+variable "expected_apply_duration" { type = string }
+
+data "cognito_refreshed_tokens" "control" {
+  client_id     = var.cognito_client_id
+  refresh_token = var.cognito_refresh_token
+}
+
+output "sub" {
+  value     = provider::cognito::token_claims(data.cognito_refreshed_tokens.control.id_token).sub
+  sensitive = true
+}
+`
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,7 +189,18 @@ func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExamp
 			}
 		}
 	}
-	for _, l := range findLeaks(t, dir, "ephemeral", secrets, nil) {
+	leaks := findLeaks(t, dir, "ephemeral", secrets, nil)
+	if tc.wantClaimInState {
+		found := false
+		for _, l := range leaks {
+			found = found || (strings.HasPrefix(l.secret, "claim sub ") && l.file == "terraform.tfstate")
+		}
+		if !found {
+			t.Errorf("the sub claim in the state was not found (found: %v); the search for claims cannot be trusted", leaks)
+		}
+		return
+	}
+	for _, l := range leaks {
 		t.Errorf("leak: %s", l)
 	}
 }
