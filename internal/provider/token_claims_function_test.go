@@ -103,7 +103,8 @@ func TestTokenClaimsAccessToken(t *testing.T) {
 		t.Errorf("scope = %q, want one space-separated string", got)
 	}
 	for _, name := range []string{"exp", "iat", "auth_time", "version"} {
-		wantNumber := big.NewFloat(want[name].(float64)).Text('f', -1)
+		f, _ := want[name].(float64)
+		wantNumber := big.NewFloat(f).Text('f', -1)
 		if got := numberClaim(claims[name]); got != wantNumber {
 			t.Errorf("%s = %q (%T), want the number %s", name, got, claims[name], wantNumber)
 		}
@@ -155,8 +156,8 @@ func TestTokenClaimsJSONTypes(t *testing.T) {
 	if got := numberClaim(claims["big"]); got != "123456789012345678901234567890" {
 		t.Errorf("big = %s: digits lost", got)
 	}
-	if got := claims["frac"].(types.Number).ValueBigFloat(); got.Text('f', 25) != "0.1000000000000000000000000" {
-		t.Errorf("frac = %s, want 0.1 at cty's precision, not float64's", got.Text('f', 25))
+	if frac, ok := claims["frac"].(types.Number); !ok || frac.ValueBigFloat().Text('f', 25) != "0.1000000000000000000000000" {
+		t.Errorf("frac = %v, want 0.1 at cty's precision, not float64's", claims["frac"])
 	}
 	if got := numberClaim(claims["neg"]); got != "-0.0000001" {
 		t.Errorf("neg = %s", got)
@@ -174,9 +175,10 @@ func TestTokenClaimsJSONTypes(t *testing.T) {
 	if _, ok := claims["empty"].(types.Tuple); !ok {
 		t.Errorf("empty = %T, want an empty tuple", claims["empty"])
 	}
-	inner := claims["obj"].(types.Object).Attributes()["inner"].(types.Object).Attributes()
-	if stringClaim(inner["x"]) != "y" {
-		t.Errorf("obj.inner.x = %v", inner["x"])
+	obj, _ := claims["obj"].(types.Object)
+	inner, _ := obj.Attributes()["inner"].(types.Object)
+	if x := inner.Attributes()["x"]; stringClaim(x) != "y" {
+		t.Errorf("obj.inner.x = %v", x)
 	}
 	if stringClaim(claims[""]) != "empty key" || stringClaim(claims["ключ"]) != "значение ✓ 🚀" {
 		t.Errorf("unicode or empty keys lost: %v", claims)
