@@ -204,6 +204,15 @@ output "claims" {
 `,
 				ExpectError: regexp.MustCompile(`the token has 1 part\(s\)`),
 			},
+			{
+				// AllowNullValue is false: the CLI refuses null before calling.
+				Config: `
+output "claims" {
+  value = provider::cognito::token_claims(null)
+}
+`,
+				ExpectError: regexp.MustCompile(`Invalid value for "token" parameter: argument must not be null`),
+			},
 		},
 	})
 }
