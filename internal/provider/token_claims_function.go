@@ -116,7 +116,7 @@ func decodeTokenClaims(token string) (attr.Value, error) {
 // jwtParseErrors maps golang-jwt's fixed error texts (parser.go, v5) to ours.
 // The library's error also wraps base64's and encoding/json's errors, and
 // json's can quote a character of the decoded payload, so its text is never
-// shown. TestTokenClaimsErrors pins each entry.
+// shown. TestTokenClaimsMapsEveryLibraryError pins each entry.
 var jwtParseErrors = []struct{ libraryText, ours string }{
 	{"could not base64 decode header", "the header (first part) is not unpadded base64url"},
 	{"could not JSON decode header", "the header (first part) is not a JSON object"},
