@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,6 +30,7 @@ import (
 var (
 	_ provider.Provider                       = (*cognitoProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*cognitoProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*cognitoProvider)(nil)
 )
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -229,6 +231,10 @@ func (p *cognitoProvider) DataSources(context.Context) []func() datasource.DataS
 
 func (p *cognitoProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource, NewClientCredentialsTokenEphemeralResource}
+}
+
+func (p *cognitoProvider) Functions(context.Context) []func() function.Function {
+	return []func() function.Function{NewTokenClaimsFunction}
 }
 
 // regionValidator accepts the shape of every AWS partition's region names.
