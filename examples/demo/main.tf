@@ -92,6 +92,7 @@ variable "m2m_client_id" {
   description = "App client for the client-credentials grant."
   type        = string
   sensitive   = true
+  ephemeral   = true
   default     = null
 }
 

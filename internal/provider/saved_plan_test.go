@@ -22,8 +22,12 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
-// secretInputs are the arguments that must come from ephemeral variables.
-var secretInputs = []string{"refresh_token", "client_id", "client_secret"}
+// secretInputs are, per ephemeral resource type, the arguments that must
+// come from ephemeral variables.
+var secretInputs = map[string][]string{
+	"cognito_refreshed_tokens":         {"refresh_token", "client_id", "client_secret"},
+	"cognito_client_credentials_token": {"client_id", "client_secret"},
+}
 
 // exampleConfig is one directory of examples/ (or one README.md block).
 type exampleConfig struct {
@@ -33,13 +37,16 @@ type exampleConfig struct {
 	sources   []string        // required_providers sources
 	variables map[string]bool // name -> declared ephemeral = true
 	required  map[string]bool // name -> no default
-	feeds     bool            // has ephemeral "cognito_refreshed_tokens"
+	feeds     bool            // has an ephemeral block of a type in secretInputs
+	// machineVars maps a variable read by a cognito_client_credentials_token
+	// block to the argument it feeds (client_id, client_secret).
+	machineVars map[string]string
 }
 
 // parseExample parses the .tf files of one configuration.
 func parseExample(t *testing.T, name string, sources map[string][]byte) exampleConfig {
 	t.Helper()
-	ex := exampleConfig{name: name, files: map[string]*hclsyntax.Body{}, variables: map[string]bool{}, required: map[string]bool{}}
+	ex := exampleConfig{name: name, files: map[string]*hclsyntax.Body{}, variables: map[string]bool{}, required: map[string]bool{}, machineVars: map[string]string{}}
 	for file, src := range sources {
 		f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
 		if diags.HasErrors() {
@@ -57,8 +64,15 @@ func parseExample(t *testing.T, name string, sources map[string][]byte) exampleC
 				ex.variables[v] = attrIsTrue(block.Body, "ephemeral")
 				_, hasDefault := block.Body.Attributes["default"]
 				ex.required[v] = !hasDefault
-			case block.Type == "ephemeral" && block.Labels[0] == "cognito_refreshed_tokens":
+			case block.Type == "ephemeral" && secretInputs[block.Labels[0]] != nil:
 				ex.feeds = true
+				if block.Labels[0] == "cognito_client_credentials_token" {
+					for _, arg := range secretInputs[block.Labels[0]] {
+						for _, name := range variablesRead(block.Body, arg) {
+							ex.machineVars[name] = arg
+						}
+					}
+				}
 			}
 		}
 		for _, m := range regexp.MustCompile(`source\s*=\s*"([^"]+)"`).FindAllSubmatch(src, -1) {
@@ -66,6 +80,24 @@ func parseExample(t *testing.T, name string, sources map[string][]byte) exampleC
 		}
 	}
 	return ex
+}
+
+// variablesRead lists the root variables an argument's expression reads.
+func variablesRead(body *hclsyntax.Body, arg string) []string {
+	attr, ok := body.Attributes[arg]
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, ref := range attr.Expr.Variables() {
+		if ref.RootName() != "var" || len(ref) < 2 {
+			continue
+		}
+		if step, ok := ref[1].(hcl.TraverseAttr); ok {
+			names = append(names, step.Name)
+		}
+	}
+	return names
 }
 
 func attrIsTrue(body *hclsyntax.Body, name string) bool {
@@ -87,17 +119,17 @@ func (ex exampleConfig) onlyThisProvider() bool {
 	return true
 }
 
-// secretInputProblems lists the secret arguments of every
-// ephemeral "cognito_refreshed_tokens" block that are literals or read a
-// variable not declared `ephemeral = true`.
+// secretInputProblems lists the secret arguments of every ephemeral
+// cognito_refreshed_tokens and cognito_client_credentials_token block that
+// are literals or read a variable not declared `ephemeral = true`.
 func (ex exampleConfig) secretInputProblems() []string {
 	var problems []string
 	for file, body := range ex.files {
 		for _, block := range body.Blocks {
-			if block.Type != "ephemeral" || block.Labels[0] != "cognito_refreshed_tokens" {
+			if block.Type != "ephemeral" || secretInputs[block.Labels[0]] == nil {
 				continue
 			}
-			for _, arg := range secretInputs {
+			for _, arg := range secretInputs[block.Labels[0]] {
 				attr, ok := block.Body.Attributes[arg]
 				if !ok {
 					continue
@@ -127,7 +159,7 @@ func (ex exampleConfig) secretInputProblems() []string {
 }
 
 // examplesFeedingTheResource returns every examples/ directory and README.md
-// ```terraform block that configures the ephemeral resource.
+// ```terraform block that configures one of the ephemeral resources.
 func examplesFeedingTheResource(t *testing.T) []exampleConfig {
 	t.Helper()
 	root := filepath.Join("..", "..")
@@ -209,9 +241,20 @@ ephemeral "cognito_refreshed_tokens" "x" {
   client_id     = "1example23456789"
   client_secret = var.client_secret
 }
+
+variable "machine_client_id" {
+  type      = string
+  sensitive = true
+}
+
+ephemeral "cognito_client_credentials_token" "m" {
+  domain        = "example.auth.eu-west-1.amazoncognito.com"
+  client_id     = var.machine_client_id
+  client_secret = var.client_secret
+}
 `)})
 	got := strings.Join(ex.secretInputProblems(), "\n")
-	for _, want := range []string{"x.refresh_token reads var.refresh_token", "x.client_id is a literal"} {
+	for _, want := range []string{"x.refresh_token reads var.refresh_token", "x.client_id is a literal", "m.client_id reads var.machine_client_id"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems %q lack %q", got, want)
 		}
@@ -225,11 +268,15 @@ ephemeral "cognito_refreshed_tokens" "x" {
 // of in for the names that carry them, a region, and a map for the for_each
 // example. A required variable it cannot fill fails the test, so that a new
 // example is either plannable here or needs a third-party provider.
-func exampleVariables(t *testing.T, ex exampleConfig, in tokenInputs) map[string]string {
+func exampleVariables(t *testing.T, ex exampleConfig, in tokenInputs, machine m2mInputs) map[string]string {
 	t.Helper()
 	vars := map[string]string{}
 	for name := range ex.variables {
 		switch {
+		case ex.machineVars[name] == "client_id":
+			vars[name] = machine.ClientID
+		case ex.machineVars[name] == "client_secret":
+			vars[name] = machine.ClientSecret
 		case strings.HasSuffix(name, "refresh_token"):
 			vars[name] = in.RefreshToken
 		case strings.HasSuffix(name, "client_id"):
@@ -269,6 +316,13 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 
 	var plannable []exampleConfig
 	for _, ex := range examplesFeedingTheResource(t) {
+		// The token_claims example puts a postcondition on the ephemeral
+		// resource, and Terraform before 1.15 panics in `show -json` of such
+		// a plan (hashicorp/terraform#37834). TestAccTokenClaimsExample runs
+		// that example with the same searches, per CLI version.
+		if filepath.ToSlash(ex.name) == "examples/functions/token_claims" {
+			continue
+		}
 		if ex.dir != "" && ex.onlyThisProvider() {
 			plannable = append(plannable, ex)
 		}
@@ -287,6 +341,12 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		}
 		in := p.signIn(cognitotest.AppClient{GenerateSecret: hasSecret})
 		tap := newTokenTap(t, p.URL)
+		// A machine identity allowed every scope the examples ask for; its
+		// blocks get the double's token endpoint (behind the tap) in place
+		// of the example's user pool domain.
+		p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+		machine := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
+		domain := regexp.MustCompile(`(?m)^(\s*)domain(\s*)=.*$`)
 		dir := t.TempDir()
 		entries, err := os.ReadDir(ex.dir)
 		if err != nil {
@@ -303,6 +363,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 			if stripEphemeral {
 				src = regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true.*\n`).ReplaceAll(src, nil)
 			}
+			src = domain.ReplaceAll(src, []byte(fmt.Sprintf("${1}token_url${2}= %q", tap.URL+cognitotest.TokenPath)))
 			if err := os.WriteFile(filepath.Join(dir, e.Name()), src, 0o600); err != nil {
 				t.Fatal(err)
 			}
@@ -312,7 +373,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "endpoint_override.tf"), []byte(override), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		vars := exampleVariables(t, ex, in)
+		vars := exampleVariables(t, ex, in, machine)
 		if !cli.run(t, "masked", dir, vars, "plan", "plan", "-out=tfplan", "-input=false", "-no-color") {
 			t.Fatalf("plan -out of %s failed:\n%s", ex.name, readAll(t, dir, ".stderr"))
 		}
@@ -322,7 +383,8 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		if !cli.run(t, "masked", dir, vars, "show", "show", "-json", "-no-color", "tfplan") {
 			t.Fatalf("show -json tfplan failed:\n%s", readAll(t, dir, "show.stderr"))
 		}
-		secrets := map[string]string{"refresh_token": in.RefreshToken, "client_id": in.ClientID, "client_secret": in.ClientSecret}
+		secrets := map[string]string{"refresh_token": in.RefreshToken, "client_id": in.ClientID, "client_secret": in.ClientSecret,
+			"machine client_id": machine.ClientID, "machine client_secret": machine.ClientSecret}
 		for i, token := range tap.issued() {
 			secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 		}
@@ -355,7 +417,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 				found[l.secret] = true
 			}
 		}
-		for _, s := range secretInputs {
+		for _, s := range secretInputs["cognito_refreshed_tokens"] {
 			if !found[s] {
 				t.Errorf("%s without ephemeral = true: %s not found in the saved plan; the test above could not see a leak either", control.name, s)
 			}

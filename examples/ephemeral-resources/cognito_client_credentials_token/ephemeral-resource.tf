@@ -20,6 +20,7 @@ variable "deployer_client_id" {
   type        = string
   description = "App client with a secret and the client_credentials grant, e.g. from TF_VAR_deployer_client_id."
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "deployer_client_secret" {

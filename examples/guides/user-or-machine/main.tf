@@ -21,6 +21,7 @@ variable "region" {
 variable "user_client_id" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "user_refresh_token" {
@@ -34,6 +35,7 @@ variable "user_refresh_token" {
 variable "machine_client_id" {
   type      = string
   sensitive = true
+  ephemeral = true
 }
 
 variable "machine_client_secret" {
