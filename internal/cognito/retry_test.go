@@ -265,8 +265,12 @@ func TestOneHTTPClientForEveryConfiguration(t *testing.T) {
 			t.Fatal("a configuration has an HTTP client of its own")
 		}
 	}
-	if conns := srv.ConnectionsAccepted(); conns > 2 {
-		t.Errorf("40 configurations opened %d connections, want them to share one", conns)
+	// net/http hands a connection back to the pool from its read loop after
+	// the body is closed, so on a loaded machine the next request sometimes
+	// dials before it is back: a few connections, where a client per
+	// configuration opens 40.
+	if conns := srv.ConnectionsAccepted(); conns > 5 {
+		t.Errorf("40 configurations opened %d connections, want them to share a pool", conns)
 	}
 	if after := runtime.NumGoroutine(); after > before+5 {
 		t.Errorf("goroutines grew from %d to %d over 39 configurations", before, after)
