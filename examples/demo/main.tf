@@ -115,7 +115,8 @@ provider "cognito" {
   endpoint = var.endpoint
 }
 
-# Refreshed at plan and again at apply; never stored.
+# Refreshed at plan and again at apply (OpenTofu: at apply only when the apply
+# uses the token); never stored.
 ephemeral "cognito_refreshed_tokens" "session" {
   refresh_token = var.refresh_token
   client_id     = var.client_id
@@ -133,7 +134,8 @@ provider "platform" {
 data "platform_caller" "me" {}
 
 # The machine's own identity: an access token for the app client itself.
-# Requested at plan and again at apply; each request is billed by Cognito.
+# Requested at plan and again at apply (OpenTofu: at apply only when the apply
+# uses the token); each request is billed by Cognito.
 ephemeral "cognito_client_credentials_token" "machine" {
   count = var.machine ? 1 : 0
 

@@ -115,7 +115,7 @@ func explainAPIError(e *Error, message string, f failure) {
 			e.Detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). "+
 				"The grace period (the app client's RetryGracePeriodSeconds) exists to let such retries through: set it above 0. ", attemptsMade(f.attempts))
 		}
-		e.Detail += "Terraform opens an ephemeral resource at plan and again at apply, so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
+		e.Detail += "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
 	case "ResourceNotFoundException":
 		e.Summary, e.Attribute = "App client not found", "client_id"
 		e.Detail = fmt.Sprintf("Cognito has no app client with this `client_id` in region %s. Check `client_id` and that `region` is the user pool's region.", f.region)

@@ -35,7 +35,8 @@ variable "deployer_client_secret" {
 # where the user pool is.
 provider "cognito" {}
 
-# Requested at plan and again at apply (each request is billed by Cognito);
+# Requested at plan and, by Terraform always and by OpenTofu when the apply uses
+# it, again at apply (each request is billed by Cognito);
 # the token never reaches the plan or the state.
 ephemeral "cognito_client_credentials_token" "deployer" {
   domain        = "my-company.auth.eu-west-1.amazoncognito.com"
