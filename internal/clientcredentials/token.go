@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -39,7 +40,7 @@ type Request struct {
 
 // Secrets lists the request's sensitive values, for log masking and scrubbing.
 func (r Request) Secrets() []string {
-	return nonEmpty(r.ClientID, r.ClientSecret)
+	return redact.NonEmpty(r.ClientID, r.ClientSecret)
 }
 
 // Token is what the token endpoint issued.
@@ -55,7 +56,7 @@ type Token struct {
 }
 
 // Secrets lists the issued token, for log masking.
-func (t Token) Secrets() []string { return nonEmpty(t.AccessToken) }
+func (t Token) Secrets() []string { return redact.NonEmpty(t.AccessToken) }
 
 // TokenSource issues client-credentials tokens. Endpoint is the OAuth
 // transport; an implementation calling the GetClientToken API operation can
@@ -217,14 +218,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func nonEmpty(values ...string) []string {
-	out := values[:0:0]
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -296,8 +297,8 @@ func TestScrubOverlappingSecrets(t *testing.T) {
 		{"nothing here", []string{"", "zzz"}, "nothing here"},
 	}
 	for _, tc := range cases {
-		if got := scrub(tc.text, tc.secrets); got != tc.want {
-			t.Errorf("scrub(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
+		if got := redact.Scrub(tc.text, tc.secrets); got != tc.want {
+			t.Errorf("Scrub(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
 		}
 	}
 }
