@@ -182,12 +182,17 @@ func Plaintext(endpoint string) bool {
 	if err != nil || !strings.EqualFold(u.Scheme, "http") {
 		return false
 	}
-	host := u.Hostname()
+	return !LoopbackHost(u.Hostname())
+}
+
+// LoopbackHost reports whether host is `localhost` or a loopback address,
+// the only hosts plain http:// may carry secrets to. No name is resolved.
+func LoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
-		return false
+		return true
 	}
 	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
+	return ip != nil && ip.IsLoopback()
 }
 
 // sharedHTTPClients holds one HTTP client per custom CA bundle ("" for

@@ -321,6 +321,14 @@ func TestEndpointHelpers(t *testing.T) {
 			t.Errorf("Plaintext(%q) = %v, want %v", endpoint, got, want)
 		}
 	}
+	for host, want := range map[string]bool{
+		"localhost": true, "LocalHost": true, "127.0.0.1": true, "127.9.9.9": true, "::1": true,
+		"10.0.0.8": false, "localhost.example.com": false, "": false, "cognito.example.com": false,
+	} {
+		if got := LoopbackHost(host); got != want {
+			t.Errorf("LoopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
 	for raw, want := range map[string]string{
 		"http://user:pass@proxy:3128/path":            "http://proxy:3128/path",
 		"https://user@host":                           "https://host",

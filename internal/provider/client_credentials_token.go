@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
 // The ephemeral resource and the data source cognito_client_credentials_token
@@ -141,21 +141,13 @@ func tokenURLProblem(raw string) string {
 		return "it has a query or fragment"
 	case u.Scheme == "https":
 		return ""
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && cognito.LoopbackHost(u.Hostname()):
 		return ""
 	case u.Scheme == "http":
 		return "plain `http://` would send the client secret unencrypted to a host that is not a loopback address"
 	default:
 		return "its scheme is neither `https` nor `http`"
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // requestClientCredentialsToken is Open and Read: request a token for the
