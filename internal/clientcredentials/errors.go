@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -50,9 +51,14 @@ func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
 func (e *Error) Unwrap() error { return e.err }
 
 // isRetryable is the token endpoint's addition to the SDK's retryable
-// checks: throttling and server faults are retried, an OAuth error answer
-// is final. Transport failures are left to the SDK's connection checks.
+// checks: throttling, server faults and answers cut short are retried, an
+// OAuth error answer is final. Other transport failures are left to the
+// SDK's connection checks.
 var isRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	if cutShort(err) {
+		// Unlike a refresh with rotation, asking again cannot spend anything.
+		return aws.TrueTernary
+	}
 	var retrieve *oauth2.RetrieveError
 	if !errors.As(err, &retrieve) || retrieve.Response == nil {
 		return aws.UnknownTernary
@@ -61,12 +67,21 @@ var isRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.BoolTernary(status == http.StatusTooManyRequests || status >= 500)
 })
 
+// cutShort tells an answer whose body ended early (the connection closed
+// before Content-Length bytes came). x/oauth2 formats the read error with
+// %v ("oauth2: cannot fetch token: unexpected EOF", internal/token.go), so
+// only its text tells; errors.Is covers a chain that keeps the error.
+func cutShort(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) ||
+		strings.HasSuffix(err.Error(), "cannot fetch token: "+io.ErrUnexpectedEOF.Error())
+}
+
 // unreachable tells transport failures (the request or the answer got lost)
 // from answers x/oauth2 could not read: the former are *url.Error values,
 // or, while reading the body, errors the SDK counts as connection errors.
 func unreachable(err error) bool {
 	var urlErr *url.Error
-	return errors.As(err, &urlErr) || retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
+	return errors.As(err, &urlErr) || cutShort(err) || retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
 }
 
 // failure is what describe needs to know about the request that failed.

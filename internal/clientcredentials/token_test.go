@@ -1,0 +1,122 @@
+package clientcredentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
+)
+
+const (
+	testJWT      = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6InBsYXRmb3JtL2RlcGxveSJ9.c2ln"
+	testResponse = `{"access_token":"` + testJWT + `","expires_in":3600,"token_type":"Bearer"}`
+)
+
+var testRequest = Request{ClientID: "testclientid", ClientSecret: "testclientsecret0000000000"}
+
+// endpointAnswering serves answers[i] to the i-th request (the last one
+// from then on) and counts the requests.
+func endpointAnswering(t *testing.T, answers ...func(http.ResponseWriter)) (string, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		i := int(n.Add(1)) - 1
+		answers[min(i, len(answers)-1)](w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/oauth2/token", &n
+}
+
+func answer(status int, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// cutShortAnswer announces a whole token answer but closes the connection
+// cleanly after half of it: the client reads io.ErrUnexpectedEOF.
+func cutShortAnswer(w http.ResponseWriter) {
+	hijacker, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hijacker.Hijack()
+	if err != nil {
+		return
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+		strconv.Itoa(len(testResponse)) + "\r\n\r\n" + testResponse[:len(testResponse)/2])
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+func policy(retries int, timeout time.Duration) retrypolicy.Policy {
+	return retrypolicy.Policy{MaxAttempts: retries + 1, Mode: aws.RetryModeStandard, Timeout: timeout}
+}
+
+func tokenFromEndpoint(t *testing.T, e *Endpoint, url string) (Token, *Error) {
+	t.Helper()
+	req := testRequest
+	req.TokenURL = url
+	token, err := e.Token(context.Background(), req)
+	if err == nil {
+		return token, nil
+	}
+	var tokenErr *Error
+	if !errors.As(err, &tokenErr) {
+		t.Fatalf("error is %T, not *Error: %v", err, err)
+	}
+	return token, tokenErr
+}
+
+func TestAnswerCutShortIsRetried(t *testing.T) {
+	url, requests := endpointAnswering(t, cutShortAnswer, answer(200, testResponse))
+	token, err := tokenFromEndpoint(t, New(&http.Client{}, policy(2, 10*time.Second)), url)
+	if err != nil {
+		t.Fatalf("not retried: %v", err)
+	}
+	if token.AccessToken != testJWT || token.Attempts != 2 || requests.Load() != 2 {
+		t.Errorf("token %q after %d attempts (%d requests), want the second answer's", token.AccessToken, token.Attempts, requests.Load())
+	}
+}
+
+func TestAnswerCutShortEveryTimeCouldNotReach(t *testing.T) {
+	url, requests := endpointAnswering(t, cutShortAnswer)
+	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(1, 10*time.Second)), url)
+	if err == nil || requests.Load() != 2 {
+		t.Fatalf("err %v after %d requests, want a failure after 2", err, requests.Load())
+	}
+	if err.Summary != "Could not reach the token endpoint" || !strings.Contains(err.Detail, "unexpected EOF") {
+		t.Errorf("got %q: %s", err.Summary, err.Detail)
+	}
+}
+
+func TestCutShort(t *testing.T) {
+	for err, want := range map[error]bool{
+		errors.New("oauth2: cannot fetch token: unexpected EOF"): true,
+		fmt.Errorf("reading: %w", io.ErrUnexpectedEOF):           true,
+		io.EOF: false,
+		errors.New("oauth2: cannot fetch token: unexpected EOF!"): false,
+		errors.New("oauth2: cannot fetch token: 400 Bad Request"): false,
+	} {
+		if got := cutShort(err); got != want {
+			t.Errorf("cutShort(%q) = %v, want %v", err, got, want)
+		}
+		if got := isRetryable.IsErrorRetryable(err) == aws.TrueTernary; got != want {
+			t.Errorf("isRetryable(%q) = %v, want %v", err, got, want)
+		}
+	}
+}
