@@ -69,14 +69,18 @@ type TokenSource interface {
 type Endpoint struct {
 	client *http.Client
 	policy retrypolicy.Policy
-	now    func() time.Time
+	// retryer serves every request: adaptive mode's client-side rate
+	// limit learns from all of them. The SDK's retryers are safe for
+	// concurrent use.
+	retryer aws.Retryer
+	now     func() time.Time
 }
 
 var _ TokenSource = (*Endpoint)(nil)
 
 // New returns an Endpoint sending requests with client under policy.
 func New(client *http.Client, policy retrypolicy.Policy) *Endpoint {
-	return &Endpoint{client: client, policy: policy, now: time.Now}
+	return &Endpoint{client: client, policy: policy, retryer: policy.NewRetryer(isRetryable), now: time.Now}
 }
 
 // Token requests a token, retrying throttling (HTTP 429), server faults
@@ -109,7 +113,7 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 		config.EndpointParams = url.Values{"aws_client_metadata": {string(metadata)}}
 	}
 
-	retryer := e.policy.NewRetryer(isRetryable)
+	retryer := e.retryer
 	maxAttempts := max(e.policy.MaxAttempts, 1)
 	started := e.now()
 	for attempt := 1; ; attempt++ {

@@ -120,3 +120,37 @@ func TestCutShort(t *testing.T) {
 		}
 	}
 }
+
+// countingRetryer counts the attempts it is asked to admit.
+type countingRetryer struct {
+	aws.RetryerV2
+	attempts atomic.Int32
+}
+
+func (r *countingRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	r.attempts.Add(1)
+	return r.RetryerV2.GetAttemptToken(ctx)
+}
+
+// The retryer New builds serves every request, so adaptive mode's rate
+// state outlives one request.
+func TestOneRetryerServesEveryRequest(t *testing.T) {
+	url, _ := endpointAnswering(t, answer(429, `{}`), answer(200, testResponse))
+	p := policy(2, 10*time.Second)
+	p.Mode = aws.RetryModeAdaptive
+	e := New(&http.Client{}, p)
+	built, ok := e.retryer.(aws.RetryerV2)
+	if !ok {
+		t.Fatalf("New built %T, no adaptive RetryerV2", e.retryer)
+	}
+	counting := &countingRetryer{RetryerV2: built}
+	e.retryer = counting
+	for range 2 {
+		if _, err := tokenFromEndpoint(t, e, url); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := counting.attempts.Load(); got != 3 {
+		t.Errorf("the endpoint's retryer admitted %d attempts, want 3 (429 and 200, then 200)", got)
+	}
+}
