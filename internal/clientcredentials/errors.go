@@ -90,12 +90,29 @@ type failure struct {
 	req      Request
 	policy   retrypolicy.Policy
 	attempts int
+	// lastAnswer is the last error answer (with an HTTP status) of the
+	// request, nil when none came.
+	lastAnswer error
+}
+
+// answeredWith tells an error that carries the endpoint's answer.
+func answeredWith(err error) bool {
+	var retrieve *oauth2.RetrieveError
+	return errors.As(err, &retrieve) && retrieve.Response != nil
 }
 
 func describe(err error, f failure) *Error {
 	e := &Error{err: err, Attempts: f.attempts}
 	var retrieve *oauth2.RetrieveError
 	switch {
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && f.lastAnswer != nil:
+		// The endpoint kept answering (429, 5xx) until the timeout ended
+		// the backoff: explain that answer, not the network.
+		errors.As(f.lastAnswer, &retrieve)
+		e.Status = retrieve.Response.StatusCode
+		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
+		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+		e.Detail += fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", f.policy.Timeout)
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "The token endpoint did not answer in time"
 		e.Detail = fmt.Sprintf("No token from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",

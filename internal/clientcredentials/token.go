@@ -116,10 +116,16 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 	retryer := e.retryer
 	maxAttempts := max(e.policy.MaxAttempts, 1)
 	started := e.now()
+	// lastAnswer is the last error answer the endpoint gave, for when the
+	// timeout ends the backoff (or an attempt) after it.
+	var lastAnswer error
+	fail := func(err error, attempts int) (Token, error) {
+		return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempts, lastAnswer: lastAnswer})
+	}
 	for attempt := 1; ; attempt++ {
 		release, err := attemptToken(ctx, retryer)
 		if err != nil {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt - 1})
+			return fail(err, attempt-1)
 		}
 		issued, err := config.Token(ctx)
 		err = withStatus(err)
@@ -127,15 +133,18 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 		if err == nil {
 			return tokenFrom(issued, started, attempt)
 		}
+		if answeredWith(err) {
+			lastAnswer = err
+		}
 		if attempt >= maxAttempts || ctx.Err() != nil || !retryer.IsErrorRetryable(err) {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 		delay, delayErr := retryer.RetryDelay(attempt, err)
 		if delayErr != nil {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 		if !sleep(ctx, delay) {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 	}
 }

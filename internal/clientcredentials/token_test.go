@@ -154,3 +154,39 @@ func TestOneRetryerServesEveryRequest(t *testing.T) {
 		t.Errorf("the endpoint's retryer admitted %d attempts, want 3 (429 and 200, then 200)", got)
 	}
 }
+
+// When the timeout ends the backoff while the endpoint keeps answering with
+// an error, the diagnostic explains that answer, not the network; only a
+// request without any answer is "did not answer in time".
+func TestTimeoutAfterPersistentAnswers(t *testing.T) {
+	slow := func(w http.ResponseWriter) { time.Sleep(3 * time.Second); answer(200, testResponse)(w) }
+	for _, tc := range []struct {
+		name    string
+		answer  func(http.ResponseWriter)
+		summary string
+		detail  []string
+	}{
+		{"HTTP 429", answer(429, `{}`), "Cognito throttled the token request", []string{"HTTP 429", "whole `timeout` of 2s"}},
+		{"HTTP 503", answer(503, `<html>503</html>`), "The token endpoint is unavailable", []string{"HTTP 503", "whole `timeout` of 2s"}},
+		{"no answer", slow, "The token endpoint did not answer in time", []string{"within 2s", "Check network access"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, requests := endpointAnswering(t, tc.answer)
+			_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(25, 2*time.Second)), url)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Summary != tc.summary {
+				t.Errorf("summary %q, want %q: %s", err.Summary, tc.summary, err.Detail)
+			}
+			for _, want := range tc.detail {
+				if !strings.Contains(err.Detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, err.Detail)
+				}
+			}
+			if err.Attempts != int(requests.Load()) || err.Attempts < 1 {
+				t.Errorf("attempts %d, requests %d", err.Attempts, requests.Load())
+			}
+		})
+	}
+}

@@ -74,6 +74,14 @@ func describe(err error, f failure) *Error {
 		e.Summary = "Cognito throttled the request"
 		e.Detail = fmt.Sprintf("Cognito says: %q. Cognito kept throttling for the provider's whole `timeout` of %s: it gave up after %s with exponential backoff (a random wait of up to %s between attempts). %s",
 			redact.Scrub(apiErr.ErrorMessage(), f.secrets), f.timeout, redact.AttemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && answered(f.lastErr):
+		// Cognito kept answering (5xx, InternalErrorException, ...) until
+		// the timeout ended the backoff: explain that answer, not the network.
+		last := describe(f.lastErr, failure{ctx: context.Background(), region: f.region, endpoint: f.endpoint,
+			timeout: f.timeout, attempts: f.attempts, lastErr: f.lastErr, secrets: f.secrets, deviceKeySet: f.deviceKeySet})
+		last.err = err
+		last.Detail = strings.TrimSuffix(last.Detail, "\n\nAWS request ID: "+last.RequestID) + persisted(f.timeout)
+		e = last
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "Cognito did not answer in time"
 		e.Detail = fmt.Sprintf("No answer from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
@@ -220,6 +228,19 @@ const throttlingCode = "TooManyRequestsException"
 
 const throttlingAdvice = "Cognito's request-rate quotas apply per category of operation, shared by every user pool and app client of the AWS account in the region: " +
 	"lower Terraform's `-parallelism`, raise the provider's `max_retries` and `timeout`, or request a quota increase in the Service Quotas console."
+
+// answered tells an error that carries Cognito's (or a proxy's) answer: an
+// API error or an HTTP status, as opposed to no answer at all.
+func answered(err error) bool {
+	var apiErr smithy.APIError
+	var response *smithyhttp.ResponseError
+	return errors.As(err, &apiErr) || (errors.As(err, &response) && response.Response != nil && response.HTTPStatusCode() > 0)
+}
+
+// persisted says that the last answer lasted until the timeout ran out.
+func persisted(timeout time.Duration) string {
+	return fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", timeout)
+}
 
 func throttled(err error) bool {
 	var apiErr smithy.APIError

@@ -383,3 +383,60 @@ func TestRequestIDIsScrubbed(t *testing.T) {
 		t.Errorf("request ID %q, detail:\n%s", e.RequestID, e.Detail)
 	}
 }
+
+// When the timeout ends the backoff while Cognito keeps answering with an
+// error, the diagnostic explains that answer, not the network; only a
+// request without any answer is "did not answer in time".
+func TestTimeoutAfterPersistentAnswers(t *testing.T) {
+	refresh := func(t *testing.T, fault cognitotest.Fault) (*Error, *cognitotest.Server) {
+		t.Helper()
+		isolate(t, "")
+		srv := cognitotest.NewServer(cognitotest.PoolConfig{})
+		t.Cleanup(srv.Close)
+		srv.AddUser(cognitotest.User{Username: "alice"})
+		client := srv.AddClient(cognitotest.AppClient{})
+		srv.InjectFault(fault)
+		retries := 25
+		c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("got %v, want an *Error", err)
+		}
+		return e, srv
+	}
+	for _, tc := range []struct {
+		name    string
+		fault   cognitotest.Fault
+		summary string
+		detail  []string
+	}{
+		{"InternalErrorException", cognitotest.Fault{ErrorType: "InternalErrorException", Times: 1000},
+			"Cognito internal error", []string{"Cognito says:", "whole `timeout` of 2s", "AWS request ID: "}},
+		{"HTTP 503", cognitotest.Fault{Status: 503, Times: 1000},
+			"Cognito is unavailable", []string{"HTTP 503", "whole `timeout` of 2s"}},
+		{"no answer", cognitotest.Fault{Delay: time.Minute, Times: 1000},
+			"Cognito did not answer in time", []string{"within 2s", "Check network access"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, srv := refresh(t, tc.fault)
+			if e.Summary != tc.summary {
+				t.Errorf("summary %q, want %q: %s", e.Summary, tc.summary, e.Detail)
+			}
+			for _, want := range tc.detail {
+				if !strings.Contains(e.Detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, e.Detail)
+				}
+			}
+			if strings.Count(e.Detail, "AWS request ID: ") > 1 {
+				t.Errorf("request ID twice:\n%s", e.Detail)
+			}
+			if e.Attempts != srv.RequestCount() || e.Attempts < 1 {
+				t.Errorf("attempts %d, requests %d", e.Attempts, srv.RequestCount())
+			}
+		})
+	}
+}
