@@ -38,8 +38,11 @@ type Error struct {
 	// Code is the OAuth error code ("invalid_client", ...), "" for faults.
 	Code string
 	// Status is the HTTP status of the last answer (0 when none came).
-	Status   int
-	Attempts int
+	Status int
+	// BodyLength is the length of the last answer's body (0 when none
+	// came), for logs, which never show the body itself.
+	BodyLength int
+	Attempts   int
 
 	err error
 }
@@ -109,7 +112,7 @@ func describe(err error, f failure) *Error {
 		// The endpoint kept answering (429, 5xx) until the timeout ended
 		// the backoff: explain that answer, not the network.
 		errors.As(f.lastAnswer, &retrieve)
-		e.Status = retrieve.Response.StatusCode
+		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
 		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
 		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
 		e.Detail += fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", f.policy.Timeout)
@@ -121,7 +124,7 @@ func describe(err error, f failure) *Error {
 		e.Summary = "Token request cancelled"
 		e.Detail = "The request to the token endpoint was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &retrieve) && retrieve.Response != nil:
-		e.Status = retrieve.Response.StatusCode
+		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
 		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
 		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
 	case !unreachable(err):

@@ -6,6 +6,7 @@ package clientcredentials
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math"
@@ -38,9 +39,16 @@ type Request struct {
 	ClientMetadata map[string]string
 }
 
-// Secrets lists the request's sensitive values, for log masking and scrubbing.
+// Secrets lists the request's sensitive values, for log masking and
+// scrubbing: the client id, the secret, and the Authorization header's
+// credentials as x/oauth2 sends them (base64 of the URL-escaped id and
+// secret, RFC 6749 §2.3.1), which a proxy may echo back in an answer.
 func (r Request) Secrets() []string {
-	return redact.NonEmpty(r.ClientID, r.ClientSecret)
+	basic := ""
+	if r.ClientID != "" && r.ClientSecret != "" {
+		basic = base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(r.ClientID) + ":" + url.QueryEscape(r.ClientSecret)))
+	}
+	return redact.NonEmpty(r.ClientID, r.ClientSecret, basic)
 }
 
 // Token is what the token endpoint issued.

@@ -190,3 +190,39 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestSecretsCoverTheBasicAuthCredentials(t *testing.T) {
+	// x/oauth2 URL-escapes id and secret before base64 (RFC 6749 §2.3.1).
+	req := Request{ClientID: "id+1", ClientSecret: "s/2"}
+	want := []string{"id+1", "s/2", "aWQlMkIxOnMlMkYy"} // base64("id%2B1:s%2F2")
+	if got := req.Secrets(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Secrets() = %q, want %q", got, want)
+	}
+	for _, partial := range []Request{{ClientID: "id"}, {ClientSecret: "secret"}} {
+		if got := partial.Secrets(); len(got) != 1 {
+			t.Errorf("Secrets() of %+v = %q, want only the value set", partial, got)
+		}
+	}
+}
+
+// An answer that echoes the Authorization header shows in no diagnostic.
+func TestEchoedAuthorizationHeaderIsScrubbed(t *testing.T) {
+	var header string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header = strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		_, _ = io.WriteString(w, `{"error":"invalid_client","error_description":"you sent `+header+`"}`)
+	}))
+	defer srv.Close()
+	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), srv.URL+"/oauth2/token")
+	if err == nil || header == "" {
+		t.Fatalf("err %v, header %q", err, header)
+	}
+	if strings.Contains(err.Detail, header) || !strings.Contains(err.Detail, "you sent ***") {
+		t.Errorf("detail shows the Authorization header's credentials: %s", err.Detail)
+	}
+	if err.BodyLength != len(`{"error":"invalid_client","error_description":"you sent `+header+`"}`) {
+		t.Errorf("BodyLength %d", err.BodyLength)
+	}
+}

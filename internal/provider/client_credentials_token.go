@@ -201,8 +201,7 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	})
 	token, err := data.tokenSource.Token(ctx, req)
 	if err != nil {
-		// The cause's text can hold the response body; masking covers it.
-		tflog.Debug(ctx, "Cognito client-credentials token request failed", map[string]any{"error": causeText(err)})
+		tflog.Debug(ctx, "Cognito client-credentials token request failed", failureFields(err))
 		addClientCredentialsError(&diags, err, endpointAttribute)
 		return diags
 	}
@@ -225,6 +224,24 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	model.ExpiresAt = types.StringValue(token.ExpiresAt.Format(time.RFC3339))
 	model.GrantedScopes = granted
 	return diags
+}
+
+// failureFields describe a failed token request for the DEBUG log by status,
+// OAuth error code and body length, never by the body or the cause's text:
+// x/oauth2's RetrieveError.Error() holds the whole body, and a proxy may
+// echo the Authorization header (the client's credentials) in it.
+func failureFields(err error) map[string]any {
+	var tokenErr *clientcredentials.Error
+	if !errors.As(err, &tokenErr) {
+		return map[string]any{"error_type": fmt.Sprintf("%T", err)}
+	}
+	return map[string]any{
+		"summary":     tokenErr.Summary,
+		"status":      tokenErr.Status,
+		"error_code":  tokenErr.Code,
+		"body_length": tokenErr.BodyLength,
+		"attempts":    tokenErr.Attempts,
+	}
 }
 
 func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttribute string) {
