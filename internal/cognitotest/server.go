@@ -48,6 +48,14 @@ type PoolConfig struct {
 	// the double has no knobs for them.
 	RememberDevices bool
 
+	// OperationNotEnabled makes every refresh fail with
+	// OperationNotEnabledException. The SDK's doc of that type
+	// (cognitoidentityprovider types/errors.go) says the operation is not
+	// available in the region or for the pool's configuration, for example
+	// in a secondary replica region of a multi-region user pool: a
+	// property of the pool and region, not of an app client.
+	OperationNotEnabled bool
+
 	MaxRecorded int // recorded requests and trigger events kept; default 10000
 }
 
