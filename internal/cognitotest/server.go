@@ -85,19 +85,22 @@ type Server struct {
 	jwks             []byte
 	maxRecorded      int
 
-	mu       sync.Mutex
-	offset   time.Duration
-	clients  map[string]AppClient
-	users    map[string]User
-	devices  map[string]*device // device key -> device
-	tokens   map[string]*refreshToken
-	faults   []Fault
-	rate     *rateLimiter // SetRateLimit; nil = unlimited
-	requests []RecordedRequest
-	reqCount int
-	events   []TriggerEvent
-	conns    int
-	oauth    oauthPool // the token endpoint's clients and resource servers
+	mu      sync.Mutex
+	offset  time.Duration
+	clients map[string]AppClient
+	users   map[string]User
+	devices map[string]*device // device key -> device
+	tokens  map[string]*refreshToken
+	faults  []Fault
+	rate    *rateLimiter // SetRateLimit, API requests; nil = unlimited
+	// tokenRate is SetRateLimit for /oauth2/token, a quota category of its
+	// own (ClientCredentials) in Cognito; nil = unlimited.
+	tokenRate *rateLimiter
+	requests  []RecordedRequest
+	reqCount  int
+	events    []TriggerEvent
+	conns     int
+	oauth     oauthPool // the token endpoint's clients and resource servers
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine
