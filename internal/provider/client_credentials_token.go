@@ -154,16 +154,7 @@ func tokenURLProblem(raw string) string {
 // configuration read by get, and write inputs and outputs with set.
 func requestClientCredentialsToken(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
 	var model clientCredentialsTokenModel
-	config, diags := readModel(ctx, get, &model)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(clientCredentialsToken(ctx, data, &model)...)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(writeModel(ctx, set, config, &model)...)
-	return diags
+	return openOrRead(ctx, get, set, &model, func() diag.Diagnostics { return clientCredentialsToken(ctx, data, &model) })
 }
 
 // clientCredentialsToken asks the token endpoint for model's inputs and
