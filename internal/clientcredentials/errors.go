@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"golang.org/x/oauth2"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -36,8 +38,11 @@ type Error struct {
 	// Code is the OAuth error code ("invalid_client", ...), "" for faults.
 	Code string
 	// Status is the HTTP status of the last answer (0 when none came).
-	Status   int
-	Attempts int
+	Status int
+	// BodyLength is the length of the last answer's body (0 when none
+	// came), for logs, which never show the body itself.
+	BodyLength int
+	Attempts   int
 
 	err error
 }
@@ -49,9 +54,14 @@ func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
 func (e *Error) Unwrap() error { return e.err }
 
 // isRetryable is the token endpoint's addition to the SDK's retryable
-// checks: throttling and server faults are retried, an OAuth error answer
-// is final. Transport failures are left to the SDK's connection checks.
+// checks: throttling, server faults and answers cut short are retried, an
+// OAuth error answer is final. Other transport failures are left to the
+// SDK's connection checks.
 var isRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	if cutShort(err) {
+		// Unlike a refresh with rotation, asking again cannot spend anything.
+		return aws.TrueTernary
+	}
 	var retrieve *oauth2.RetrieveError
 	if !errors.As(err, &retrieve) || retrieve.Response == nil {
 		return aws.UnknownTernary
@@ -60,12 +70,21 @@ var isRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.BoolTernary(status == http.StatusTooManyRequests || status >= 500)
 })
 
+// cutShort tells an answer whose body ended early (the connection closed
+// before Content-Length bytes came). x/oauth2 formats the read error with
+// %v ("oauth2: cannot fetch token: unexpected EOF", internal/token.go), so
+// only its text tells; errors.Is covers a chain that keeps the error.
+func cutShort(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) ||
+		strings.HasSuffix(err.Error(), "cannot fetch token: "+io.ErrUnexpectedEOF.Error())
+}
+
 // unreachable tells transport failures (the request or the answer got lost)
 // from answers x/oauth2 could not read: the former are *url.Error values,
 // or, while reading the body, errors the SDK counts as connection errors.
 func unreachable(err error) bool {
 	var urlErr *url.Error
-	return errors.As(err, &urlErr) || retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
+	return errors.As(err, &urlErr) || cutShort(err) || retry.RetryableConnectionError{}.IsErrorRetryable(err) == aws.TrueTernary
 }
 
 // failure is what describe needs to know about the request that failed.
@@ -74,33 +93,50 @@ type failure struct {
 	req      Request
 	policy   retrypolicy.Policy
 	attempts int
+	// lastAnswer is the last error answer (with an HTTP status) of the
+	// request, nil when none came.
+	lastAnswer error
+}
+
+// answeredWith tells an error that carries the endpoint's answer.
+func answeredWith(err error) bool {
+	var retrieve *oauth2.RetrieveError
+	return errors.As(err, &retrieve) && retrieve.Response != nil
 }
 
 func describe(err error, f failure) *Error {
 	e := &Error{err: err, Attempts: f.attempts}
 	var retrieve *oauth2.RetrieveError
 	switch {
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && f.lastAnswer != nil:
+		// The endpoint kept answering (429, 5xx) until the timeout ended
+		// the backoff: explain that answer, not the network.
+		errors.As(f.lastAnswer, &retrieve)
+		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
+		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
+		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+		e.Detail += fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", f.policy.Timeout)
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "The token endpoint did not answer in time"
 		e.Detail = fmt.Sprintf("No token from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
-			f.req.TokenURL, f.policy.Timeout, attemptsMade(f.attempts))
+			f.req.TokenURL, f.policy.Timeout, redact.AttemptsMade(f.attempts))
 	case errors.Is(f.ctx.Err(), context.Canceled):
 		e.Summary = "Token request cancelled"
 		e.Detail = "The request to the token endpoint was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &retrieve) && retrieve.Response != nil:
-		e.Status = retrieve.Response.StatusCode
-		e.Code = printable(scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
-		explainAnswer(e, printable(scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
+		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
+		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
 	case !unreachable(err):
 		// x/oauth2 could not read the answer as a token (not JSON, no
 		// access_token): the endpoint spoke, but not OAuth.
 		e.Summary = "Unexpected response from the token endpoint"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, check that it forwards Cognito's responses unchanged.",
-			f.req.TokenURL, attemptsMade(f.attempts), printable(scrub(rootCause(err).Error(), f.req.Secrets()), 300))
+			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300))
 	default:
 		e.Summary = "Could not reach the token endpoint"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check `domain` or `token_url` and network access.",
-			f.req.TokenURL, attemptsMade(f.attempts), printable(scrub(rootCause(err).Error(), f.req.Secrets()), 300))
+			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300))
 	}
 	return e
 }
@@ -140,7 +176,7 @@ func explainAnswer(e *Error, description string, f failure) {
 		explainStatus(e, f)
 	default:
 		e.Summary = "The token endpoint returned an error"
-		e.Detail = fmt.Sprintf("%s (%s).", cognitoSays, attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s (%s).", cognitoSays, redact.AttemptsMade(f.attempts))
 	}
 }
 
@@ -149,54 +185,18 @@ func explainStatus(e *Error, f failure) {
 	case e.Status == http.StatusTooManyRequests:
 		e.Summary = "Cognito throttled the token request"
 		e.Detail = fmt.Sprintf("%s answered HTTP 429 (%s). Client-credentials requests share a per-account rate quota: raise the provider's `max_retries`, lower Terraform's `-parallelism`, reuse one token for several providers, or ask AWS to raise the quota.",
-			f.req.TokenURL, attemptsMade(f.attempts))
+			f.req.TokenURL, redact.AttemptsMade(f.attempts))
 	case e.Status >= 500:
 		e.Summary = "The token endpoint is unavailable"
-		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", f.req.TokenURL, e.Status, attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", f.req.TokenURL, e.Status, redact.AttemptsMade(f.attempts))
 	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
 		e.Summary, e.Attribute = "No token endpoint at this URL", AttributeEndpoint
 		e.Detail = fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", f.req.TokenURL, e.Status)
 	default:
 		e.Summary = "Unexpected response from the token endpoint"
 		e.Detail = fmt.Sprintf("%s answered HTTP %d without an OAuth error code (%s). If `token_url` points at a proxy, check that it forwards Cognito's responses unchanged.",
-			f.req.TokenURL, e.Status, attemptsMade(f.attempts))
+			f.req.TokenURL, e.Status, redact.AttemptsMade(f.attempts))
 	}
-}
-
-func attemptsMade(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return fmt.Sprintf("%d attempts", n)
-}
-
-func rootCause(err error) error {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err
-		}
-		err = next
-	}
-}
-
-// scrub removes secrets from text that came from the wire or the transport,
-// longest first, so one secret inside another leaves no tail.
-func scrub(text string, secrets []string) string {
-	sorted := append([]string(nil), secrets...)
-	for i := range sorted {
-		for j := i + 1; j < len(sorted); j++ {
-			if len(sorted[j]) > len(sorted[i]) {
-				sorted[i], sorted[j] = sorted[j], sorted[i]
-			}
-		}
-	}
-	for _, s := range sorted {
-		if s != "" {
-			text = strings.ReplaceAll(text, s, "***")
-		}
-	}
-	return text
 }
 
 // printable keeps a server-chosen string short and on one line.

@@ -14,9 +14,12 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
+// The client id's tail is the secret's head, so an answer can hold both
+// overlapping ("qv7kz3xw9jp2QZXVm4t8..."): masking one secret after the
+// other would leave a piece of the first.
 const (
-	fuzzClientID = "fuzzclientid0000000000000a"
-	fuzzSecret   = "fuzzsecret0000000000000000000000000000000000000000b"
+	fuzzClientID = "qv7kz3xw9jp2QZXV"
+	fuzzSecret   = "QZXVm4t8rb6yh1nd5wc2gf9sl0ej3ua7io5pk8dx1vz6bq4tn"
 )
 
 // FuzzTokenResponse: whatever the endpoint answers, Token never panics,
@@ -40,6 +43,8 @@ func FuzzTokenResponse(f *testing.F) {
 		{200, "application/json", `{"access_token":"` + jwt + `","expires_in":1e99,"token_type":"Bearer"}`},
 		{200, "application/json", `{"access_token":"a.b.c","expires_in":3600,"token_type":"Bearer"}`},
 		{302, "text/plain", "moved"},
+		{400, "application/json", `{"error":"invalid_client","error_description":"<qv7kz3xw9jp2QZXVm4t8rb6yh1nd5wc2gf9sl0ej3ua7io5pk8dx1vz6bq4tn>"}`},
+		{502, "text/plain", "qv7kz3xw9jp2QZXVm4t8rb6yh1nd5wc2gf9sl0ej3ua7io5pk8dx1vz6bq4tn"},
 	} {
 		f.Add(seed.status, seed.contentType, seed.body)
 	}
@@ -72,10 +77,41 @@ func FuzzTokenResponse(f *testing.F) {
 		if tokenErr.Summary == "" || len(tokenErr.Detail) < 40 {
 			t.Fatalf("terse error: %q / %q", tokenErr.Summary, tokenErr.Detail)
 		}
-		for _, secret := range []string{fuzzClientID, fuzzSecret} {
+		secrets := []string{fuzzClientID, fuzzSecret}
+		for _, secret := range secrets {
 			if strings.Contains(text, secret) {
 				t.Fatalf("the error shows a secret: %s", text)
 			}
 		}
+		// No piece of a secret the answer held survives either, unless
+		// the answer also held that piece on its own.
+		outside := uncovered(body, secrets)
+		for _, secret := range secrets {
+			for i := 0; i+fragment <= len(secret); i++ {
+				piece := secret[i : i+fragment]
+				if strings.Contains(text, piece) && !strings.Contains(outside, piece) {
+					t.Fatalf("the error shows %q, a piece of a secret: %s", piece, text)
+				}
+			}
+		}
 	})
+}
+
+// fragment is the length of a piece of a secret the fuzz test looks for.
+const fragment = 6
+
+// uncovered blanks every byte of text that an occurrence of a secret covers,
+// brute force, as an oracle independent of the scrubbing under test.
+func uncovered(text string, secrets []string) string {
+	out := []byte(text)
+	for start := range text {
+		for _, s := range secrets {
+			if s != "" && strings.HasPrefix(text[start:], s) {
+				for j := start; j < start+len(s); j++ {
+					out[j] = 0
+				}
+			}
+		}
+	}
+	return string(out)
 }

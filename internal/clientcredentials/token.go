@@ -6,6 +6,7 @@ package clientcredentials
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -37,9 +39,16 @@ type Request struct {
 	ClientMetadata map[string]string
 }
 
-// Secrets lists the request's sensitive values, for log masking and scrubbing.
+// Secrets lists the request's sensitive values, for log masking and
+// scrubbing: the client id, the secret, and the Authorization header's
+// credentials as x/oauth2 sends them (base64 of the URL-escaped id and
+// secret, RFC 6749 §2.3.1), which a proxy may echo back in an answer.
 func (r Request) Secrets() []string {
-	return nonEmpty(r.ClientID, r.ClientSecret)
+	basic := ""
+	if r.ClientID != "" && r.ClientSecret != "" {
+		basic = base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(r.ClientID) + ":" + url.QueryEscape(r.ClientSecret)))
+	}
+	return redact.NonEmpty(r.ClientID, r.ClientSecret, basic)
 }
 
 // Token is what the token endpoint issued.
@@ -55,7 +64,7 @@ type Token struct {
 }
 
 // Secrets lists the issued token, for log masking.
-func (t Token) Secrets() []string { return nonEmpty(t.AccessToken) }
+func (t Token) Secrets() []string { return redact.NonEmpty(t.AccessToken) }
 
 // TokenSource issues client-credentials tokens. Endpoint is the OAuth
 // transport; an implementation calling the GetClientToken API operation can
@@ -68,14 +77,18 @@ type TokenSource interface {
 type Endpoint struct {
 	client *http.Client
 	policy retrypolicy.Policy
-	now    func() time.Time
+	// retryer serves every request: adaptive mode's client-side rate
+	// limit learns from all of them. The SDK's retryers are safe for
+	// concurrent use.
+	retryer aws.Retryer
+	now     func() time.Time
 }
 
 var _ TokenSource = (*Endpoint)(nil)
 
 // New returns an Endpoint sending requests with client under policy.
 func New(client *http.Client, policy retrypolicy.Policy) *Endpoint {
-	return &Endpoint{client: client, policy: policy, now: time.Now}
+	return &Endpoint{client: client, policy: policy, retryer: policy.NewRetryer(isRetryable), now: time.Now}
 }
 
 // Token requests a token, retrying throttling (HTTP 429), server faults
@@ -108,13 +121,19 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 		config.EndpointParams = url.Values{"aws_client_metadata": {string(metadata)}}
 	}
 
-	retryer := e.policy.NewRetryer(isRetryable)
+	retryer := e.retryer
 	maxAttempts := max(e.policy.MaxAttempts, 1)
 	started := e.now()
+	// lastAnswer is the last error answer the endpoint gave, for when the
+	// timeout ends the backoff (or an attempt) after it.
+	var lastAnswer error
+	fail := func(err error, attempts int) (Token, error) {
+		return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempts, lastAnswer: lastAnswer})
+	}
 	for attempt := 1; ; attempt++ {
 		release, err := attemptToken(ctx, retryer)
 		if err != nil {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt - 1})
+			return fail(err, attempt-1)
 		}
 		issued, err := config.Token(ctx)
 		err = withStatus(err)
@@ -122,15 +141,18 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 		if err == nil {
 			return tokenFrom(issued, started, attempt)
 		}
+		if answeredWith(err) {
+			lastAnswer = err
+		}
 		if attempt >= maxAttempts || ctx.Err() != nil || !retryer.IsErrorRetryable(err) {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 		delay, delayErr := retryer.RetryDelay(attempt, err)
 		if delayErr != nil {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 		if !sleep(ctx, delay) {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempt})
+			return fail(err, attempt)
 		}
 	}
 }
@@ -217,14 +239,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func nonEmpty(values ...string) []string {
-	out := values[:0:0]
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

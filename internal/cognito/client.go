@@ -22,13 +22,6 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
-const (
-	// DefaultMaxRetries is retrypolicy's (terraform-provider-aws's) default.
-	DefaultMaxRetries = retrypolicy.DefaultMaxRetries
-	// DefaultTimeout bounds one refresh, retries and backoff included.
-	DefaultTimeout = retrypolicy.DefaultTimeout
-)
-
 // Config is the provider-level configuration. Zero values mean "use the default".
 type Config struct {
 	// Region overrides the SDK's region chain (AWS_REGION, AWS_DEFAULT_REGION, profile).
@@ -37,12 +30,12 @@ type Config struct {
 	Endpoint string
 	// MaxRetries is the number of retries after the first attempt; nil means
 	// AWS_MAX_ATTEMPTS (or the profile's max_attempts) if set, else
-	// DefaultMaxRetries.
+	// retrypolicy.DefaultMaxRetries.
 	MaxRetries *int
 	// RetryMode is standard or adaptive; "" means AWS_RETRY_MODE (or the
 	// profile's retry_mode) if set, else standard.
 	RetryMode aws.RetryMode
-	// Timeout bounds one refresh including retries; 0 means DefaultTimeout.
+	// Timeout bounds one refresh including retries; 0 means retrypolicy.DefaultTimeout.
 	Timeout time.Duration
 }
 
@@ -110,9 +103,6 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 // Policy is the retry and timeout policy resolved for this configuration;
 // every token source of the provider uses it.
 func (c *Client) Policy() retrypolicy.Policy { return c.policy }
-
-// Timeout is the bound on one refresh.
-func (c *Client) Timeout() time.Duration { return c.policy.Timeout }
 
 // HTTPClient is the process-wide HTTP client every request of the provider
 // goes through (one connection pool), for token sources outside the SDK.
@@ -192,12 +182,17 @@ func Plaintext(endpoint string) bool {
 	if err != nil || !strings.EqualFold(u.Scheme, "http") {
 		return false
 	}
-	host := u.Hostname()
+	return !LoopbackHost(u.Hostname())
+}
+
+// LoopbackHost reports whether host is `localhost` or a loopback address,
+// the only hosts plain http:// may carry secrets to. No name is resolved.
+func LoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
-		return false
+		return true
 	}
 	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback()
+	return ip != nil && ip.IsLoopback()
 }
 
 // sharedHTTPClients holds one HTTP client per custom CA bundle ("" for

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -57,7 +58,7 @@ func describe(err error, f failure) *Error {
 	var withID interface{ ServiceRequestID() string }
 	if errors.As(err, &withID) {
 		// From the wire like the message: a proxy could put anything there.
-		e.RequestID = scrub(withID.ServiceRequestID(), f.secrets)
+		e.RequestID = redact.Scrub(withID.ServiceRequestID(), f.secrets)
 	}
 
 	var apiErr smithy.APIError
@@ -67,24 +68,32 @@ func describe(err error, f failure) *Error {
 		// "no answer", which would send users looking at the network.
 		errors.As(f.lastErr, &apiErr)
 		if errors.As(f.lastErr, &withID) {
-			e.RequestID = scrub(withID.ServiceRequestID(), f.secrets)
+			e.RequestID = redact.Scrub(withID.ServiceRequestID(), f.secrets)
 		}
 		e.Code = throttlingCode
 		e.Summary = "Cognito throttled the request"
 		e.Detail = fmt.Sprintf("Cognito says: %q. Cognito kept throttling for the provider's whole `timeout` of %s: it gave up after %s with exponential backoff (a random wait of up to %s between attempts). %s",
-			scrub(apiErr.ErrorMessage(), f.secrets), f.timeout, attemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
+			redact.Scrub(apiErr.ErrorMessage(), f.secrets), f.timeout, redact.AttemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && answered(f.lastErr):
+		// Cognito kept answering (5xx, InternalErrorException, ...) until
+		// the timeout ended the backoff: explain that answer, not the network.
+		last := describe(f.lastErr, failure{ctx: context.Background(), region: f.region, endpoint: f.endpoint,
+			timeout: f.timeout, attempts: f.attempts, lastErr: f.lastErr, secrets: f.secrets, deviceKeySet: f.deviceKeySet})
+		last.err = err
+		last.Detail = strings.TrimSuffix(last.Detail, "\n\nAWS request ID: "+last.RequestID) + persisted(f.timeout)
+		e = last
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "Cognito did not answer in time"
 		e.Detail = fmt.Sprintf("No answer from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
-			f.endpoint, f.timeout, attemptsMade(f.attempts))
+			f.endpoint, f.timeout, redact.AttemptsMade(f.attempts))
 	case errors.Is(f.ctx.Err(), context.Canceled):
 		e.Summary = "Token refresh cancelled"
 		e.Detail = "The request to Cognito was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &apiErr):
 		// Scrubbed too: an unknown code is shown as is (and a proxy, not
 		// Cognito, may have made it up).
-		e.Code = scrub(apiErr.ErrorCode(), f.secrets)
-		explainAPIError(e, scrub(apiErr.ErrorMessage(), f.secrets), f)
+		e.Code = redact.Scrub(apiErr.ErrorCode(), f.secrets)
+		explainAPIError(e, redact.Scrub(apiErr.ErrorMessage(), f.secrets), f)
 	default:
 		explainTransportError(e, err, f)
 	}
@@ -113,7 +122,7 @@ func explainAPIError(e *Error, message string, f failure) {
 		e.Detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. "
 		if f.attempts > 1 {
 			e.Detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). "+
-				"The grace period (the app client's RetryGracePeriodSeconds) exists to let such retries through: set it above 0. ", attemptsMade(f.attempts))
+				"The grace period (the app client's RetryGracePeriodSeconds) exists to let such retries through: set it above 0. ", redact.AttemptsMade(f.attempts))
 		}
 		e.Detail += "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
 	case "ResourceNotFoundException":
@@ -125,10 +134,10 @@ func explainAPIError(e *Error, message string, f failure) {
 	case throttlingCode:
 		e.Summary = "Cognito throttled the request"
 		e.Detail = fmt.Sprintf("%s Cognito throttled every attempt: %s with exponential backoff (a random wait of up to %s between attempts)%s. %s",
-			cognitoSays, attemptsMade(f.attempts), retrypolicy.MaxBackoff, bound(f), throttlingAdvice)
+			cognitoSays, redact.AttemptsMade(f.attempts), retrypolicy.MaxBackoff, bound(f), throttlingAdvice)
 	case "InternalErrorException":
 		e.Summary = "Cognito internal error"
-		e.Detail = fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, redact.AttemptsMade(f.attempts))
 	case "InvalidParameterException":
 		e.Summary = "Cognito rejected a parameter"
 		e.Detail = cognitoSays + " Check the values of `refresh_token`, `client_id`, `client_secret`, `device_key` and `client_metadata`, and the app client's settings."
@@ -152,7 +161,7 @@ func explainAPIError(e *Error, message string, f failure) {
 		e.Detail = cognitoSays + " A Lambda trigger of the user pool refused to issue tokens. Its message says why; `client_metadata` is passed to it."
 	default:
 		e.Summary = "Cognito returned an error"
-		e.Detail = fmt.Sprintf("%s (%s, %s).", cognitoSays, e.Code, attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s (%s, %s).", cognitoSays, e.Code, redact.AttemptsMade(f.attempts))
 	}
 }
 
@@ -201,15 +210,15 @@ func explainTransportError(e *Error, err error, f failure) {
 	// HTML page, which the SDK reports as undecodable, but it is an outage.
 	case errors.As(err, &response) && response.HTTPStatusCode() >= 500:
 		e.Summary = "Cognito is unavailable"
-		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", f.endpoint, response.HTTPStatusCode(), attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", f.endpoint, response.HTTPStatusCode(), redact.AttemptsMade(f.attempts))
 	case errors.As(err, &deserialization):
 		e.Summary = "Unexpected response from Cognito"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as a Cognito response (%s). If an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
-			f.endpoint, attemptsMade(f.attempts))
+			f.endpoint, redact.AttemptsMade(f.attempts))
 	default:
 		e.Summary = "Could not reach Cognito"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check the region, `endpoint` and network access.",
-			f.endpoint, attemptsMade(f.attempts), scrub(rootCause(err).Error(), f.secrets))
+			f.endpoint, redact.AttemptsMade(f.attempts), redact.Scrub(redact.RootCause(err).Error(), f.secrets))
 	}
 }
 
@@ -219,6 +228,19 @@ const throttlingCode = "TooManyRequestsException"
 
 const throttlingAdvice = "Cognito's request-rate quotas apply per category of operation, shared by every user pool and app client of the AWS account in the region: " +
 	"lower Terraform's `-parallelism`, raise the provider's `max_retries` and `timeout`, or request a quota increase in the Service Quotas console."
+
+// answered tells an error that carries Cognito's (or a proxy's) answer: an
+// API error or an HTTP status, as opposed to no answer at all.
+func answered(err error) bool {
+	var apiErr smithy.APIError
+	var response *smithyhttp.ResponseError
+	return errors.As(err, &apiErr) || (errors.As(err, &response) && response.Response != nil && response.HTTPStatusCode() > 0)
+}
+
+// persisted says that the last answer lasted until the timeout ran out.
+func persisted(timeout time.Duration) string {
+	return fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", timeout)
+}
 
 func throttled(err error) bool {
 	var apiErr smithy.APIError
@@ -231,62 +253,4 @@ func bound(f failure) string {
 		return ""
 	}
 	return fmt.Sprintf("; the provider allows %d attempts (`max_retries` + 1) within its `timeout` of %s", f.maxAttempts, f.timeout)
-}
-
-func attemptsMade(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return fmt.Sprintf("%d attempts", n)
-}
-
-func rootCause(err error) error {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err
-		}
-		err = next
-	}
-}
-
-// scrub removes secrets from text that came from the wire: Cognito's
-// messages can echo request values such as the client id. It first marks
-// every byte any secret's occurrence covers, then masks each run of marked
-// bytes once: replacing secret by secret would leave the tail of one that
-// overlaps another ("***.c").
-func scrub(text string, secrets []string) string {
-	masked := make([]bool, len(text))
-	found := false
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
-		for from := 0; from < len(text); {
-			i := strings.Index(text[from:], s)
-			if i < 0 {
-				break
-			}
-			for j := from + i; j < from+i+len(s); j++ {
-				masked[j] = true
-			}
-			found = true
-			from += i + 1 // occurrences may overlap each other, too
-		}
-	}
-	if !found {
-		return text
-	}
-	var b strings.Builder
-	for i := 0; i < len(text); i++ {
-		if !masked[i] {
-			b.WriteByte(text[i])
-			continue
-		}
-		b.WriteString("***")
-		for i+1 < len(text) && masked[i+1] {
-			i++
-		}
-	}
-	return b.String()
 }

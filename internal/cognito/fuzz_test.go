@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // fuzzSecret makes a secret from fuzz input that (a) has the shape the
@@ -201,12 +203,12 @@ func FuzzDescribe(f *testing.F) {
 		}
 		// scrub on its own: secrets in the validators' alphabet never
 		// survive, whatever surrounds them.
-		if got := scrub(message+token+message+client+secret, secrets); strings.Contains(got, token) || strings.Contains(got, client) || strings.Contains(got, secret) {
+		if got := redact.Scrub(message+token+message+client+secret, secrets); strings.Contains(got, token) || strings.Contains(got, client) || strings.Contains(got, secret) {
 			t.Fatalf("scrub left a secret in %q", got)
 		}
 		// Nor any part of one: text made of secrets alone, overlapping or
 		// not, is masked whole (the overlapping_secrets seed once left "***.c").
-		if got := scrub(token+client+secret+client+token, secrets); got != "***" {
+		if got := redact.Scrub(token+client+secret+client+token, secrets); got != "***" {
 			t.Fatalf("scrub left part of a secret: %q", got)
 		}
 	})

@@ -9,6 +9,8 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // Request is one GetTokensFromRefreshToken call.
@@ -24,7 +26,7 @@ type Request struct {
 
 // Secrets lists the request's sensitive values, for log masking and scrubbing.
 func (r Request) Secrets() []string {
-	return nonEmpty(r.RefreshToken, r.ClientID, r.ClientSecret)
+	return redact.NonEmpty(r.RefreshToken, r.ClientID, r.ClientSecret)
 }
 
 // Tokens is what Cognito issued.
@@ -47,7 +49,7 @@ type Tokens struct {
 
 // Secrets lists the issued tokens, for log masking.
 func (t Tokens) Secrets() []string {
-	return nonEmpty(t.AccessToken, t.IDToken, t.NewRefreshToken)
+	return redact.NonEmpty(t.AccessToken, t.IDToken, t.NewRefreshToken)
 }
 
 // Refresh calls GetTokensFromRefreshToken, retrying throttling and server
@@ -172,14 +174,4 @@ func optional(s string) *string {
 		return nil
 	}
 	return aws.String(s)
-}
-
-func nonEmpty(values ...string) []string {
-	out := values[:0:0]
-	for _, v := range values {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
 }

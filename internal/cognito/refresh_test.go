@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 func newTestClient(t *testing.T, srv *cognitotest.Server, retries int) *Client {
@@ -172,7 +173,7 @@ func TestTokensFromRejectsIncompleteResults(t *testing.T) {
 }
 
 func TestScrub(t *testing.T) {
-	got := scrub("client abc123 and token xyz, abc123 again", []string{"abc123", "xyz"})
+	got := redact.Scrub("client abc123 and token xyz, abc123 again", []string{"abc123", "xyz"})
 	if got != "client *** and token ***, *** again" {
 		t.Errorf("scrub = %q", got)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -296,8 +297,8 @@ func TestScrubOverlappingSecrets(t *testing.T) {
 		{"nothing here", []string{"", "zzz"}, "nothing here"},
 	}
 	for _, tc := range cases {
-		if got := scrub(tc.text, tc.secrets); got != tc.want {
-			t.Errorf("scrub(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
+		if got := redact.Scrub(tc.text, tc.secrets); got != tc.want {
+			t.Errorf("Scrub(%q, %q) = %q, want %q", tc.text, tc.secrets, got, tc.want)
 		}
 	}
 }
@@ -318,6 +319,14 @@ func TestEndpointHelpers(t *testing.T) {
 	} {
 		if got := Plaintext(endpoint); got != want {
 			t.Errorf("Plaintext(%q) = %v, want %v", endpoint, got, want)
+		}
+	}
+	for host, want := range map[string]bool{
+		"localhost": true, "LocalHost": true, "127.0.0.1": true, "127.9.9.9": true, "::1": true,
+		"10.0.0.8": false, "localhost.example.com": false, "": false, "cognito.example.com": false,
+	} {
+		if got := LoopbackHost(host); got != want {
+			t.Errorf("LoopbackHost(%q) = %v, want %v", host, got, want)
 		}
 	}
 	for raw, want := range map[string]string{
@@ -372,5 +381,62 @@ func TestRequestIDIsScrubbed(t *testing.T) {
 	}
 	if strings.Contains(e.Error(), clientID) || e.RequestID != "req-***" || !strings.Contains(e.Detail, "AWS request ID: req-***") {
 		t.Errorf("request ID %q, detail:\n%s", e.RequestID, e.Detail)
+	}
+}
+
+// When the timeout ends the backoff while Cognito keeps answering with an
+// error, the diagnostic explains that answer, not the network; only a
+// request without any answer is "did not answer in time".
+func TestTimeoutAfterPersistentAnswers(t *testing.T) {
+	refresh := func(t *testing.T, fault cognitotest.Fault) (*Error, *cognitotest.Server) {
+		t.Helper()
+		isolate(t, "")
+		srv := cognitotest.NewServer(cognitotest.PoolConfig{})
+		t.Cleanup(srv.Close)
+		srv.AddUser(cognitotest.User{Username: "alice"})
+		client := srv.AddClient(cognitotest.AppClient{})
+		srv.InjectFault(fault)
+		retries := 25
+		c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: 2 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("got %v, want an *Error", err)
+		}
+		return e, srv
+	}
+	for _, tc := range []struct {
+		name    string
+		fault   cognitotest.Fault
+		summary string
+		detail  []string
+	}{
+		{"InternalErrorException", cognitotest.Fault{ErrorType: "InternalErrorException", Times: 1000},
+			"Cognito internal error", []string{"Cognito says:", "whole `timeout` of 2s", "AWS request ID: "}},
+		{"HTTP 503", cognitotest.Fault{Status: 503, Times: 1000},
+			"Cognito is unavailable", []string{"HTTP 503", "whole `timeout` of 2s"}},
+		{"no answer", cognitotest.Fault{Delay: time.Minute, Times: 1000},
+			"Cognito did not answer in time", []string{"within 2s", "Check network access"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, srv := refresh(t, tc.fault)
+			if e.Summary != tc.summary {
+				t.Errorf("summary %q, want %q: %s", e.Summary, tc.summary, e.Detail)
+			}
+			for _, want := range tc.detail {
+				if !strings.Contains(e.Detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, e.Detail)
+				}
+			}
+			if strings.Count(e.Detail, "AWS request ID: ") > 1 {
+				t.Errorf("request ID twice:\n%s", e.Detail)
+			}
+			if e.Attempts != srv.RequestCount() || e.Attempts < 1 {
+				t.Errorf("attempts %d, requests %d", e.Attempts, srv.RequestCount())
+			}
+		})
 	}
 }

@@ -32,11 +32,11 @@ const (
 	MsgThrottled              = "Rate exceeded"
 	MsgInternalError          = "Internal server error."
 	MsgForbidden              = "Request not allowed due to WAF block."
-	MsgOperationNotEnabled    = "GetTokensFromRefreshToken is not enabled for this user pool client."
-	MsgInvalidLambdaResponse  = "Unrecognizable lambda output"                       // sourced
-	MsgInvalidLambdaJSON      = "Invalid lambda function output : Invalid JSON"      // sourced
-	MsgUnexpectedLambdaPrefix = "PreTokenGeneration invocation failed due to error " // sourced
-	msgUserLambdaValidation   = "PreTokenGeneration failed with error "              // sourced
+	MsgOperationNotEnabled    = "This operation is not available for this user pool." // unsourced: no public record of Cognito's wording
+	MsgInvalidLambdaResponse  = "Unrecognizable lambda output"                        // sourced
+	MsgInvalidLambdaJSON      = "Invalid lambda function output : Invalid JSON"       // sourced
+	MsgUnexpectedLambdaPrefix = "PreTokenGeneration invocation failed due to error "  // sourced
+	msgUserLambdaValidation   = "PreTokenGeneration failed with error "               // sourced
 )
 
 // Where the double's wording of an error comes from. The

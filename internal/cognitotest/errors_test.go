@@ -16,7 +16,10 @@ import (
 type errorEnv struct {
 	s                        *Server
 	public, secret, rotating AppClient
-	disabledOp               AppClient
+	// replica is a pool where the operation is not enabled (for example a
+	// secondary replica region), with its own app client.
+	replica       *Server
+	replicaClient AppClient
 }
 
 func newErrorEnv(t *testing.T) *errorEnv {
@@ -40,7 +43,9 @@ func newErrorEnv(t *testing.T) *errorEnv {
 	e.public = e.s.AddClient(AppClient{})
 	e.secret = e.s.AddClient(AppClient{GenerateSecret: true})
 	e.rotating = e.s.AddClient(AppClient{Rotation: true})
-	e.disabledOp = e.s.AddClient(AppClient{OperationDisabled: true})
+	e.replica = newTestServer(t, PoolConfig{OperationNotEnabled: true})
+	e.replicaClient = e.replica.AddClient(AppClient{})
+	e.replica.AddUser(User{Username: "alice"})
 	e.s.AddUser(User{Username: "alice"})
 	e.s.AddUser(User{Username: "mallory"})
 	e.s.AddUser(User{Username: "frozen", Disabled: true})
@@ -131,9 +136,9 @@ func TestEveryErrorType(t *testing.T) {
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
 				return input(e.public.ID, e.s.IssueRefreshToken(e.public.ID, "frozen"))
 			}},
-		{"operation disabled", ErrOperationNotEnabled, isA[*types.OperationNotEnabledException], MsgOperationNotEnabled,
+		{"operation not enabled for the pool", ErrOperationNotEnabled, isA[*types.OperationNotEnabledException], MsgOperationNotEnabled,
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
-				return input(e.disabledOp.ID, tok(e, e.disabledOp))
+				return input(e.replicaClient.ID, e.replica.IssueRefreshToken(e.replicaClient.ID, "alice"))
 			}},
 		{"reuse after rotation", ErrRefreshTokenReuse, isA[*types.RefreshTokenReuseException], MsgRefreshTokenReused,
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
@@ -171,8 +176,12 @@ func TestEveryErrorType(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			in := c.req(e)
-			e.s.Reset()
-			_, err := refresh(t, e.s, in)
+			srv := e.s
+			if c.errType == ErrOperationNotEnabled {
+				srv = e.replica
+			}
+			srv.Reset()
+			_, err := refresh(t, srv, in)
 			if err == nil {
 				t.Fatal("want error")
 			}
@@ -187,7 +196,7 @@ func TestEveryErrorType(t *testing.T) {
 			if status != StatusFor(c.errType) {
 				t.Errorf("HTTP %d, want %d", status, StatusFor(c.errType))
 			}
-			recs := e.s.Requests()
+			recs := srv.Requests()
 			if len(recs) != 1 || recs[0].RequestID != reqID || reqID == "" || recs[0].ErrorType != c.errType || recs[0].Status != status {
 				t.Errorf("recorded %+v, SDK request id %q", recs, reqID)
 			}

@@ -160,17 +160,24 @@ func resetConnection(w http.ResponseWriter, f Fault) {
 // document the algorithm; a token bucket (capacity burst, refilled at
 // perSecond) models "N per second" with Cognito's tolerance of short bursts.
 // Burst <= 0 means one second's worth (at least 1).
+//
+// The token endpoint (/oauth2/token) gets the same limit in a bucket of its
+// own: client-credentials requests count against their own quota category
+// (ClientCredentials, same page), and are answered with HTTP 429 (see
+// overTokenRate).
 func (s *Server) SetRateLimit(perSecond float64, burst int) {
-	var limiter *rateLimiter
+	var api, token *rateLimiter
 	if perSecond > 0 {
 		if burst <= 0 {
 			burst = max(1, int(math.Ceil(perSecond)))
 		}
-		limiter = &rateLimiter{perSecond: perSecond, capacity: float64(burst), tokens: float64(burst), last: time.Now()}
+		now := time.Now()
+		api = &rateLimiter{perSecond: perSecond, capacity: float64(burst), tokens: float64(burst), last: now}
+		token = &rateLimiter{perSecond: perSecond, capacity: float64(burst), tokens: float64(burst), last: now}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rate = limiter
+	s.rate, s.tokenRate = api, token
 }
 
 // rateLimiter is a token bucket on the wall clock (Advance moves token
@@ -204,4 +211,22 @@ func (s *Server) overRate(w http.ResponseWriter) (int, string, bool) {
 	status := StatusFor(ErrTooManyRequests)
 	writeError(w, status, newErr(ErrTooManyRequests, defaultMessages[ErrTooManyRequests]))
 	return status, ErrTooManyRequests, true
+}
+
+// overTokenRate answers a token-endpoint request beyond the rate limit, if
+// one is set, with HTTP 429: the Amazon Cognito developer guide's page "The
+// token issuer endpoint" has throttling answered as HTTP 429, unlike the
+// API's TooManyRequestsException with HTTP 400. The body is unsourced (no public record of it): JSON in the
+// endpoint's Content-Type, without an OAuth error code, since RFC 6749 §5.2
+// has none for throttling.
+func (s *Server) overTokenRate(w http.ResponseWriter) bool {
+	s.mu.Lock()
+	limiter := s.tokenRate
+	s.mu.Unlock()
+	if limiter == nil || limiter.allow(time.Now()) {
+		return false
+	}
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	writeBody(w, http.StatusTooManyRequests, []byte(`{"message":"Rate exceeded"}`))
+	return true
 }

@@ -127,6 +127,9 @@ type clientCredentialsInput struct {
 // status and OAuth error code sent. Faults apply as to API requests; an
 // ErrorType fault answers that OAuth error code (HTTP 400 unless Status).
 func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, body []byte, readErr error) (int, string) {
+	if s.overTokenRate(w) {
+		return http.StatusTooManyRequests, ""
+	}
 	f, faulted := s.takeFault()
 	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
 		return 0, ""

@@ -106,12 +106,14 @@ func (s *Server) getTokens(r *http.Request, w wireInput) (*getTokensOutput, *api
 
 // checkLocked performs every read-only check; s.mu must be held.
 func (s *Server) checkLocked(in GetTokensInput) (checked, *apiError) {
+	// Before the app client is looked up: no source says in which order
+	// Cognito checks, but the cause is the pool's region or configuration.
+	if s.cfg.OperationNotEnabled {
+		return checked{}, newErr(ErrOperationNotEnabled, MsgOperationNotEnabled)
+	}
 	client, ok := s.clients[in.ClientId]
 	if !ok {
 		return checked{}, newErr(ErrResourceNotFound, "User pool client "+in.ClientId+" does not exist.")
-	}
-	if client.OperationDisabled {
-		return checked{}, newErr(ErrOperationNotEnabled, MsgOperationNotEnabled)
 	}
 	switch {
 	case client.Secret != "" && in.ClientSecret == "":

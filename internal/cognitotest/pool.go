@@ -24,7 +24,6 @@ type AppClient struct {
 	IDTokenValidity      time.Duration // default 1h; only the ID token's exp
 	RefreshTokenValidity time.Duration // default 30 days
 	Scopes               []string      // default aws.cognito.signin.user.admin
-	OperationDisabled    bool          // -> OperationNotEnabledException
 }
 
 // Token validity bounds for access and ID tokens (SDK TokenValidityUnitsType).

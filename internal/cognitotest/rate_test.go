@@ -3,6 +3,7 @@ package cognitotest
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -107,5 +108,44 @@ func TestRateLimitLeavesJWKSAlone(t *testing.T) {
 	}
 	if s.PendingFaults() != 1 {
 		t.Errorf("pending faults %d, want 1: a throttled request consumed one", s.PendingFaults())
+	}
+}
+
+// The token endpoint is rate-limited too, in its own bucket, and answers
+// HTTP 429 in JSON when over it.
+func TestRateLimitCoversTheTokenEndpoint(t *testing.T) {
+	s, id, tok := faultEnv(t)
+	s.AddResourceServer(ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
+	c := s.AddM2MClient(M2MClient{Scopes: []string{"platform/deploy"}})
+	grant := url.Values{"grant_type": {"client_credentials"}}
+	s.SetRateLimit(5, 3)
+	throttled := 0
+	for range 10 {
+		switch status, out := tokenCall(t, s, basic(c.ID, c.Secret), grant); status {
+		case http.StatusOK:
+		case http.StatusTooManyRequests:
+			if _, hasCode := out["error"]; hasCode || out["message"] != "Rate exceeded" {
+				t.Errorf("throttled answer %v", out)
+			}
+			throttled++
+		default:
+			t.Fatalf("HTTP %d %v", status, out)
+		}
+	}
+	if throttled < 4 || throttled > 7 {
+		t.Errorf("%d of 10 back-to-back token requests throttled, want about 7", throttled)
+	}
+	if recs := s.Requests(); recs[len(recs)-1].Status != http.StatusTooManyRequests {
+		t.Errorf("last token request recorded as %d", recs[len(recs)-1].Status)
+	}
+	// A bucket of its own: the API's quota is untouched.
+	if _, err := refresh(t, s, input(id, tok())); err != nil {
+		t.Errorf("API request after the token endpoint's burst: %v", err)
+	}
+	s.SetRateLimit(0, 0)
+	for range 5 {
+		if status, out := tokenCall(t, s, basic(c.ID, c.Secret), grant); status != http.StatusOK {
+			t.Fatalf("without a limit: HTTP %d %v", status, out)
+		}
 	}
 }

@@ -48,6 +48,14 @@ type PoolConfig struct {
 	// the double has no knobs for them.
 	RememberDevices bool
 
+	// OperationNotEnabled makes every refresh fail with
+	// OperationNotEnabledException. The SDK's doc of that type
+	// (cognitoidentityprovider types/errors.go) says the operation is not
+	// available in the region or for the pool's configuration, for example
+	// in a secondary replica region of a multi-region user pool: a
+	// property of the pool and region, not of an app client.
+	OperationNotEnabled bool
+
 	MaxRecorded int // recorded requests and trigger events kept; default 10000
 }
 
@@ -77,19 +85,22 @@ type Server struct {
 	jwks             []byte
 	maxRecorded      int
 
-	mu       sync.Mutex
-	offset   time.Duration
-	clients  map[string]AppClient
-	users    map[string]User
-	devices  map[string]*device // device key -> device
-	tokens   map[string]*refreshToken
-	faults   []Fault
-	rate     *rateLimiter // SetRateLimit; nil = unlimited
-	requests []RecordedRequest
-	reqCount int
-	events   []TriggerEvent
-	conns    int
-	oauth    oauthPool // the token endpoint's clients and resource servers
+	mu      sync.Mutex
+	offset  time.Duration
+	clients map[string]AppClient
+	users   map[string]User
+	devices map[string]*device // device key -> device
+	tokens  map[string]*refreshToken
+	faults  []Fault
+	rate    *rateLimiter // SetRateLimit, API requests; nil = unlimited
+	// tokenRate is SetRateLimit for /oauth2/token, a quota category of its
+	// own (ClientCredentials) in Cognito; nil = unlimited.
+	tokenRate *rateLimiter
+	requests  []RecordedRequest
+	reqCount  int
+	events    []TriggerEvent
+	conns     int
+	oauth     oauthPool // the token endpoint's clients and resource servers
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine

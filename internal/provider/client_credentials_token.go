@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
 // The ephemeral resource and the data source cognito_client_credentials_token
@@ -141,7 +141,7 @@ func tokenURLProblem(raw string) string {
 		return "it has a query or fragment"
 	case u.Scheme == "https":
 		return ""
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && cognito.LoopbackHost(u.Hostname()):
 		return ""
 	case u.Scheme == "http":
 		return "plain `http://` would send the client secret unencrypted to a host that is not a loopback address"
@@ -150,28 +150,11 @@ func tokenURLProblem(raw string) string {
 	}
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 // requestClientCredentialsToken is Open and Read: request a token for the
 // configuration read by get, and write inputs and outputs with set.
 func requestClientCredentialsToken(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
 	var model clientCredentialsTokenModel
-	config, diags := readModel(ctx, get, &model)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(clientCredentialsToken(ctx, data, &model)...)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(writeModel(ctx, set, config, &model)...)
-	return diags
+	return openOrRead(ctx, get, set, &model, func() diag.Diagnostics { return clientCredentialsToken(ctx, data, &model) })
 }
 
 // clientCredentialsToken asks the token endpoint for model's inputs and
@@ -209,8 +192,7 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	})
 	token, err := data.tokenSource.Token(ctx, req)
 	if err != nil {
-		// The cause's text can hold the response body; masking covers it.
-		tflog.Debug(ctx, "Cognito client-credentials token request failed", map[string]any{"error": causeText(err)})
+		tflog.Debug(ctx, "Cognito client-credentials token request failed", failureFields(err))
 		addClientCredentialsError(&diags, err, endpointAttribute)
 		return diags
 	}
@@ -233,6 +215,24 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	model.ExpiresAt = types.StringValue(token.ExpiresAt.Format(time.RFC3339))
 	model.GrantedScopes = granted
 	return diags
+}
+
+// failureFields describe a failed token request for the DEBUG log by status,
+// OAuth error code and body length, never by the body or the cause's text:
+// x/oauth2's RetrieveError.Error() holds the whole body, and a proxy may
+// echo the Authorization header (the client's credentials) in it.
+func failureFields(err error) map[string]any {
+	var tokenErr *clientcredentials.Error
+	if !errors.As(err, &tokenErr) {
+		return map[string]any{"error_type": fmt.Sprintf("%T", err)}
+	}
+	return map[string]any{
+		"summary":     tokenErr.Summary,
+		"status":      tokenErr.Status,
+		"error_code":  tokenErr.Code,
+		"body_length": tokenErr.BodyLength,
+		"attempts":    tokenErr.Attempts,
+	}
 }
 
 func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttribute string) {

@@ -205,15 +205,22 @@ func (d *providerData) mustDefer(deferralAllowed bool) bool {
 // get, and write inputs and outputs with set.
 func refreshConfigured(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
 	var model refreshedTokensModel
-	config, diags := readModel(ctx, get, &model)
+	return openOrRead(ctx, get, set, &model, func() diag.Diagnostics { return refreshTokens(ctx, data, &model) })
+}
+
+// openOrRead is the shape of every Open and Read: read the configuration
+// into model with get, fill its outputs, write it with set. A step that
+// fails ends it.
+func openOrRead(ctx context.Context, get, set func(context.Context, any) diag.Diagnostics, model fieldMapper, fill func() diag.Diagnostics) diag.Diagnostics {
+	config, diags := readModel(ctx, get, model)
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(refreshTokens(ctx, data, &model)...)
+	diags.Append(fill()...)
 	if diags.HasError() {
 		return diags
 	}
-	diags.Append(writeModel(ctx, set, config, &model)...)
+	diags.Append(writeModel(ctx, set, config, model)...)
 	return diags
 }
 

@@ -18,8 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
 func TestPlaintextEndpointWarning(t *testing.T) {
@@ -219,7 +219,7 @@ func TestSchemaDocumentsTheBound(t *testing.T) {
 			t.Errorf("timeout description lacks %q: %s", want, resp.timeout)
 		}
 	}
-	if got := fmt.Sprint(cognito.DefaultMaxRetries, " ", cognito.DefaultTimeout); got != "25 10m0s" {
+	if got := fmt.Sprint(retrypolicy.DefaultMaxRetries, " ", retrypolicy.DefaultTimeout); got != "25 10m0s" {
 		t.Errorf("defaults %s", got)
 	}
 }

@@ -79,6 +79,42 @@ func throttledRequests(p *pool) int {
 	return n
 }
 
+// checkRefreshBounds checks every refresh of the run against the documented
+// default policy: each instance's requests, up to and including a success,
+// are one refresh (opened at plan, then at apply), which makes at most
+// max_retries + 1 attempts and backs off at most WorstCaseBackoff between
+// its first and last attempt (plus time for the requests themselves).
+func checkRefreshBounds(t *testing.T, requests []cognitotest.RecordedRequest, instances int) {
+	t.Helper()
+	const slack = 30 * time.Second
+	bound := retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries) + slack
+	first := map[string]cognitotest.RecordedRequest{}
+	attempts := map[string]int{}
+	refreshes := 0
+	for _, r := range requests {
+		instance := r.Input.ClientMetadata["instance"]
+		if _, ok := first[instance]; !ok {
+			first[instance] = r
+		}
+		attempts[instance]++
+		if attempts[instance] > retrypolicy.DefaultMaxRetries+1 {
+			t.Errorf("instance %q: a refresh made more than %d attempts", instance, retrypolicy.DefaultMaxRetries+1)
+		}
+		if r.Status != 200 {
+			continue
+		}
+		if span := r.At.Sub(first[instance].At); span > bound {
+			t.Errorf("instance %q: a refresh took %s from first to last attempt, beyond %s", instance, span, bound)
+		}
+		refreshes++
+		delete(first, instance)
+		delete(attempts, instance)
+	}
+	if refreshes != 2*instances || len(first) != 0 {
+		t.Errorf("%d successful refreshes, %d unfinished; want %d (each instance at plan and at apply)", refreshes, len(first), 2*instances)
+	}
+}
+
 func TestAccThrottling(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
@@ -114,6 +150,8 @@ func TestAccThrottling(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := newPool(t, cognitotest.PoolConfig{})
 			in := p.signIn(cognitotest.AppClient{})
+			// Tells each instance's requests apart on the double.
+			in.Extra = append(in.Extra, "  client_metadata = { instance = each.key }")
 			tc.setup(p)
 			dir := write(t, throttleConfig(p.URL, in, instances))
 			ok, out, took := cli.runWithEnv(t, dir, nil, "apply", "-auto-approve", "-no-color", "-input=false")
@@ -131,11 +169,7 @@ func TestAccThrottling(t *testing.T) {
 			if tc.wantRequests > 0 && p.RequestCount() != tc.wantRequests {
 				t.Errorf("the double saw %d requests, want %d", p.RequestCount(), tc.wantRequests)
 			}
-			// Each refresh is bounded by the default timeout; the whole run
-			// by far less here.
-			if took > retrypolicy.DefaultTimeout {
-				t.Errorf("apply took %s, beyond the documented bound of %s per refresh", took, retrypolicy.DefaultTimeout)
-			}
+			checkRefreshBounds(t, p.Requests(), instances)
 			t.Logf("%s: %s, %d requests, %d throttled", cli.version, took, p.RequestCount(), throttled)
 		})
 	}

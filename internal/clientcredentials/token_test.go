@@ -1,0 +1,228 @@
+package clientcredentials
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
+)
+
+const (
+	testJWT      = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6InBsYXRmb3JtL2RlcGxveSJ9.c2ln"
+	testResponse = `{"access_token":"` + testJWT + `","expires_in":3600,"token_type":"Bearer"}`
+)
+
+var testRequest = Request{ClientID: "testclientid", ClientSecret: "testclientsecret0000000000"}
+
+// endpointAnswering serves answers[i] to the i-th request (the last one
+// from then on) and counts the requests.
+func endpointAnswering(t *testing.T, answers ...func(http.ResponseWriter)) (string, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		i := int(n.Add(1)) - 1
+		answers[min(i, len(answers)-1)](w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/oauth2/token", &n
+}
+
+func answer(status int, body string) func(http.ResponseWriter) {
+	return func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// cutShortAnswer announces a whole token answer but closes the connection
+// cleanly after half of it: the client reads io.ErrUnexpectedEOF.
+func cutShortAnswer(w http.ResponseWriter) {
+	hijacker, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, buf, err := hijacker.Hijack()
+	if err != nil {
+		return
+	}
+	_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+		strconv.Itoa(len(testResponse)) + "\r\n\r\n" + testResponse[:len(testResponse)/2])
+	_ = buf.Flush()
+	_ = conn.Close()
+}
+
+func policy(retries int, timeout time.Duration) retrypolicy.Policy {
+	return retrypolicy.Policy{MaxAttempts: retries + 1, Mode: aws.RetryModeStandard, Timeout: timeout}
+}
+
+func tokenFromEndpoint(t *testing.T, e *Endpoint, url string) (Token, *Error) {
+	t.Helper()
+	req := testRequest
+	req.TokenURL = url
+	token, err := e.Token(context.Background(), req)
+	if err == nil {
+		return token, nil
+	}
+	var tokenErr *Error
+	if !errors.As(err, &tokenErr) {
+		t.Fatalf("error is %T, not *Error: %v", err, err)
+	}
+	return token, tokenErr
+}
+
+func TestAnswerCutShortIsRetried(t *testing.T) {
+	url, requests := endpointAnswering(t, cutShortAnswer, answer(200, testResponse))
+	token, err := tokenFromEndpoint(t, New(&http.Client{}, policy(2, 10*time.Second)), url)
+	if err != nil {
+		t.Fatalf("not retried: %v", err)
+	}
+	if token.AccessToken != testJWT || token.Attempts != 2 || requests.Load() != 2 {
+		t.Errorf("token %q after %d attempts (%d requests), want the second answer's", token.AccessToken, token.Attempts, requests.Load())
+	}
+}
+
+func TestAnswerCutShortEveryTimeCouldNotReach(t *testing.T) {
+	url, requests := endpointAnswering(t, cutShortAnswer)
+	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(1, 10*time.Second)), url)
+	if err == nil || requests.Load() != 2 {
+		t.Fatalf("err %v after %d requests, want a failure after 2", err, requests.Load())
+	}
+	if err.Summary != "Could not reach the token endpoint" || !strings.Contains(err.Detail, "unexpected EOF") {
+		t.Errorf("got %q: %s", err.Summary, err.Detail)
+	}
+}
+
+func TestCutShort(t *testing.T) {
+	for err, want := range map[error]bool{
+		errors.New("oauth2: cannot fetch token: unexpected EOF"): true,
+		fmt.Errorf("reading: %w", io.ErrUnexpectedEOF):           true,
+		io.EOF: false,
+		errors.New("oauth2: cannot fetch token: unexpected EOF!"): false,
+		errors.New("oauth2: cannot fetch token: 400 Bad Request"): false,
+	} {
+		if got := cutShort(err); got != want {
+			t.Errorf("cutShort(%q) = %v, want %v", err, got, want)
+		}
+		if got := isRetryable.IsErrorRetryable(err) == aws.TrueTernary; got != want {
+			t.Errorf("isRetryable(%q) = %v, want %v", err, got, want)
+		}
+	}
+}
+
+// countingRetryer counts the attempts it is asked to admit.
+type countingRetryer struct {
+	aws.RetryerV2
+	attempts atomic.Int32
+}
+
+func (r *countingRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	r.attempts.Add(1)
+	return r.RetryerV2.GetAttemptToken(ctx)
+}
+
+// The retryer New builds serves every request, so adaptive mode's rate
+// state outlives one request.
+func TestOneRetryerServesEveryRequest(t *testing.T) {
+	url, _ := endpointAnswering(t, answer(429, `{}`), answer(200, testResponse))
+	p := policy(2, 10*time.Second)
+	p.Mode = aws.RetryModeAdaptive
+	e := New(&http.Client{}, p)
+	built, ok := e.retryer.(aws.RetryerV2)
+	if !ok {
+		t.Fatalf("New built %T, no adaptive RetryerV2", e.retryer)
+	}
+	counting := &countingRetryer{RetryerV2: built}
+	e.retryer = counting
+	for range 2 {
+		if _, err := tokenFromEndpoint(t, e, url); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := counting.attempts.Load(); got != 3 {
+		t.Errorf("the endpoint's retryer admitted %d attempts, want 3 (429 and 200, then 200)", got)
+	}
+}
+
+// When the timeout ends the backoff while the endpoint keeps answering with
+// an error, the diagnostic explains that answer, not the network; only a
+// request without any answer is "did not answer in time".
+func TestTimeoutAfterPersistentAnswers(t *testing.T) {
+	slow := func(w http.ResponseWriter) { time.Sleep(3 * time.Second); answer(200, testResponse)(w) }
+	for _, tc := range []struct {
+		name    string
+		answer  func(http.ResponseWriter)
+		summary string
+		detail  []string
+	}{
+		{"HTTP 429", answer(429, `{}`), "Cognito throttled the token request", []string{"HTTP 429", "whole `timeout` of 2s"}},
+		{"HTTP 503", answer(503, `<html>503</html>`), "The token endpoint is unavailable", []string{"HTTP 503", "whole `timeout` of 2s"}},
+		{"no answer", slow, "The token endpoint did not answer in time", []string{"within 2s", "Check network access"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, requests := endpointAnswering(t, tc.answer)
+			_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(25, 2*time.Second)), url)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if err.Summary != tc.summary {
+				t.Errorf("summary %q, want %q: %s", err.Summary, tc.summary, err.Detail)
+			}
+			for _, want := range tc.detail {
+				if !strings.Contains(err.Detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, err.Detail)
+				}
+			}
+			if err.Attempts != int(requests.Load()) || err.Attempts < 1 {
+				t.Errorf("attempts %d, requests %d", err.Attempts, requests.Load())
+			}
+		})
+	}
+}
+
+func TestSecretsCoverTheBasicAuthCredentials(t *testing.T) {
+	// x/oauth2 URL-escapes id and secret before base64 (RFC 6749 §2.3.1).
+	req := Request{ClientID: "id+1", ClientSecret: "s/2"}
+	want := []string{"id+1", "s/2", "aWQlMkIxOnMlMkYy"} // base64("id%2B1:s%2F2")
+	if got := req.Secrets(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Secrets() = %q, want %q", got, want)
+	}
+	for _, partial := range []Request{{ClientID: "id"}, {ClientSecret: "secret"}} {
+		if got := partial.Secrets(); len(got) != 1 {
+			t.Errorf("Secrets() of %+v = %q, want only the value set", partial, got)
+		}
+	}
+}
+
+// An answer that echoes the Authorization header shows in no diagnostic.
+func TestEchoedAuthorizationHeaderIsScrubbed(t *testing.T) {
+	var header string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header = strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		_, _ = io.WriteString(w, `{"error":"invalid_client","error_description":"you sent `+header+`"}`)
+	}))
+	defer srv.Close()
+	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), srv.URL+"/oauth2/token")
+	if err == nil || header == "" {
+		t.Fatalf("err %v, header %q", err, header)
+	}
+	if strings.Contains(err.Detail, header) || !strings.Contains(err.Detail, "you sent ***") {
+		t.Errorf("detail shows the Authorization header's credentials: %s", err.Detail)
+	}
+	if err.BodyLength != len(`{"error":"invalid_client","error_description":"you sent `+header+`"}`) {
+		t.Errorf("BodyLength %d", err.BodyLength)
+	}
+}
