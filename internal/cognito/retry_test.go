@@ -268,12 +268,15 @@ func TestOneHTTPClientForEveryConfiguration(t *testing.T) {
 	}
 	// net/http hands a connection back to the pool from its read loop after
 	// the body is closed, so on a loaded machine the next request sometimes
-	// dials before it is back: a few connections, where a client per
-	// configuration opens 40.
-	if conns := srv.ConnectionsAccepted(); conns > 5 {
+	// dials before it is back (9 seen on two busy cores), where a client per
+	// configuration opens 40. That the client is shared is checked exactly
+	// above.
+	if conns := srv.ConnectionsAccepted(); conns >= 20 {
 		t.Errorf("40 configurations opened %d connections, want them to share a pool", conns)
 	}
-	if after := runtime.NumGoroutine(); after > before+5 {
+	// Each idle connection keeps two goroutines: ~80 more with a client per
+	// configuration, a few for the extra dials above.
+	if after := runtime.NumGoroutine(); after >= before+40 {
 		t.Errorf("goroutines grew from %d to %d over 39 configurations", before, after)
 	}
 }
@@ -434,8 +437,11 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 			if strings.Count(e.Detail, "AWS request ID: ") > 1 {
 				t.Errorf("request ID twice:\n%s", e.Detail)
 			}
-			if e.Attempts != srv.RequestCount() || e.Attempts < 1 {
-				t.Errorf("attempts %d, requests %d", e.Attempts, srv.RequestCount())
+			// A request the timeout cut off may not have reached the double's
+			// count yet on a loaded machine; every answered one has.
+			requests := srv.RequestCount()
+			if e.Attempts < 1 || e.Attempts < requests || tc.fault.Delay == 0 && e.Attempts != requests {
+				t.Errorf("attempts %d, requests %d", e.Attempts, requests)
 			}
 		})
 	}
