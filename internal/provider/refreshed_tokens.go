@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -198,12 +200,35 @@ func refreshConfigured(ctx context.Context, data *providerData, get, set func(co
 	if diags.HasError() {
 		return diags
 	}
+	if name := unknownInput(config); name != "" {
+		diags.AddAttributeError(path.Root(name), "Value not known yet",
+			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
+				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
+		return diags
+	}
 	diags.Append(refreshTokens(ctx, data, &model)...)
 	if diags.HasError() {
 		return diags
 	}
 	diags.Append(writeModel(ctx, set, config, &model)...)
 	return diags
+}
+
+// unknownInput names an input whose value (or one of whose map values) is
+// not known, or returns "". ValueString of an unknown is "", which must never
+// be sent: a request without the secret is a different request.
+func unknownInput(config types.Object) string {
+	attrs := config.Attributes()
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		value := attrs[name]
+		if value.IsUnknown() {
+			return name
+		}
+		if m, ok := value.(types.Map); ok && slices.ContainsFunc(slices.Collect(maps.Values(m.Elements())), attr.Value.IsUnknown) {
+			return name
+		}
+	}
+	return ""
 }
 
 // refreshTokens calls Cognito for model's inputs and fills its outputs.
