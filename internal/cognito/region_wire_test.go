@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -102,4 +103,27 @@ func TestRegionReachesTheWire(t *testing.T) {
 			}
 		}
 	})
+}
+
+type failingWire struct{}
+
+func (failingWire) Do(*http.Request) (*http.Response, error) { return nil, errors.New("no route to host") }
+
+// TestErrorsNameTheRegionalEndpoint: without an override, a diagnostic
+// names the regional endpoint the request went to.
+func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "")
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	retries := 0
+	c, err := New(context.Background(), Config{Region: "eu-north-1", MaxRetries: &retries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useHTTPClient(c, failingWire{})
+	_, err = c.Refresh(context.Background(), Request{Region: "ca-central-1", RefreshToken: "r", ClientID: "c"})
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from https://cognito-idp.ca-central-1.amazonaws.com (") {
+		t.Errorf("got %v, want a diagnostic naming https://cognito-idp.ca-central-1.amazonaws.com", err)
+	}
 }
