@@ -107,7 +107,9 @@ func TestRegionReachesTheWire(t *testing.T) {
 
 type failingWire struct{}
 
-func (failingWire) Do(*http.Request) (*http.Response, error) { return nil, errors.New("no route to host") }
+func (failingWire) Do(*http.Request) (*http.Response, error) {
+	return nil, errors.New("no route to host")
+}
 
 // TestErrorsNameTheRegionalEndpoint: without an override, a diagnostic
 // names the regional endpoint the request went to.
