@@ -1,0 +1,76 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// TestConfigureBrokenSharedConfig: a shared config file the SDK cannot
+// read ends in an error on `region` that says what failed and what to fix,
+// not in a panic or a client without a region.
+func TestConfigureBrokenSharedConfig(t *testing.T) {
+	isolateAWSEnvironment(t)
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[profile other]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+	t.Setenv("AWS_PROFILE", "missing-profile")
+
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	attrs := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(attrType, nil)
+	}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	if len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one diagnostic, got %v", resp.Diagnostics)
+	}
+	d := resp.Diagnostics[0]
+	withPath, ok := d.(diag.DiagnosticWithPath)
+	if d.Severity() != diag.SeverityError || !ok || !withPath.Path().Equal(path.Root("region")) ||
+		d.Summary() != "Cannot load AWS configuration" ||
+		!strings.Contains(d.Detail(), "failed: ") || !strings.Contains(d.Detail(), "missing-profile") ||
+		!strings.Contains(d.Detail(), ". Fix the AWS_PROFILE") {
+		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+// TestReadModelMismatch: a configuration that does not match the model (a
+// provider bug) is an error naming the attribute, never a panic.
+func TestReadModelMismatch(t *testing.T) {
+	attrTypes := map[string]attr.Type{}
+	values := map[string]attr.Value{}
+	var model refreshedTokensModel
+	for name := range model.fields() {
+		attrTypes[name] = types.StringType
+		values[name] = types.StringNull()
+	}
+	// A number where the model has a string.
+	attrTypes["refresh_token"] = types.Int64Type
+	values["refresh_token"] = types.Int64Value(1)
+	obj := types.ObjectValueMust(attrTypes, values)
+	_, diags := readModel(context.Background(), func(_ context.Context, target any) diag.Diagnostics {
+		*target.(*types.Object) = obj
+		return nil
+	}, &model)
+	if !diags.HasError() || !strings.Contains(diagText(diags), "Attribute refresh_token does not match the model") {
+		t.Errorf("got %s", diagText(diags))
+	}
+}
