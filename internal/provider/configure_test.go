@@ -28,17 +28,7 @@ func TestConfigureBrokenSharedConfig(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", config)
 	t.Setenv("AWS_PROFILE", "missing-profile")
 
-	ctx := context.Background()
-	p := New("test")()
-	var schemaResp provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	attrs := map[string]tftypes.Value{}
-	for name, attrType := range typ.AttributeTypes {
-		attrs[name] = tftypes.NewValue(attrType, nil)
-	}
-	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	resp := configureProvider(t, nil)
 	if len(resp.Diagnostics) != 1 {
 		t.Fatalf("want one diagnostic, got %v", resp.Diagnostics)
 	}
@@ -50,6 +40,30 @@ func TestConfigureBrokenSharedConfig(t *testing.T) {
 		!strings.Contains(d.Detail(), ". Fix the AWS_PROFILE") {
 		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
 	}
+}
+
+// configureProvider runs the provider's Configure with the given string
+// arguments (the others null) and returns its response.
+func configureProvider(t *testing.T, values map[string]string) provider.ConfigureResponse {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	attrs := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range values {
+		attrs[name] = tftypes.NewValue(tftypes.String, v)
+	}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	return resp
 }
 
 // TestReadModelMismatch: a configuration that does not match the model (a
@@ -67,7 +81,11 @@ func TestReadModelMismatch(t *testing.T) {
 	values["refresh_token"] = types.Int64Value(1)
 	obj := types.ObjectValueMust(attrTypes, values)
 	_, diags := readModel(context.Background(), func(_ context.Context, target any) diag.Diagnostics {
-		*target.(*types.Object) = obj
+		out, ok := target.(*types.Object)
+		if !ok {
+			t.Fatalf("readModel reads into %T", target)
+		}
+		*out = obj
 		return nil
 	}, &model)
 	if !diags.HasError() || !strings.Contains(diagText(diags), "Attribute refresh_token does not match the model") {

@@ -17,11 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
@@ -335,21 +332,11 @@ func absDuration(d time.Duration) time.Duration {
 // the given string arguments, and returns the client it configured.
 func configuredClient(t *testing.T, values map[string]string) *cognito.Client {
 	t.Helper()
-	ctx := context.Background()
-	p := New("test")()
-	var schemaResp provider.SchemaResponse
-	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
-	typ := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
-	attrs := map[string]tftypes.Value{}
-	for name, attrType := range typ.AttributeTypes {
-		attrs[name] = tftypes.NewValue(attrType, nil)
+	withRegion := map[string]string{"region": "eu-west-1"}
+	for k, v := range values {
+		withRegion[k] = v
 	}
-	attrs["region"] = tftypes.NewValue(tftypes.String, "eu-west-1")
-	for name, v := range values {
-		attrs[name] = tftypes.NewValue(tftypes.String, v)
-	}
-	var resp provider.ConfigureResponse
-	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	resp := configureProvider(t, withRegion)
 	data, ok := resp.DataSourceData.(*providerData)
 	if resp.Diagnostics.HasError() || !ok || data.client == nil {
 		t.Fatalf("Configure with %v: %v", values, resp.Diagnostics)

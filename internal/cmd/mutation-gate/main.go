@@ -140,7 +140,11 @@ func constantBlocks(module, root, pkg string) []string {
 				continue
 			}
 			for _, spec := range gen.Specs {
-				for _, value := range spec.(*ast.ValueSpec).Values {
+				valueSpec, ok := spec.(*ast.ValueSpec)
+				if !ok {
+					continue
+				}
+				for _, value := range valueSpec.Values {
 					start, end := fset.Position(value.Pos()), fset.Position(value.End())
 					blocks = append(blocks, fmt.Sprintf("%s/%s:%d.%d,%d.%d 1 1", pkg, filepath.Base(file), start.Line, start.Column, end.Line, end.Column))
 				}
