@@ -1,6 +1,8 @@
 package cognitotest
 
 import (
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -50,6 +52,34 @@ func TestNoGroupsClaimWithoutGroups(t *testing.T) {
 		}
 		if _, ok := claims["cognito:groups"]; ok {
 			t.Errorf("%s token of a user without groups has cognito:groups: %v", claims["token_use"], claims["cognito:groups"])
+		}
+	}
+}
+
+// TestRawFaultDefaults: a raw 5xx fault without a body answers with a load
+// balancer's HTML page, from 500 up; any other raw answer keeps its body and
+// defaults to Cognito's JSON content type.
+func TestRawFaultDefaults(t *testing.T) {
+	s := newTestServer(t, PoolConfig{})
+	for _, tc := range []struct {
+		fault             Fault
+		wantType, wantHas string
+	}{
+		{Fault{Status: 500}, "text/html", "<h1>500 Internal Server Error</h1>"},
+		{Fault{Status: 499}, jsonContentType, ""},
+		{Fault{Status: 200, Body: `{"x":1}`}, jsonContentType, `{"x":1}`},
+		{Fault{Status: 502, Body: "gone"}, jsonContentType, "gone"},
+	} {
+		s.InjectFault(tc.fault)
+		resp, err := http.Post(s.URL, jsonContentType, strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.fault.Status || resp.Header.Get("Content-Type") != tc.wantType || !strings.Contains(string(body), tc.wantHas) ||
+			tc.wantHas == "" && len(body) != 0 {
+			t.Errorf("%+v: got %d %q %q", tc.fault, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 		}
 	}
 }

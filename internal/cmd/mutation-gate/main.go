@@ -190,7 +190,7 @@ type results struct {
 }
 
 // equivalent is one line of the equivalents file:
-// "dir/file.go | MUTATOR | snippet of the source line | reason".
+// "dir/file.go | MUTATOR[@column] | snippet of the source line | reason".
 type equivalent struct {
 	file, mutator, snippet, reason string
 	used                           bool
@@ -266,7 +266,7 @@ func gate(args []string) error {
 			}
 			where := fmt.Sprintf("%s:%d:%d %s", path, m.Line, m.Column, m.Type)
 			if m.Status == "LIVED" || m.Status == "NOT COVERED" {
-				if e := matchEquivalent(equivalents, path, m.Type, code); e != nil {
+				if e := matchEquivalent(equivalents, path, m.Type, m.Column, code); e != nil {
 					e.used = true
 					excluded++
 					report = append(report, fmt.Sprintf("  equivalent   %s  (%s)", where, e.reason))
@@ -327,9 +327,13 @@ func gate(args []string) error {
 	return nil
 }
 
-func matchEquivalent(equivalents []*equivalent, path, mutator, code string) *equivalent {
+// matchEquivalent finds the entry for a mutant. An entry's mutator may name
+// a column ("CONDITIONALS_BOUNDARY@11") when a line has several mutants of
+// one kind and only one is equivalent.
+func matchEquivalent(equivalents []*equivalent, path, mutator string, column int, code string) *equivalent {
 	for _, e := range equivalents {
-		if e.file == path && e.mutator == mutator && strings.Contains(code, e.snippet) {
+		kind, col, hasCol := strings.Cut(e.mutator, "@")
+		if e.file == path && kind == mutator && (!hasCol || col == strconv.Itoa(column)) && strings.Contains(code, e.snippet) {
 			return e
 		}
 	}

@@ -86,7 +86,7 @@ func TestGate(t *testing.T) {
 	if err := os.WriteFile("results.json", []byte(results), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile("equivalent", []byte("# comment\npkg/a.go | CONDITIONALS_NEGATION | logged = x | log only\n"), 0o600); err != nil {
+	if err := os.WriteFile("equivalent", []byte("# comment\npkg/a.go | CONDITIONALS_NEGATION@16 | logged = x | log only\npkg/a.go | CONDITIONALS_BOUNDARY@12 | y = a < b | wrong column, so no match\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	args := func(efficacy, coverage string) []string {
