@@ -9,9 +9,11 @@
 # (internal/cmd/cognito-double) on 127.0.0.1, and runs a real `init` +
 # `apply -auto-approve` of examples/demo, in which
 # ephemeral "cognito_refreshed_tokens" refreshes a session and hands the access
-# token to the platform provider's configuration. Then it says who the token
-# is for, its scopes and expiry, and whether the refresh token
-# rotated - never a token. The CLI's own output goes to a log that is shown
+# token to the platform provider's configuration; and
+# ephemeral "cognito_client_credentials_token" gets the machine's own token
+# (client-credentials grant) for a second platform configuration. Then it
+# says who each token is for, its scopes and expiry, and whether the refresh
+# token rotated - never a token. The CLI's own output goes to a log that is shown
 # only on failure. Everything (server, temp dir) is gone when it exits.
 #
 # Needs only Go: both providers are installed from a local filesystem mirror
@@ -34,6 +36,11 @@
 #                                (accepted only in Cognito's URL form)
 #   COGNITO_DEMO_ENDPOINT        Cognito endpoint override (proxy, emulator)
 #   COGNITO_DEMO_JWKS_URL        JWKS override (default <issuer>/.well-known/jwks.json)
+#   The machine token too - set all three:
+#   COGNITO_DEMO_DOMAIN              the user pool's domain (prefix or custom)
+#   COGNITO_DEMO_M2M_CLIENT_ID       an app client with the client-credentials grant
+#   COGNITO_DEMO_M2M_CLIENT_SECRET   its secret
+#   and optionally COGNITO_DEMO_M2M_SCOPES, space-separated custom scopes
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -175,6 +182,7 @@ unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER TF_LOG_CORE TF_DATA_DIR TF_WORKSPACE TF
 # --- the user pool ------------------------------------------------------------
 export TF_VAR_region TF_VAR_client_id TF_VAR_refresh_token
 refresh_token=""
+m2m_secret=""
 if [[ $real -eq 1 ]]; then
 	TF_VAR_region="$COGNITO_DEMO_REGION"
 	TF_VAR_client_id="$COGNITO_DEMO_CLIENT_ID"
@@ -184,6 +192,15 @@ if [[ $real -eq 1 ]]; then
 	[[ -z "${COGNITO_DEMO_USER_POOL_ID:-}" ]] || export TF_VAR_user_pool_id="$COGNITO_DEMO_USER_POOL_ID"
 	[[ -z "${COGNITO_DEMO_ENDPOINT:-}" ]] || export TF_VAR_endpoint="$COGNITO_DEMO_ENDPOINT"
 	[[ -z "${COGNITO_DEMO_JWKS_URL:-}" ]] || export TF_VAR_jwks_url="$COGNITO_DEMO_JWKS_URL"
+	if [[ -n "${COGNITO_DEMO_DOMAIN:-}" && -n "${COGNITO_DEMO_M2M_CLIENT_ID:-}" && -n "${COGNITO_DEMO_M2M_CLIENT_SECRET:-}" ]]; then
+		export TF_VAR_machine=true TF_VAR_domain="$COGNITO_DEMO_DOMAIN"
+		export TF_VAR_m2m_client_id="$COGNITO_DEMO_M2M_CLIENT_ID" TF_VAR_m2m_client_secret="$COGNITO_DEMO_M2M_CLIENT_SECRET"
+		m2m_secret="$COGNITO_DEMO_M2M_CLIENT_SECRET"
+		if [[ -n "${COGNITO_DEMO_M2M_SCOPES:-}" ]]; then
+			scopes_hcl="$(printf '"%s",' $COGNITO_DEMO_M2M_SCOPES)"
+			export TF_VAR_m2m_scopes="[${scopes_hcl%,}]"
+		fi
+	fi
 	ok "using your user pool in $COGNITO_DEMO_REGION${COGNITO_DEMO_USER_POOL_ID:+ ($COGNITO_DEMO_USER_POOL_ID)}${COGNITO_DEMO_ENDPOINT:+ via $COGNITO_DEMO_ENDPOINT} - no local double"
 else
 	info="$work/double.json"
@@ -208,7 +225,12 @@ else
 	[[ -z "$client_secret" ]] || export TF_VAR_client_secret="$client_secret"
 	export TF_VAR_endpoint="$endpoint" TF_VAR_user_pool_id="$pool_id"
 	export TF_VAR_jwks_url="$endpoint/$pool_id/.well-known/jwks.json"
-	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on)"
+	# The machine flow: the double's token endpoint and its M2M app client.
+	m2m_secret="$(json_string "$info" m2m_client_secret)"
+	export TF_VAR_machine=true TF_VAR_token_url="$(json_string "$info" token_url)"
+	export TF_VAR_m2m_client_id="$(json_string "$info" m2m_client_id)" TF_VAR_m2m_client_secret="$m2m_secret"
+	export TF_VAR_m2m_scopes='["platform/deploy"]'
+	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, token endpoint for machines)"
 fi
 
 # --- init + apply ---------------------------------------------------------------
@@ -231,9 +253,10 @@ issuer="$(out issuer)"
 expires_at="$(out expires_at)"
 
 # --- never a token: check what this run wrote ------------------------------------
-if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; }; then
+if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; } ||
+	{ [[ -n "$m2m_secret" ]] && grep -qF "$m2m_secret" "$tf/terraform.tfstate" "$log"; }; then
 	show_log=0
-	fail "a token reached the state or the CLI output - please report this (log withheld)"
+	fail "a token or secret reached the state or the CLI output - please report this (log withheld)"
 fi
 
 mins="$(minutes_until "$expires_at")"
@@ -258,6 +281,26 @@ row "issuer" "$issuer"
 row "expires" "$expires_at${mins:+ (in $mins minutes)}"
 row "rotated" "$rotation"
 row "refreshed" "$refreshed"
+if [[ "${TF_VAR_machine:-false}" == true ]]; then
+	machine_is_client="$(out machine_is_client)"
+	machine_expires="$(out machine_expires_at)"
+	machine_mins="$(minutes_until "$machine_expires")"
+	requests="$(grep -cE '^ephemeral\.cognito_client_credentials_token\.[^:]+: Open(ing)? complete' "$log" || true)"
+	printf '\n%sThe platform provider (alias "machine") was configured with the machine'"'"'s own access token:%s\n' "$bold" "$off"
+	if [[ "$machine_is_client" == true ]]; then
+		row "identity" "the app client itself: no user, sub is the client id (not shown)"
+	else
+		row "identity" "unexpected: the token names a user"
+	fi
+	row "scopes" "$(out machine_scopes)"
+	row "verified" "$(out machine_token_use) token; RS256 signature checked against the same JWKS"
+	row "expires" "$machine_expires${machine_mins:+ (in $machine_mins minutes)}"
+	case "$requests" in
+	1) requested="once (billed by Cognito); no token stored in the plan or the state" ;;
+	*) requested="${requests:-0} times (plan, then apply), each billed by Cognito; no token stored in the plan or the state" ;;
+	esac
+	row "requested" "$requested"
+fi
 if [[ $real -eq 1 ]] && grep -q 'Refresh token rotated' "$log"; then
 	printf '\n  Note: Cognito rotated COGNITO_DEMO_REFRESH_TOKEN. It stops working after the app\n'
 	printf '  client'"'"'s grace period, and the demo never shows the new one: sign in again.\n'

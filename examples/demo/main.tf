@@ -1,7 +1,9 @@
-# `make demo` (scripts/demo.sh) applies this configuration: it refreshes a
-# Cognito session with the ephemeral cognito_refreshed_tokens and hands the
-# fresh access token to another provider's configuration. No token is ever
-# written to the plan or the state.
+# `make demo` (scripts/demo.sh) applies this configuration. It shows both
+# ways a run gets a Cognito token for another provider's configuration: a
+# user's session refreshed with the ephemeral cognito_refreshed_tokens, and
+# the machine's own token from the ephemeral cognito_client_credentials_token
+# (OAuth 2.0 client-credentials grant). No token is ever written to the plan
+# or the state.
 #
 # "platform" stands for your own API behind Cognito. It is a demo-only
 # provider built from internal/demo/platform: it verifies the bearer token
@@ -32,12 +34,14 @@ variable "client_id" {
   description = "App client that issued the refresh token."
   type        = string
   sensitive   = true
+  ephemeral   = true # never stored in a plan file either
 }
 
 variable "client_secret" {
   description = "App client secret; null for a public client."
   type        = string
   sensitive   = true
+  ephemeral   = true
   default     = null
 }
 
@@ -66,12 +70,53 @@ variable "jwks_url" {
   default     = null
 }
 
+variable "machine" {
+  description = "Also get a machine token with the client-credentials grant."
+  type        = bool
+  default     = false
+}
+
+variable "domain" {
+  description = "User pool domain for the machine token, e.g. my-prefix.auth.eu-west-1.amazoncognito.com."
+  type        = string
+  default     = null
+}
+
+variable "token_url" {
+  description = "Token endpoint URL instead of domain (a local double, a proxy)."
+  type        = string
+  default     = null
+}
+
+variable "m2m_client_id" {
+  description = "App client for the client-credentials grant."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "m2m_client_secret" {
+  description = "Its client secret."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "m2m_scopes" {
+  description = "Custom scopes to request; null for every scope the app client is allowed."
+  type        = set(string)
+  default     = null
+}
+
 provider "cognito" {
   region   = var.region
   endpoint = var.endpoint
 }
 
-# Refreshed at plan and again at apply; never stored.
+# Refreshed at plan and again at apply (OpenTofu: at apply only when the apply
+# uses the token); never stored.
 ephemeral "cognito_refreshed_tokens" "session" {
   refresh_token = var.refresh_token
   client_id     = var.client_id
@@ -87,6 +132,31 @@ provider "platform" {
 
 # "Who am I?" as the platform sees the caller: non-secret claims only.
 data "platform_caller" "me" {}
+
+# The machine's own identity: an access token for the app client itself.
+# Requested at plan and again at apply (OpenTofu: at apply only when the apply
+# uses the token); each request is billed by Cognito.
+ephemeral "cognito_client_credentials_token" "machine" {
+  count = var.machine ? 1 : 0
+
+  domain        = var.domain
+  token_url     = var.token_url
+  client_id     = var.m2m_client_id
+  client_secret = var.m2m_client_secret
+  scopes        = var.m2m_scopes
+}
+
+provider "platform" {
+  alias    = "machine"
+  token    = try(ephemeral.cognito_client_credentials_token.machine[0].access_token, "unused")
+  issuer   = var.user_pool_id == null ? null : "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}"
+  jwks_url = var.jwks_url
+}
+
+data "platform_caller" "machine" {
+  count    = var.machine ? 1 : 0
+  provider = platform.machine
+}
 
 output "username" {
   value = data.platform_caller.me.username
@@ -110,4 +180,21 @@ output "issuer" {
 
 output "expires_at" {
   value = data.platform_caller.me.expires_at
+}
+
+# For the machine token: no user (username is empty), sub is the app client.
+output "machine_is_client" {
+  value = var.machine ? data.platform_caller.machine[0].username == "" : null
+}
+
+output "machine_scopes" {
+  value = var.machine ? join(" ", data.platform_caller.machine[0].scopes) : null
+}
+
+output "machine_token_use" {
+  value = var.machine ? data.platform_caller.machine[0].token_use : null
+}
+
+output "machine_expires_at" {
+  value = var.machine ? data.platform_caller.machine[0].expires_at : null
 }

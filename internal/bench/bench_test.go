@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
@@ -26,6 +28,11 @@ import (
 //	        timeout, attempt counting and response checks)
 //	open    tfprotov6 OpenEphemeralResource through the framework's provider server
 //	read    tfprotov6 ReadDataSource through the framework's provider server
+//
+// and beside them the client-credentials (machine) path, one token per op:
+//
+//	cc-oauth2  the bare golang.org/x/oauth2/clientcredentials Token call
+//	cc-open    tfprotov6 OpenEphemeralResource of cognito_client_credentials_token
 //
 // against two backends on loopback, both in this process (so B/op and
 // allocs/op include the server's side, equally for every path):
@@ -42,6 +49,8 @@ func BenchmarkRefresh(b *testing.B) {
 			b.Run("client", t.benchClient)
 			b.Run("open", t.benchOpen)
 			b.Run("read", t.benchRead)
+			b.Run("cc-oauth2", t.benchOAuth2)
+			b.Run("cc-open", t.benchClientCredentialsOpen)
 		})
 	}
 }
@@ -63,6 +72,12 @@ func TestRefreshPaths(t *testing.T) {
 		if err := tg.read(t.Context()); err != nil {
 			t.Fatalf("read (stub=%v): %v", stub, err)
 		}
+		if _, err := tg.cc.Token(t.Context()); err != nil {
+			t.Fatalf("cc-oauth2 (stub=%v): %v", stub, err)
+		}
+		if err := tg.ccOpen(t.Context()); err != nil {
+			t.Fatalf("cc-open (stub=%v): %v", stub, err)
+		}
 	}
 }
 
@@ -77,6 +92,10 @@ type target struct {
 
 	openReq *tfprotov6.OpenEphemeralResourceRequest
 	readReq *tfprotov6.ReadDataSourceRequest
+
+	// The client-credentials path: the token endpoint and an M2M client.
+	cc        *clientcredentials.Config
+	ccOpenReq *tfprotov6.OpenEphemeralResourceRequest
 }
 
 func newTarget(tb testing.TB, stub bool) *target {
@@ -95,6 +114,9 @@ func newTarget(tb testing.TB, stub bool) *target {
 	srv.AddUser(cognitotest.User{Username: "bench", Email: "bench@example.com"})
 	t := &target{endpoint: srv.URL, clientID: c.ID, refreshToken: srv.IssueRefreshToken(c.ID, "bench")}
 	t.sdk = newSDKClient(tb, t.endpoint)
+	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "bench", Scopes: []string{"run"}})
+	m2m := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"bench/run"}})
+	t.cc = &clientcredentials.Config{ClientID: m2m.ID, ClientSecret: m2m.Secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
 
 	if stub {
 		// Answer like the double did once, without its work per request.
@@ -108,7 +130,17 @@ func newTarget(tb testing.TB, stub bool) *target {
 			"ExpiresIn":   out.AuthenticationResult.ExpiresIn,
 			"TokenType":   aws.ToString(out.AuthenticationResult.TokenType),
 		}})
-		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		issued, err := t.cc.Token(context.Background())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ccBody, _ := json.Marshal(map[string]any{"access_token": issued.AccessToken, "expires_in": 3600, "token_type": "Bearer"})
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == cognitotest.TokenPath {
+				w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+				_, _ = w.Write(ccBody)
+				return
+			}
 			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 			w.Header().Set("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000")
 			_, _ = w.Write(body)
@@ -116,6 +148,7 @@ func newTarget(tb testing.TB, stub bool) *target {
 		tb.Cleanup(ts.Close)
 		t.endpoint = ts.URL
 		t.sdk = newSDKClient(tb, t.endpoint)
+		t.cc.TokenURL = ts.URL + cognitotest.TokenPath
 	}
 
 	var err error
@@ -136,6 +169,12 @@ func newTarget(tb testing.TB, stub bool) *target {
 		tb.Fatal(err)
 	}
 	if err := t.read(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := t.cc.Token(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := t.ccOpen(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
 	return t
@@ -196,6 +235,16 @@ func (t *target) configure(tb testing.TB) {
 		TypeName:           typeName,
 		Config:             dynamicValue(tb, schemas.DataSourceSchemas[typeName], inputs),
 		ClientCapabilities: &tfprotov6.ReadDataSourceClientCapabilities{DeferralAllowed: true},
+	}
+	const ccTypeName = "cognito_client_credentials_token"
+	t.ccOpenReq = &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: ccTypeName,
+		Config: dynamicValue(tb, schemas.EphemeralResourceSchemas[ccTypeName], map[string]tftypes.Value{
+			"token_url":     tftypes.NewValue(tftypes.String, t.cc.TokenURL),
+			"client_id":     tftypes.NewValue(tftypes.String, t.cc.ClientID),
+			"client_secret": tftypes.NewValue(tftypes.String, t.cc.ClientSecret),
+		}),
+		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: true},
 	}
 }
 
@@ -301,6 +350,37 @@ func (t *target) benchRead(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := t.read(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func (t *target) ccOpen(ctx context.Context) error {
+	resp, err := t.server.OpenEphemeralResource(ctx, t.ccOpenReq)
+	if err != nil {
+		return err
+	}
+	if hasError(resp.Diagnostics) || resp.Result == nil {
+		return diagError(resp.Diagnostics)
+	}
+	return nil
+}
+
+func (t *target) benchOAuth2(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := t.cc.Token(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func (t *target) benchClientCredentialsOpen(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := t.ccOpen(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -6,11 +6,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go/logging"
@@ -19,10 +23,10 @@ import (
 )
 
 const (
-	// DefaultMaxRetries matches the SDK's standard retryer (3 attempts in all).
-	DefaultMaxRetries = retry.DefaultMaxAttempts - 1
+	// DefaultMaxRetries is retrypolicy's (terraform-provider-aws's) default.
+	DefaultMaxRetries = retrypolicy.DefaultMaxRetries
 	// DefaultTimeout bounds one refresh, retries and backoff included.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = retrypolicy.DefaultTimeout
 )
 
 // Config is the provider-level configuration. Zero values mean "use the default".
@@ -32,20 +36,29 @@ type Config struct {
 	// Endpoint overrides AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / AWS_ENDPOINT_URL.
 	Endpoint string
 	// MaxRetries is the number of retries after the first attempt; nil means
-	// AWS_MAX_ATTEMPTS if set, else DefaultMaxRetries.
+	// AWS_MAX_ATTEMPTS (or the profile's max_attempts) if set, else
+	// DefaultMaxRetries.
 	MaxRetries *int
+	// RetryMode is standard or adaptive; "" means AWS_RETRY_MODE (or the
+	// profile's retry_mode) if set, else standard.
+	RetryMode aws.RetryMode
 	// Timeout bounds one refresh including retries; 0 means DefaultTimeout.
 	Timeout time.Duration
 }
 
 // Client refreshes tokens. It is safe for concurrent use and keeps one SDK
-// client per region, so connections are reused across every refresh.
+// client per region; every Client of the process shares one HTTP client, so
+// connections are reused across refreshes and provider configurations.
 type Client struct {
 	base     aws.Config
 	endpoint string
-	policy   retrypolicy.Policy
-	timeout  time.Duration
-	now      func() time.Time
+	// envEndpoint is the endpoint the SDK found in the environment or
+	// profile (AWS_ENDPOINT_URL*, endpoint_url), "" when none or when
+	// Endpoint overrides it.
+	envEndpoint string
+	policy      retrypolicy.Policy
+	httpClient  *http.Client
+	now         func() time.Time
 
 	mu       sync.Mutex
 	byRegion map[string]*cip.Client
@@ -68,28 +81,30 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("loading AWS shared configuration: %w", err)
 	}
 
-	attempts := DefaultMaxRetries + 1
-	if base.RetryMaxAttempts > 0 {
-		attempts = base.RetryMaxAttempts
-	}
-	if cfg.MaxRetries != nil {
-		attempts = *cfg.MaxRetries + 1
-	}
-	timeout := cfg.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	policy := retrypolicy.Policy{MaxAttempts: attempts, Mode: aws.RetryModeStandard, Timeout: timeout}
+	// base.RetryMaxAttempts and base.RetryMode hold AWS_MAX_ATTEMPTS /
+	// AWS_RETRY_MODE (or the profile's max_attempts / retry_mode).
+	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: cfg.MaxRetries, Mode: cfg.RetryMode, Timeout: cfg.Timeout},
+		base.RetryMaxAttempts, base.RetryMode)
+	// The service client wraps any retryer with base.RetryMaxAttempts
+	// (cognitoidentityprovider api_client.go, finalizeRetryMaxAttempts):
+	// left set, AWS_MAX_ATTEMPTS would override an explicit max_retries.
+	// The policy has already weighed it.
+	base.RetryMaxAttempts = 0
+	base.RetryMode = policy.Mode
 	base.Retryer = func() aws.Retryer { return policy.NewRetryer() }
 
-	return &Client{
-		base:     base,
-		endpoint: cfg.Endpoint,
-		policy:   policy,
-		timeout:  timeout,
-		now:      time.Now,
-		byRegion: map[string]*cip.Client{},
-	}, nil
+	c := &Client{
+		base:       base,
+		endpoint:   cfg.Endpoint,
+		policy:     policy,
+		httpClient: sharedHTTPClient(base),
+		now:        time.Now,
+		byRegion:   map[string]*cip.Client{},
+	}
+	if cfg.Endpoint == "" {
+		c.envEndpoint = aws.ToString(cip.NewFromConfig(base).Options().BaseEndpoint)
+	}
+	return c, nil
 }
 
 // Policy is the retry and timeout policy resolved for this configuration;
@@ -97,7 +112,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 func (c *Client) Policy() retrypolicy.Policy { return c.policy }
 
 // Timeout is the bound on one refresh.
-func (c *Client) Timeout() time.Duration { return c.timeout }
+func (c *Client) Timeout() time.Duration { return c.policy.Timeout }
+
+// HTTPClient is the process-wide HTTP client every request of the provider
+// goes through (one connection pool), for token sources outside the SDK.
+func (c *Client) HTTPClient() *http.Client { return c.httpClient }
 
 // ErrNoRegion is returned when neither configuration nor environment names a region.
 var ErrNoRegion = errors.New("no AWS region configured")
@@ -122,16 +141,109 @@ func (c *Client) sdkClient(override string) (*cip.Client, string, error) {
 		if c.endpoint != "" {
 			o.BaseEndpoint = aws.String(c.endpoint)
 		}
+		// After the SDK's own resolution, which copies a buildable client
+		// per service client in some defaults modes.
+		o.HTTPClient = c.httpClient
+		o.RetryMaxAttempts = 0
 		o.APIOptions = append(o.APIOptions, countAttempts)
 	})
 	c.byRegion[region] = client
 	return client, region, nil
 }
 
-// Endpoint describes where requests for region go, for error messages.
+// Endpoint describes where requests for region go, for error messages; a
+// URL's userinfo is never shown.
 func (c *Client) Endpoint(region string) string {
-	if c.endpoint != "" {
-		return c.endpoint
+	switch {
+	case c.endpoint != "":
+		return RedactURL(c.endpoint)
+	case c.envEndpoint != "":
+		return RedactURL(c.envEndpoint) + " (from AWS_ENDPOINT_URL* or the profile's endpoint_url)"
 	}
-	return "https://cognito-idp." + region + ".amazonaws.com (or an AWS_ENDPOINT_URL* override)"
+	return "https://cognito-idp." + region + ".amazonaws.com"
+}
+
+// EnvironmentEndpoint is the endpoint override the SDK found in the
+// environment or profile when the provider block sets none, redacted
+// like RedactURL; "" when there is none.
+func (c *Client) EnvironmentEndpoint() string {
+	if c.envEndpoint == "" {
+		return ""
+	}
+	return RedactURL(c.envEndpoint)
+}
+
+// RedactURL drops a URL's userinfo (user:password@), which must never be
+// shown or logged.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(an endpoint URL that does not parse)"
+	}
+	u.User = nil
+	return u.String()
+}
+
+// Plaintext reports whether requests to endpoint would cross a network
+// unencrypted: http:// to a host that is not loopback. No name is resolved:
+// only `localhost` and loopback addresses count as local.
+func Plaintext(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// sharedHTTPClients holds one HTTP client per custom CA bundle ("" for
+// none) for the life of the process. The SDK would otherwise build a
+// transport per provider configuration (LoadDefaultConfig makes a new
+// buildable client each time), and every Configure would leave its idle
+// connections and their goroutines behind.
+var sharedHTTPClients = struct {
+	sync.Mutex
+	byCABundle map[string]*http.Client
+}{byCABundle: map[string]*http.Client{}}
+
+func sharedHTTPClient(base aws.Config) *http.Client {
+	bundle := customCABundle(base.ConfigSources)
+	sharedHTTPClients.Lock()
+	defer sharedHTTPClients.Unlock()
+	if client, ok := sharedHTTPClients.byCABundle[bundle]; ok {
+		return client
+	}
+	buildable := awshttp.NewBuildableClient()
+	// With AWS_CA_BUNDLE (or the profile's ca_bundle) the SDK has built a
+	// client that trusts it.
+	if b, ok := base.HTTPClient.(*awshttp.BuildableClient); ok && bundle != "" {
+		buildable = b
+	}
+	client, ok := buildable.Freeze().(*http.Client)
+	if !ok {
+		client = &http.Client{Transport: buildable.GetTransport()}
+	}
+	sharedHTTPClients.byCABundle[bundle] = client
+	return client
+}
+
+// customCABundle is the CA bundle file the SDK's configuration names.
+func customCABundle(sources []any) string {
+	for _, source := range sources {
+		switch s := source.(type) {
+		case config.EnvConfig:
+			if s.CustomCABundle != "" {
+				return s.CustomCABundle
+			}
+		case config.SharedConfig:
+			if s.CustomCABundle != "" {
+				return s.CustomCABundle
+			}
+		}
+	}
+	return ""
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
 // Error is a failed refresh, phrased for a Terraform diagnostic: Summary names
@@ -39,18 +41,38 @@ type failure struct {
 	endpoint string
 	timeout  time.Duration
 	attempts int
-	secrets  []string
+	// maxAttempts is the policy's bound (0 when unknown).
+	maxAttempts int
+	// lastErr is the last attempt's error, which the SDK drops when the
+	// timeout ends its backoff.
+	lastErr error
+	secrets []string
+	// deviceKeySet tells whether the request carried a DeviceKey (never
+	// its value), for the NotAuthorizedException diagnosis.
+	deviceKeySet bool
 }
 
 func describe(err error, f failure) *Error {
 	e := &Error{err: err, Attempts: f.attempts}
 	var withID interface{ ServiceRequestID() string }
 	if errors.As(err, &withID) {
-		e.RequestID = withID.ServiceRequestID()
+		// From the wire like the message: a proxy could put anything there.
+		e.RequestID = scrub(withID.ServiceRequestID(), f.secrets)
 	}
 
 	var apiErr smithy.APIError
 	switch {
+	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && throttled(f.lastErr):
+		// The timeout ended the backoff after throttling: say so, not
+		// "no answer", which would send users looking at the network.
+		errors.As(f.lastErr, &apiErr)
+		if errors.As(f.lastErr, &withID) {
+			e.RequestID = scrub(withID.ServiceRequestID(), f.secrets)
+		}
+		e.Code = throttlingCode
+		e.Summary = "Cognito throttled the request"
+		e.Detail = fmt.Sprintf("Cognito says: %q. Cognito kept throttling for the provider's whole `timeout` of %s: it gave up after %s with exponential backoff (a random wait of up to %s between attempts). %s",
+			scrub(apiErr.ErrorMessage(), f.secrets), f.timeout, attemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "Cognito did not answer in time"
 		e.Detail = fmt.Sprintf("No answer from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
@@ -85,20 +107,25 @@ func explainAPIError(e *Error, message string, f failure) {
 	}
 	switch e.Code {
 	case "NotAuthorizedException":
-		explainNotAuthorized(e, message, cognitoSays)
+		explainNotAuthorized(e, message, cognitoSays, f.deviceKeySet)
 	case "RefreshTokenReuseException":
 		e.Summary, e.Attribute = "Refresh token already rotated", "refresh_token"
-		e.Detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. " +
-			"Terraform opens an ephemeral resource at plan and again at apply, so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
+		e.Detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. "
+		if f.attempts > 1 {
+			e.Detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). "+
+				"The grace period (the app client's RetryGracePeriodSeconds) exists to let such retries through: set it above 0. ", attemptsMade(f.attempts))
+		}
+		e.Detail += "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
 	case "ResourceNotFoundException":
 		e.Summary, e.Attribute = "App client not found", "client_id"
 		e.Detail = fmt.Sprintf("Cognito has no app client with this `client_id` in region %s. Check `client_id` and that `region` is the user pool's region.", f.region)
 	case "UserNotFoundException":
 		e.Summary, e.Attribute = "User not found", "refresh_token"
 		e.Detail = "The user this refresh token belongs to no longer exists in the user pool (or is not confirmed). Sign in again as an existing user to get a new refresh token."
-	case "TooManyRequestsException":
+	case throttlingCode:
 		e.Summary = "Cognito throttled the request"
-		e.Detail = fmt.Sprintf("%s The request was retried with backoff (%s). Raise the provider's `max_retries`, lower Terraform's `-parallelism`, or ask AWS to raise the user pool's request quota.", cognitoSays, attemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s Cognito throttled every attempt: %s with exponential backoff (a random wait of up to %s between attempts)%s. %s",
+			cognitoSays, attemptsMade(f.attempts), retrypolicy.MaxBackoff, bound(f), throttlingAdvice)
 	case "InternalErrorException":
 		e.Summary = "Cognito internal error"
 		e.Detail = fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, attemptsMade(f.attempts))
@@ -109,8 +136,11 @@ func explainAPIError(e *Error, message string, f failure) {
 		e.Summary = "Request blocked by AWS WAF"
 		e.Detail = cognitoSays + " An AWS WAF web ACL associated with the user pool blocked the request. Check the web ACL's rules (for example IP sets or rate limits) for the address Terraform runs from."
 	case "OperationNotEnabledException":
-		e.Summary = "Operation not enabled for this app client"
-		e.Detail = cognitoSays + " GetTokensFromRefreshToken is not enabled for this user pool or app client. Check the app client's refresh-token settings (refresh-token rotation) in the Cognito console."
+		// The SDK's doc comment (types/errors.go): not available in the
+		// region or for the pool's configuration, e.g. a replica region.
+		e.Summary = "Operation not available for this user pool"
+		e.Detail = fmt.Sprintf("%s Cognito does not offer GetTokensFromRefreshToken in region %s or for this user pool's configuration; for example, it is not available in a secondary (replica) region of a multi-region user pool. "+
+			"Send the request to the user pool's primary region (`region`, in the provider block or on this resource) and check the user pool's configuration. Refresh-token rotation settings do not cause this error.", cognitoSays, f.region)
 	case "InvalidLambdaResponseException":
 		e.Summary = "A Lambda trigger returned an invalid response"
 		e.Detail = cognitoSays + " A Lambda trigger of the user pool (for example pre token generation) answered in a form Cognito does not accept. Fix the trigger's response; `client_metadata` is passed to it."
@@ -126,16 +156,42 @@ func explainAPIError(e *Error, message string, f failure) {
 	}
 }
 
-func explainNotAuthorized(e *Error, message, cognitoSays string) {
+// explainNotAuthorized diagnoses NotAuthorizedException by its message.
+//
+// A pool that remembers devices (a user-pool setting) answers a refresh
+// without a device key, or with one that was never confirmed with
+// ConfirmDevice, with the same "Invalid Refresh Token." as a bad token: AWS's
+// knowledge-center article "How do I troubleshoot an 'Invalid Refresh Token'
+// error" (https://repost.aws/knowledge-center/cognito-invalid-refresh-token-error)
+// and public reports (aws/aws-sdk-java-v2#3418, aws/aws-sdk-cpp#851). So that
+// message alone cannot tell token from device: the diagnosis names both,
+// according to whether `device_key` was set. A message that does name the
+// device is put on `device_key`.
+func explainNotAuthorized(e *Error, message, cognitoSays string, deviceKeySet bool) {
+	lower := strings.ToLower(message)
 	switch {
-	case strings.Contains(strings.ToLower(message), "device"):
+	case strings.Contains(lower, "device"):
 		e.Summary, e.Attribute = "Device key not accepted", "device_key"
-		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed for this user, or remove it to let Cognito issue a new device."
+		e.Detail = cognitoSays + " Set `device_key` to the key of a device confirmed (ConfirmDevice) for the user who owns the refresh token." + howToGetADeviceKey
+	case strings.HasPrefix(lower, "invalid refresh token"):
+		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
+		e.Detail = cognitoSays + " The refresh token is invalid or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
+		if deviceKeySet {
+			e.Detail += "\n\nCognito gives the same answer when the user pool remembers devices and `device_key` is not a device confirmed (ConfirmDevice) for this user: check that the device was confirmed after the sign-in that issued it." + howToGetADeviceKey
+		} else {
+			e.Detail += "\n\nCognito gives the same answer when the user pool remembers devices and no device key is sent: set `device_key` to the key of a device confirmed (ConfirmDevice) for this user." + howToGetADeviceKey
+		}
+	case strings.Contains(lower, "user is disabled"):
+		e.Summary, e.Attribute = "User disabled", "refresh_token"
+		e.Detail = cognitoSays + " The user this refresh token belongs to is disabled in the user pool. An administrator must enable the user again (AdminEnableUser); a new sign-in does not help while the user is disabled."
 	default:
 		e.Summary, e.Attribute = "Refresh token not accepted", "refresh_token"
 		e.Detail = cognitoSays + " The refresh token is invalid, expired, revoked, or was issued to another app client. Sign in again to get a new refresh token and update `refresh_token`."
 	}
 }
+
+// howToGetADeviceKey says where a confirmed device key comes from.
+const howToGetADeviceKey = " A device key comes from the sign-in that issued the refresh token (`AuthenticationResult.NewDeviceMetadata.DeviceKey`) and works once the app confirms it with ConfirmDevice; AWS SDKs and Amplify store it with the tokens."
 
 func explainTransportError(e *Error, err error, f failure) {
 	var deserialization *smithy.DeserializationError
@@ -157,6 +213,26 @@ func explainTransportError(e *Error, err error, f failure) {
 	}
 }
 
+// throttlingCode is Cognito's error type for a request over its quota; the
+// SDK's standard retryer treats it as a throttle.
+const throttlingCode = "TooManyRequestsException"
+
+const throttlingAdvice = "Cognito's request-rate quotas apply per category of operation, shared by every user pool and app client of the AWS account in the region: " +
+	"lower Terraform's `-parallelism`, raise the provider's `max_retries` and `timeout`, or request a quota increase in the Service Quotas console."
+
+func throttled(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == throttlingCode
+}
+
+// bound names the policy's limits, when the retries ran out before them.
+func bound(f failure) string {
+	if f.maxAttempts == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the provider allows %d attempts (`max_retries` + 1) within its `timeout` of %s", f.maxAttempts, f.timeout)
+}
+
 func attemptsMade(n int) string {
 	if n == 1 {
 		return "1 attempt"
@@ -175,10 +251,42 @@ func rootCause(err error) error {
 }
 
 // scrub removes secrets from text that came from the wire: Cognito's
-// messages can echo request values such as the client id.
+// messages can echo request values such as the client id. It first marks
+// every byte any secret's occurrence covers, then masks each run of marked
+// bytes once: replacing secret by secret would leave the tail of one that
+// overlaps another ("***.c").
 func scrub(text string, secrets []string) string {
+	masked := make([]bool, len(text))
+	found := false
 	for _, s := range secrets {
-		text = strings.ReplaceAll(text, s, "***")
+		if s == "" {
+			continue
+		}
+		for from := 0; from < len(text); {
+			i := strings.Index(text[from:], s)
+			if i < 0 {
+				break
+			}
+			for j := from + i; j < from+i+len(s); j++ {
+				masked[j] = true
+			}
+			found = true
+			from += i + 1 // occurrences may overlap each other, too
+		}
 	}
-	return text
+	if !found {
+		return text
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		if !masked[i] {
+			b.WriteByte(text[i])
+			continue
+		}
+		b.WriteString("***")
+		for i+1 < len(text) && masked[i+1] {
+			i++
+		}
+	}
+	return b.String()
 }

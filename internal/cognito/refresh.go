@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -34,7 +35,8 @@ type Tokens struct {
 	NewRefreshToken string
 	TokenType       string
 	ExpiresIn       int64
-	// ExpiresAt is when the access and ID tokens expire, in UTC.
+	// ExpiresAt is when the access token expires, in UTC (ExpiresIn is the
+	// access token's; the ID token has its own validity, see its exp).
 	ExpiresAt         time.Time
 	NewDeviceKey      string
 	NewDeviceGroupKey string
@@ -61,9 +63,9 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
 	defer cancel()
-	attempts := new(int)
+	attempts := &attemptLog{}
 	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
 	started := c.now()
 
@@ -76,19 +78,25 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 	})
 	if err != nil {
 		return Tokens{}, describe(err, failure{
-			ctx:      ctx,
-			region:   region,
-			endpoint: c.Endpoint(region),
-			timeout:  c.timeout,
-			attempts: *attempts,
-			secrets:  req.Secrets(),
+			ctx:          ctx,
+			region:       region,
+			endpoint:     c.Endpoint(region),
+			timeout:      c.policy.Timeout,
+			attempts:     attempts.count,
+			maxAttempts:  c.policy.MaxAttempts,
+			lastErr:      attempts.lastErr,
+			secrets:      req.Secrets(),
+			deviceKeySet: req.DeviceKey != "",
 		})
 	}
 	tokens, err := tokensFrom(out, started)
+	if e := (*Error)(nil); errors.As(err, &e) {
+		e.Attempts = attempts.count
+	}
 	if err != nil {
 		return Tokens{}, err
 	}
-	tokens.Attempts = *attempts
+	tokens.Attempts = attempts.count
 	return tokens, nil
 }
 
@@ -134,14 +142,28 @@ func tokensFrom(out *cip.GetTokensFromRefreshTokenOutput, issuedAt time.Time) (T
 
 type attemptsKey struct{}
 
+// attemptLog is what the attempts of one refresh (which run one after the
+// other) left behind.
+type attemptLog struct {
+	count int
+	// lastErr is the last attempt's error: when the timeout ends the
+	// backoff, the SDK reports only the cancellation, not what was retried.
+	lastErr error
+}
+
 // countAttempts sits after the retry middleware, so it runs once per attempt.
 func countAttempts(stack *middleware.Stack) error {
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("CountAttempts",
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-			if n, ok := ctx.Value(attemptsKey{}).(*int); ok {
-				*n++
+			log, ok := ctx.Value(attemptsKey{}).(*attemptLog)
+			if ok {
+				log.count++
 			}
-			return next.HandleFinalize(ctx, in)
+			out, metadata, err := next.HandleFinalize(ctx, in)
+			if ok && err != nil {
+				log.lastErr = err
+			}
+			return out, metadata, err
 		}), "Retry", middleware.After)
 }
 

@@ -44,7 +44,7 @@ func TestRefreshMapsEveryErrorType(t *testing.T) {
 		{cognitotest.ErrInvalidParameter, "1 validation error detected", "Cognito rejected a parameter", "", "1 validation error detected"},
 		{cognitotest.ErrInvalidParameter, "Client CLIENTID is not configured for secret but secret was received", "Client secret missing or wrong", "client_secret", "remove `client_secret`"},
 		{cognitotest.ErrForbidden, "Request not allowed due to WAF block.", "Request blocked by AWS WAF", "", "web ACL"},
-		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not enabled for this app client", "", "refresh-token settings"},
+		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not available for this user pool", "", "secondary (replica) region of a multi-region user pool"},
 		{cognitotest.ErrInvalidLambdaResponse, "Invalid PreTokenGeneration Lambda response.", "A Lambda trigger returned an invalid response", "", "Invalid PreTokenGeneration Lambda response."},
 		{cognitotest.ErrUnexpectedLambda, "PreTokenGeneration invocation failed due to error AccessDeniedException.", "A Lambda trigger failed", "", "AccessDeniedException"},
 		{cognitotest.ErrUserLambdaValidation, "PreTokenGeneration failed with error frozen.", "A Lambda trigger rejected the request", "", "frozen"},
@@ -84,7 +84,7 @@ func TestRefreshTokensAndExpiry(t *testing.T) {
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
 	defer srv.Close()
 	srv.AddUser(cognitotest.User{Username: "alice"})
-	client := srv.AddClient(cognitotest.AppClient{Rotation: true, GracePeriod: time.Minute, DeviceTracking: true, AccessTokenValidity: 5 * time.Minute})
+	client := srv.AddClient(cognitotest.AppClient{Rotation: true, GracePeriod: time.Minute, AccessTokenValidity: 5 * time.Minute, IDTokenValidity: time.Hour})
 	c := newTestClient(t, srv, 0)
 	issued := time.Date(2026, 11, 26, 10, 0, 0, 500, time.FixedZone("CET", 3600))
 	c.now = func() time.Time { return issued }
@@ -97,7 +97,7 @@ func TestRefreshTokensAndExpiry(t *testing.T) {
 		t.Errorf("ExpiresAt = %v, want %v in UTC", tokens.ExpiresAt, want)
 	}
 	if tokens.ExpiresIn != 300 || tokens.TokenType != "Bearer" || tokens.NewRefreshToken == "" ||
-		tokens.NewDeviceKey == "" || tokens.NewDeviceGroupKey == "" || tokens.RequestID == "" || tokens.Attempts != 1 {
+		tokens.NewDeviceKey != "" || tokens.NewDeviceGroupKey != "" || tokens.RequestID == "" || tokens.Attempts != 1 {
 		t.Errorf("unexpected tokens %+v", tokens)
 	}
 	if got := len(tokens.Secrets()); got != 3 {
@@ -191,7 +191,7 @@ func TestDefaultPolicy(t *testing.T) {
 		maxRetries *int
 		want       int
 	}{
-		{"", nil, 3},
+		{"", nil, 26},
 		{"7", nil, 7},
 		{"7", &five, 6},
 		{"7", &zero, 1},
@@ -205,8 +205,8 @@ func TestDefaultPolicy(t *testing.T) {
 		if got := c.Policy().MaxAttempts; got != tc.want {
 			t.Errorf("AWS_MAX_ATTEMPTS=%q, max_retries %v: %d attempts, want %d", tc.env, tc.maxRetries, got, tc.want)
 		}
-		if c.Policy().Timeout != 30*time.Second || c.Timeout() != 30*time.Second {
-			t.Errorf("timeout %s, want the default 30s", c.Policy().Timeout)
+		if c.Policy().Timeout != 10*time.Minute || c.Timeout() != 10*time.Minute {
+			t.Errorf("timeout %s, want the default 10m", c.Policy().Timeout)
 		}
 	}
 }

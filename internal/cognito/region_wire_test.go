@@ -18,7 +18,7 @@ type wireRecorder struct {
 	hosts []string
 }
 
-func (w *wireRecorder) Do(req *http.Request) (*http.Response, error) {
+func (w *wireRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	w.mu.Lock()
 	w.hosts = append(w.hosts, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
 	w.mu.Unlock()
@@ -71,7 +71,7 @@ func TestRegionReachesTheWire(t *testing.T) {
 				t.Fatal(err)
 			}
 			wire := &wireRecorder{}
-			useHTTPClient(c, wire)
+			useTransport(c, wire)
 			// Twice: the second call goes through the cached per-region client.
 			for range 2 {
 				if _, err := c.Refresh(context.Background(), Request{Region: tc.requested, RefreshToken: "r", ClientID: "c"}); err != nil {
@@ -90,7 +90,7 @@ func TestRegionReachesTheWire(t *testing.T) {
 			t.Fatal(err)
 		}
 		wire := &wireRecorder{}
-		useHTTPClient(c, wire)
+		useTransport(c, wire)
 		for _, region := range []string{"", "ca-central-1", "", "ap-southeast-2"} {
 			if _, err := c.Refresh(context.Background(), Request{Region: region, RefreshToken: "r", ClientID: "c"}); err != nil {
 				t.Fatal(err)
@@ -107,7 +107,7 @@ func TestRegionReachesTheWire(t *testing.T) {
 
 type failingWire struct{}
 
-func (failingWire) Do(*http.Request) (*http.Response, error) {
+func (failingWire) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("no route to host")
 }
 
@@ -122,7 +122,7 @@ func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	useHTTPClient(c, failingWire{})
+	useTransport(c, failingWire{})
 	_, err = c.Refresh(context.Background(), Request{Region: "ca-central-1", RefreshToken: "r", ClientID: "c"})
 	var e *Error
 	if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from https://cognito-idp.ca-central-1.amazonaws.com (") {

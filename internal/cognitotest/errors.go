@@ -23,20 +23,48 @@ const (
 	errUnknownOperation       = "UnknownOperationException" // Coral framework, not modeled
 	errSerialization          = "SerializationException"    // Coral framework, not modeled
 	coralNamespace            = "com.amazon.coral.service#"
-	MsgInvalidRefreshToken    = "Invalid Refresh Token"
+	MsgInvalidRefreshToken    = "Invalid Refresh Token." // sourced
 	MsgRefreshTokenExpired    = "Refresh Token has expired"
-	MsgRefreshTokenRevoked    = "Refresh Token has been revoked"
+	MsgRefreshTokenRevoked    = "Refresh Token has been revoked" // sourced
 	MsgRefreshTokenReused     = "Refresh Token has been reused"
-	MsgInvalidDeviceKey       = "Invalid device key given."
 	MsgUserNotFound           = "User does not exist."
 	MsgUserDisabled           = "User is disabled."
 	MsgThrottled              = "Rate exceeded"
 	MsgInternalError          = "Internal server error."
 	MsgForbidden              = "Request not allowed due to WAF block."
 	MsgOperationNotEnabled    = "GetTokensFromRefreshToken is not enabled for this user pool client."
-	MsgInvalidLambdaResponse  = "Invalid PreTokenGeneration Lambda response."
-	MsgUnexpectedLambdaPrefix = "PreTokenGeneration invocation failed due to error "
+	MsgInvalidLambdaResponse  = "Unrecognizable lambda output"                       // sourced
+	MsgInvalidLambdaJSON      = "Invalid lambda function output : Invalid JSON"      // sourced
+	MsgUnexpectedLambdaPrefix = "PreTokenGeneration invocation failed due to error " // sourced
+	msgUserLambdaValidation   = "PreTokenGeneration failed with error "              // sourced
 )
+
+// Where the double's wording of an error comes from. The
+// messages marked "sourced" above were seen from Cognito; the others are
+// the double's best guess, kept short and free of request values.
+//   - "Invalid Refresh Token." (with the period): "NotAuthorizedException -
+//     Invalid Refresh Token." from GetTokensFromRefreshToken itself in
+//     aws/aws-sdk-js-v3#7162, and the Java SDKs' rendering in
+//     aws/aws-sdk-java-v2#1389 and #3418.
+//   - "Refresh Token has been revoked": x-amzn-ErrorMessage captured in
+//     aws-amplify/amplify-swift#3344.
+//   - "Unrecognizable lambda output": x-amzn-ErrorMessage of
+//     InvalidLambdaResponseException for a trigger that returned JSON Cognito
+//     cannot use (amazon-archives/amazon-cognito-identity-js#167,
+//     awslabs/aws-sdk-android-samples#165).
+//   - "Invalid lambda function output : Invalid JSON": the same exception for
+//     output that is not JSON (aws-amplify/amplify-cli#4341).
+//   - "<Trigger> invocation failed due to error AccessDeniedException.":
+//     UnexpectedLambdaException for a trigger Cognito may not invoke
+//     (anomalyco/sst#4421 for PreTokenGeneration,
+//     aws/serverless-application-model#1253).
+//   - "<Trigger> failed with error <the function's message>.":
+//     UserLambdaValidationException; Cognito appends the period even after
+//     one (aws-amplify/amplify-ui-android#314, aws-amplify/amplify-flutter#1051).
+//   - "User pool client <id> does not exist." (operation.go):
+//     aws/aws-sdk-php#2183, aws-amplify/amplify-flutter#740.
+//   - "Client <id> is configured for secret but secret was not received."
+//     (operation.go): furaiev/amazon-cognito-identity-dart-2#164.
 
 // ErrorTypes lists the 12 modeled error types, for table-driven tests.
 var ErrorTypes = []string{
@@ -57,7 +85,7 @@ var defaultMessages = map[string]string{
 	ErrResourceNotFound:      "User pool client does not exist.",
 	ErrTooManyRequests:       MsgThrottled,
 	ErrUnexpectedLambda:      MsgUnexpectedLambdaPrefix + "AccessDeniedException.",
-	ErrUserLambdaValidation:  "PreTokenGeneration failed with error injected.",
+	ErrUserLambdaValidation:  msgUserLambdaValidation + "injected.",
 	ErrUserNotFound:          MsgUserNotFound,
 }
 

@@ -14,9 +14,9 @@ import (
 
 // errorEnv is a pool where every error can be provoked by the request alone.
 type errorEnv struct {
-	s                                *Server
-	public, secret, rotating, device AppClient
-	disabledOp                       AppClient
+	s                        *Server
+	public, secret, rotating AppClient
+	disabledOp               AppClient
 }
 
 func newErrorEnv(t *testing.T) *errorEnv {
@@ -27,6 +27,8 @@ func newErrorEnv(t *testing.T) *errorEnv {
 			switch ev.ClientMetadata["lambda"] {
 			case "invalid":
 				return ErrLambdaInvalidResponse
+			case "not json":
+				return ErrLambdaInvalidJSON
 			case "reject":
 				return &LambdaValidationError{Message: "no refresh on sundays"}
 			case "crash":
@@ -38,7 +40,6 @@ func newErrorEnv(t *testing.T) *errorEnv {
 	e.public = e.s.AddClient(AppClient{})
 	e.secret = e.s.AddClient(AppClient{GenerateSecret: true})
 	e.rotating = e.s.AddClient(AppClient{Rotation: true})
-	e.device = e.s.AddClient(AppClient{DeviceTracking: true})
 	e.disabledOp = e.s.AddClient(AppClient{OperationDisabled: true})
 	e.s.AddUser(User{Username: "alice"})
 	e.s.AddUser(User{Username: "mallory"})
@@ -64,15 +65,20 @@ func TestEveryErrorType(t *testing.T) {
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
 				return md(input(e.public.ID, tok(e, e.public)), "waf", "block")
 			}},
-		{"lambda invalid response", ErrInvalidLambdaResponse, isA[*types.InvalidLambdaResponseException], MsgInvalidLambdaResponse,
+		// Literal wordings: they are what Cognito says (sources in errors.go).
+		{"lambda invalid response", ErrInvalidLambdaResponse, isA[*types.InvalidLambdaResponseException], "Unrecognizable lambda output",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
 				return md(input(e.public.ID, tok(e, e.public)), "lambda", "invalid")
+			}},
+		{"lambda output not JSON", ErrInvalidLambdaResponse, isA[*types.InvalidLambdaResponseException], "Invalid lambda function output : Invalid JSON",
+			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
+				return md(input(e.public.ID, tok(e, e.public)), "lambda", "not json")
 			}},
 		{"lambda threw", ErrUserLambdaValidation, isA[*types.UserLambdaValidationException], "PreTokenGeneration failed with error no refresh on sundays.",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
 				return md(input(e.public.ID, tok(e, e.public)), "lambda", "reject")
 			}},
-		{"lambda crashed", ErrUnexpectedLambda, isA[*types.UnexpectedLambdaException], "invocation failed due to error AccessDeniedException",
+		{"lambda crashed", ErrUnexpectedLambda, isA[*types.UnexpectedLambdaException], "PreTokenGeneration invocation failed due to error AccessDeniedException.",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
 				return md(input(e.public.ID, tok(e, e.public)), "lambda", "crash")
 			}},
@@ -87,7 +93,7 @@ func TestEveryErrorType(t *testing.T) {
 			}},
 		{"bad device key", ErrInvalidParameter, isA[*types.InvalidParameterException], "Value 'laptop' at 'deviceKey'",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
-				in := input(e.device.ID, tok(e, e.device))
+				in := input(e.public.ID, tok(e, e.public))
 				in.DeviceKey = aws.String("laptop")
 				return in
 			}},
@@ -97,11 +103,11 @@ func TestEveryErrorType(t *testing.T) {
 				in.ClientSecret = aws.String(strings.Repeat("x", 30))
 				return in
 			}},
-		{"unknown token", ErrNotAuthorized, isA[*types.NotAuthorizedException], MsgInvalidRefreshToken,
+		{"unknown token", ErrNotAuthorized, isA[*types.NotAuthorizedException], "Invalid Refresh Token.",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput { return input(e.public.ID, newRefreshToken()) }},
 		{"token of other client", ErrNotAuthorized, isA[*types.NotAuthorizedException], MsgInvalidRefreshToken,
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput { return input(e.public.ID, tok(e, e.rotating)) }},
-		{"missing secret", ErrNotAuthorized, isA[*types.NotAuthorizedException], "is configured for secret but secret was not received",
+		{"missing secret", ErrNotAuthorized, isA[*types.NotAuthorizedException], "is configured for secret but secret was not received.",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput { return input(e.secret.ID, tok(e, e.secret)) }},
 		{"wrong secret", ErrNotAuthorized, isA[*types.NotAuthorizedException], "Unable to verify secret for client",
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
@@ -120,18 +126,6 @@ func TestEveryErrorType(t *testing.T) {
 				rt := tok(e, e.public)
 				e.s.RevokeRefreshToken(rt)
 				return input(e.public.ID, rt)
-			}},
-		{"unregistered device", ErrNotAuthorized, isA[*types.NotAuthorizedException], MsgInvalidDeviceKey,
-			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
-				in := input(e.device.ID, tok(e, e.device))
-				in.DeviceKey = aws.String("us-east-1_" + newUUID())
-				return in
-			}},
-		{"someone else's device", ErrNotAuthorized, isA[*types.NotAuthorizedException], MsgInvalidDeviceKey,
-			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {
-				in := input(e.device.ID, tok(e, e.device))
-				in.DeviceKey = aws.String(e.s.RegisterDevice("mallory"))
-				return in
 			}},
 		{"disabled user", ErrNotAuthorized, isA[*types.NotAuthorizedException], MsgUserDisabled,
 			func(e *errorEnv) cip.GetTokensFromRefreshTokenInput {

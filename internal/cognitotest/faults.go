@@ -3,9 +3,11 @@ package cognitotest
 import (
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -142,4 +144,64 @@ func resetConnection(w http.ResponseWriter, f Fault) {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()
+}
+
+// SetRateLimit makes the double throttle like a Cognito request-rate quota:
+// API requests beyond perSecond (sustained) and burst (at once) are answered
+// with TooManyRequestsException, HTTP 400, as Fault{ErrorType:
+// ErrTooManyRequests} is. perSecond <= 0 removes the limit.
+//
+// Source: "Quotas in Amazon Cognito" (docs.aws.amazon.com/cognito/latest/
+// developerguide/quotas.html): user pool operations are grouped into
+// categories, each with a quota in requests per second (the page lists the
+// defaults; Service Quotas raises them) shared by every user pool of the
+// account in the Region, and requests over it are throttled.
+// A double serves one pool, so its limit is that pool's share. AWS does not
+// document the algorithm; a token bucket (capacity burst, refilled at
+// perSecond) models "N per second" with Cognito's tolerance of short bursts.
+// Burst <= 0 means one second's worth (at least 1).
+func (s *Server) SetRateLimit(perSecond float64, burst int) {
+	var limiter *rateLimiter
+	if perSecond > 0 {
+		if burst <= 0 {
+			burst = max(1, int(math.Ceil(perSecond)))
+		}
+		limiter = &rateLimiter{perSecond: perSecond, capacity: float64(burst), tokens: float64(burst), last: time.Now()}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate = limiter
+}
+
+// rateLimiter is a token bucket on the wall clock (Advance moves token
+// expiry, not request rates).
+type rateLimiter struct {
+	mu                          sync.Mutex
+	perSecond, capacity, tokens float64
+	last                        time.Time
+}
+
+func (l *rateLimiter) allow(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.tokens = min(l.capacity, l.tokens+now.Sub(l.last).Seconds()*l.perSecond)
+	l.last = now
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
+
+// overRate answers a request beyond the rate limit, if one is set.
+func (s *Server) overRate(w http.ResponseWriter) (int, string, bool) {
+	s.mu.Lock()
+	limiter := s.rate
+	s.mu.Unlock()
+	if limiter == nil || limiter.allow(time.Now()) {
+		return 0, "", false
+	}
+	status := StatusFor(ErrTooManyRequests)
+	writeError(w, status, newErr(ErrTooManyRequests, defaultMessages[ErrTooManyRequests]))
+	return status, ErrTooManyRequests, true
 }

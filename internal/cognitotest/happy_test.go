@@ -16,7 +16,7 @@ import (
 func TestHappyPath(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	s := newTestServer(t, PoolConfig{Region: "eu-west-1", Now: func() time.Time { return now }})
-	c := s.AddClient(AppClient{AccessTokenValidity: 15 * time.Minute, Scopes: []string{"openid", "email"}})
+	c := s.AddClient(AppClient{AccessTokenValidity: 15 * time.Minute, IDTokenValidity: 20 * time.Minute, Scopes: []string{"openid", "email"}})
 	u := s.AddUser(User{Username: "alice", Email: "alice@example.com", Groups: []string{"admins", "dev"},
 		Attributes: map[string]string{"custom:team": "blue", "sub": "spoofed"}})
 	rt := s.IssueRefreshToken(c.ID, "alice")
@@ -52,7 +52,7 @@ func TestHappyPath(t *testing.T) {
 
 	access := mustVerify(t, *res.AccessToken, jwks)
 	id := mustVerify(t, *res.IdToken, jwks)
-	iat, exp := float64(now.Unix()), float64(now.Add(15*time.Minute).Unix())
+	iat, exp, idExp := float64(now.Unix()), float64(now.Add(15*time.Minute).Unix()), float64(now.Add(20*time.Minute).Unix())
 	wantAccess := map[string]any{
 		"sub": u.Sub, "iss": s.Issuer(), "version": 2.0, "client_id": c.ID, "token_use": "access",
 		"scope": "openid email", "auth_time": iat, "iat": iat, "exp": exp, "username": "alice",
@@ -61,7 +61,7 @@ func TestHappyPath(t *testing.T) {
 	wantID := map[string]any{
 		"sub": u.Sub, "aud": c.ID, "cognito:username": "alice", "email": "alice@example.com",
 		"email_verified": true, "custom:team": "blue", "token_use": "id", "iss": s.Issuer(),
-		"auth_time": iat, "iat": iat, "exp": exp, "cognito:groups": []any{"admins", "dev"},
+		"auth_time": iat, "iat": iat, "exp": idExp, "cognito:groups": []any{"admins", "dev"},
 	}
 	for name, tc := range map[string]struct{ got, want map[string]any }{"access": {access, wantAccess}, "id": {id, wantID}} {
 		for k, v := range tc.want {

@@ -8,17 +8,39 @@ import (
 )
 
 // AppClient is a user pool app client. Zero values get Cognito's defaults.
+//
+// Access and ID tokens have separate validities, each 5 minutes to 1 day and
+// 1 hour by default (SDK types.UserPoolClientType AccessTokenValidity and
+// IdTokenValidity, types.TokenValidityUnitsType); values outside the range are
+// clamped where Cognito's CreateUserPoolClient would refuse them. Device
+// remembering is not here: it is a user-pool setting (PoolConfig).
 type AppClient struct {
 	ID                   string        // generated (26 lowercase alnum) if empty
 	Secret               string        // empty and !GenerateSecret = public client
 	GenerateSecret       bool          // generate a 51-char secret like Cognito
 	Rotation             bool          // refresh-token rotation
 	GracePeriod          time.Duration // 0..60s (clamped), RetryGracePeriodSeconds
-	DeviceTracking       bool          // device remembering
-	AccessTokenValidity  time.Duration // default 1h; also the ID token's
+	AccessTokenValidity  time.Duration // default 1h; ExpiresIn reports this one
+	IDTokenValidity      time.Duration // default 1h; only the ID token's exp
 	RefreshTokenValidity time.Duration // default 30 days
 	Scopes               []string      // default aws.cognito.signin.user.admin
 	OperationDisabled    bool          // -> OperationNotEnabledException
+}
+
+// Token validity bounds for access and ID tokens (SDK TokenValidityUnitsType).
+const (
+	minTokenValidity     = 5 * time.Minute
+	maxTokenValidity     = 24 * time.Hour
+	defaultTokenValidity = time.Hour
+)
+
+// tokenValidity applies Cognito's default and range to an access or ID
+// token validity.
+func tokenValidity(d time.Duration) time.Duration {
+	if d <= 0 {
+		return defaultTokenValidity
+	}
+	return min(max(d, minTokenValidity), maxTokenValidity)
 }
 
 // User is a user pool user.
@@ -58,9 +80,8 @@ func (s *Server) AddClient(c AppClient) AppClient {
 		c.Secret = randomString(51, lowerAlnum)
 	}
 	c.GracePeriod = min(max(c.GracePeriod, 0), 60*time.Second)
-	if c.AccessTokenValidity <= 0 {
-		c.AccessTokenValidity = time.Hour
-	}
+	c.AccessTokenValidity = tokenValidity(c.AccessTokenValidity)
+	c.IDTokenValidity = tokenValidity(c.IDTokenValidity)
 	if c.RefreshTokenValidity <= 0 {
 		c.RefreshTokenValidity = 30 * 24 * time.Hour
 	}
@@ -148,17 +169,43 @@ func (s *Server) RevokeRefreshToken(token string) {
 	}
 }
 
-// RegisterDevice remembers a device for the user and returns its key.
-func (s *Server) RegisterDevice(username string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.registerDeviceLocked(username)
+// device is one device Cognito tracks for a user. Sign-in in a pool that
+// remembers devices issues it unconfirmed (NewDeviceMetadata); the app then
+// confirms it with ConfirmDevice (SDK types.DeviceConfigurationType and
+// ConfirmDevice docs).
+type device struct {
+	username  string
+	confirmed bool
 }
 
-func (s *Server) registerDeviceLocked(username string) string {
-	key := s.cfg.Region + "_" + newUUID()
-	s.devices[key] = username
-	return key
+// IssueRefreshTokenWithDevice stands in for a sign-in in a pool that remembers
+// devices: besides the refresh token it returns the device key Cognito issues
+// in NewDeviceMetadata. The device stays unconfirmed until ConfirmDevice, and
+// refreshing with an unconfirmed key fails like refreshing without one. In a
+// pool that does not remember devices the key is "" (Cognito issues none).
+func (s *Server) IssueRefreshTokenWithDevice(clientID, username string) (token, deviceKey string) {
+	token = s.IssueRefreshToken(clientID, username)
+	if !s.cfg.RememberDevices {
+		return token, ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	deviceKey = s.cfg.Region + "_" + newUUID()
+	s.devices[deviceKey] = &device{username: username}
+	return token, deviceKey
+}
+
+// ConfirmDevice confirms an issued device, like the ConfirmDevice API (which
+// the user's app calls with its access token). It reports whether the key was
+// known.
+func (s *Server) ConfirmDevice(deviceKey string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.devices[deviceKey]
+	if ok {
+		d.confirmed = true
+	}
+	return ok
 }
 
 // Advance moves the server clock forward (on top of PoolConfig.Now), e.g.

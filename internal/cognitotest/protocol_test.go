@@ -84,7 +84,7 @@ func TestWireProtocol(t *testing.T) {
 func FuzzRequest(f *testing.F) {
 	s := NewServer(PoolConfig{})
 	defer s.Close()
-	c := s.AddClient(AppClient{Rotation: true, DeviceTracking: true})
+	c := s.AddClient(AppClient{Rotation: true})
 	s.AddUser(User{Username: "u"})
 	rt := s.IssueRefreshToken(c.ID, "u")
 	for _, seed := range []string{"", "{}", "null", "[]", `{"ClientId":"` + c.ID + `","RefreshToken":"` + rt + `"}`,

@@ -62,7 +62,7 @@ func TestRecordingIsBounded(t *testing.T) {
 
 func TestConcurrentRequests(t *testing.T) {
 	s := newTestServer(t, PoolConfig{})
-	plain := s.AddClient(AppClient{DeviceTracking: true})
+	plain := s.AddClient(AppClient{})
 	rot := s.AddClient(AppClient{Rotation: true})
 	s.AddUser(User{Username: "alice", Groups: []string{"g"}})
 	shared := s.IssueRefreshToken(plain.ID, "alice")

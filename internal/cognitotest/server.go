@@ -38,6 +38,16 @@ type PoolConfig struct {
 	// Forbid emulates an AWS WAF web ACL: true -> ForbiddenException.
 	Forbid func(r *http.Request, in GetTokensInput) bool
 
+	// RememberDevices stands for a non-null UserPoolType.DeviceConfiguration:
+	// device remembering is a user-pool setting in Cognito, not an app
+	// client's. The refresh flow then needs the key of a confirmed device
+	// (see IssueRefreshTokenWithDevice and ConfirmDevice).
+	// DeviceConfiguration's two flags (ChallengeRequiredOnNewDevice,
+	// DeviceOnlyRememberedOnUserPrompt) govern MFA at sign-in and the
+	// remembered status, which no source says the refresh flow looks at, so
+	// the double has no knobs for them.
+	RememberDevices bool
+
 	MaxRecorded int // recorded requests and trigger events kept; default 10000
 }
 
@@ -71,13 +81,15 @@ type Server struct {
 	offset   time.Duration
 	clients  map[string]AppClient
 	users    map[string]User
-	devices  map[string]string // device key -> username
+	devices  map[string]*device // device key -> device
 	tokens   map[string]*refreshToken
 	faults   []Fault
+	rate     *rateLimiter // SetRateLimit; nil = unlimited
 	requests []RecordedRequest
 	reqCount int
 	events   []TriggerEvent
 	conns    int
+	oauth    oauthPool // the token endpoint's clients and resource servers
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine
@@ -108,7 +120,7 @@ func NewServerAt(addr string, cfg PoolConfig) (*Server, error) {
 	s := &Server{
 		cfg: cfg, done: make(chan struct{}), maxRecorded: cfg.MaxRecorded,
 		clients: map[string]AppClient{}, users: map[string]User{},
-		devices: map[string]string{}, tokens: map[string]*refreshToken{},
+		devices: map[string]*device{}, tokens: map[string]*refreshToken{},
 	}
 	var err1, err2 error
 	s.accessKey, err1 = newSigningKey()
@@ -206,7 +218,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if in, err := decodeInput(body); err == nil {
 		rec.Input = in.flat() // recorded even when a fault pre-empts the call
 	}
-	rec.Status, rec.ErrorType = s.answer(w, r, body, readErr)
+	if r.URL.Path == TokenPath {
+		rec.Status, rec.ErrorType = s.answerToken(w, r, body, readErr)
+	} else {
+		rec.Status, rec.ErrorType = s.answer(w, r, body, readErr)
+	}
 	s.mu.Lock()
 	s.reqCount++
 	s.requests = appendBounded(s.requests, rec, s.maxRecorded)
@@ -215,6 +231,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer handles one API request and reports the status and error type sent.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, readErr error) (int, string) {
+	if status, errType, throttled := s.overRate(w); throttled {
+		return status, errType
+	}
 	f, faulted := s.takeFault()
 	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
 		return 0, "" // client gave up or server closing

@@ -18,9 +18,14 @@ type TriggerEvent struct {
 	ClientMetadata map[string]string // as sent in the request
 }
 
-// ErrLambdaInvalidResponse, returned by PoolConfig.PreTokenGeneration, makes
-// the call fail with InvalidLambdaResponseException.
+// ErrLambdaInvalidResponse, returned by PoolConfig.PreTokenGeneration, is a
+// trigger that returned JSON Cognito cannot use: InvalidLambdaResponseException
+// "Unrecognizable lambda output".
 var ErrLambdaInvalidResponse = errors.New("invalid lambda response")
+
+// ErrLambdaInvalidJSON is a trigger whose output is not JSON:
+// InvalidLambdaResponseException "Invalid lambda function output : Invalid JSON".
+var ErrLambdaInvalidJSON = errors.New("lambda output is not JSON")
 
 // LambdaValidationError, returned by PoolConfig.PreTokenGeneration, is a
 // Lambda that threw: Cognito answers UserLambdaValidationException
@@ -38,8 +43,10 @@ func lambdaError(err error) *apiError {
 		return nil
 	case errors.Is(err, ErrLambdaInvalidResponse):
 		return newErr(ErrInvalidLambdaResponse, MsgInvalidLambdaResponse)
+	case errors.Is(err, ErrLambdaInvalidJSON):
+		return newErr(ErrInvalidLambdaResponse, MsgInvalidLambdaJSON)
 	case errors.As(err, &v):
-		return newErr(ErrUserLambdaValidation, "PreTokenGeneration failed with error "+v.Message+".")
+		return newErr(ErrUserLambdaValidation, msgUserLambdaValidation+v.Message+".")
 	default:
 		return newErr(ErrUnexpectedLambda, MsgUnexpectedLambdaPrefix+err.Error()+".")
 	}

@@ -125,14 +125,20 @@ func badInputs() []badInput {
 		prov("endpoint that does not parse", "http://[::1", "endpoint", `(?s)Invalid endpoint URL.*Use a URL such as`),
 		prov("endpoint whitespace only", "  ", "endpoint", `(?s)Invalid endpoint URL`),
 		prov("endpoint relative", "/cognito", "endpoint", `(?s)Invalid endpoint URL`),
-		prov("max_retries negative", -1, "max_retries", `(?s)max_retries.*between 0 and 20`),
-		prov("max_retries too large", 21, "max_retries", `(?s)max_retries.*between 0 and 20`),
-		prov("timeout empty", "", "timeout", `(?s)Invalid duration.*between 1s and 15m0s`),
+		{name: "endpoint with credentials", provider: map[string]any{"endpoint": "http://proxyuser:Pr0xyPassw0rd@127.0.0.1:3128"}, attribute: "endpoint",
+			want: regexp.MustCompile(`(?s)Credentials in endpoint URL.*not accepted.*HTTPS_PROXY`), echo: "Pr0xyPassw0rd"},
+		{name: "endpoint with a user name", provider: map[string]any{"endpoint": "https://proxyuser@cognito.example.com"}, attribute: "endpoint",
+			want: regexp.MustCompile(`(?s)Credentials in endpoint URL`), echo: "proxyuser"},
+		prov("max_retries negative", -1, "max_retries", `(?s)max_retries.*between 0 and 100`),
+		prov("max_retries too large", 101, "max_retries", `(?s)max_retries.*between 0 and 100`),
+		prov("retry_mode unknown", "legacy", "retry_mode", `(?s)Invalid Attribute Value Match.*"standard".*"adaptive"`),
+		prov("retry_mode upper case", "Adaptive", "retry_mode", `(?s)Invalid Attribute Value Match`),
+		prov("timeout empty", "", "timeout", `(?s)Invalid duration.*between 1s and 1h0m0s`),
 		prov("timeout not a duration", "soon", "timeout", `(?s)Invalid duration.*such as .30s.`),
 		prov("timeout without a unit", "30", "timeout", `(?s)Invalid duration`),
 		prov("timeout zero", "0s", "timeout", `(?s)Invalid duration.*between 1s`),
 		prov("timeout too short", "500ms", "timeout", `(?s)Invalid duration.*between 1s`),
-		prov("timeout too long", "16m", "timeout", `(?s)Invalid duration.*15m0s`),
+		prov("timeout too long", "61m", "timeout", `(?s)Invalid duration.*1h0m0s`),
 		prov("timeout negative", "-5s", "timeout", `(?s)Invalid duration`),
 		// Unknown values: the CLIs wait for apply before opening or reading;
 		// opened or read anyway, the provider refuses without a request
@@ -177,6 +183,12 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 		return tftypes.NewValue(tftypes.String, v)
 	case int:
 		return tftypes.NewValue(tftypes.Number, v)
+	case []string:
+		elems := make([]tftypes.Value, len(v))
+		for i, e := range v {
+			elems[i] = tftypes.NewValue(tftypes.String, e)
+		}
+		return tftypes.NewValue(typ, elems)
 	case map[string]string:
 		m := map[string]tftypes.Value{}
 		for k, e := range v {
@@ -231,6 +243,12 @@ func config(t *testing.T, schema *tfprotov6.Schema, values map[string]any) *tfpr
 // diagnostics of the first step that had errors (or of all steps).
 func protocolRun(t *testing.T, kind string, providerValues, resourceValues map[string]any) []*tfprotov6.Diagnostic {
 	t.Helper()
+	return protocolRunType(t, kind, "cognito_refreshed_tokens", providerValues, resourceValues)
+}
+
+// protocolRunType is protocolRun for any of the provider's types.
+func protocolRunType(t *testing.T, kind, typeName string, providerValues, resourceValues map[string]any) []*tfprotov6.Diagnostic {
+	t.Helper()
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(New("test")())()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
@@ -255,7 +273,6 @@ func protocolRun(t *testing.T, kind string, providerValues, resourceValues map[s
 	if failed(vp.Diagnostics, err) {
 		return diags
 	}
-	const typeName = "cognito_refreshed_tokens"
 	if kind == "ephemeral" {
 		rc := config(t, schemas.EphemeralResourceSchemas[typeName], resourceValues)
 		v, err := server.ValidateEphemeralResourceConfig(ctx, &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: typeName, Config: rc})

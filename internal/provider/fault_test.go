@@ -294,9 +294,12 @@ func TestFaultsConcurrentRefreshesShareOneClient(t *testing.T) {
 	if got, want := p.RequestCount(), instances+throttles; got != want {
 		t.Errorf("the double saw %d requests, want %d (one per refresh plus one per throttle)", got, want)
 	}
-	// One SDK client (and so one connection pool) for every refresh: at most
-	// one connection per concurrent call, plus a few the throttle retries
-	// and the server's closes may cost. A client per refresh would need 100.
+	// One connection pool for every refresh: at most one connection per
+	// concurrent call, plus a few the throttle retries and the server's
+	// closes may cost. (A client per refresh or per configuration would
+	// still share the process-wide HTTP client; the test that sees a
+	// per-refresh or per-configuration HTTP client is
+	// TestConnectionsSharedAcrossConfigurations.)
 	if conns := p.ConnectionsAccepted(); conns > 2*parallelism {
 		t.Errorf("the double accepted %d connections for %d refreshes at parallelism %d: connections are not shared", conns, instances, parallelism)
 	}
@@ -344,7 +347,7 @@ resource "terraform_data" "observed" {
 		{name: "internal error once", fault: cognitotest.Fault{ErrorType: cognitotest.ErrInternalError}, wantRequests: 2},
 		{name: "HTTP 503 twice", fault: cognitotest.Fault{Status: 503, Times: 2}, wantRequests: 3},
 		{name: "internal error on every attempt", fault: cognitotest.Fault{ErrorType: cognitotest.ErrInternalError, Times: 3},
-			wantError: regexp.MustCompile(`Cognito internal error[\s\S]*3\s+attempts`), wantRequests: 3},
+			providerArgs: []string{"max_retries = 2"}, wantError: regexp.MustCompile(`Cognito internal error[\s\S]*3\s+attempts`), wantRequests: 3},
 		{name: "HTTP 502 on every attempt", fault: cognitotest.Fault{Status: 502, Times: 2}, providerArgs: []string{"max_retries = 1"},
 			wantError: regexp.MustCompile(`Cognito is unavailable[\s\S]*HTTP 502\s+\(2\s+attempts\)`), wantRequests: 2},
 		{name: "connection reset once", fault: cognitotest.Fault{ResetConnection: true}, wantRequests: 2},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,9 @@ func FuzzInputValidators(f *testing.F) {
 	})
 }
 
+// n counts length as stringvalidator.Length* does (bytes).
+func n(s string) int { return len(s) }
+
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // allIn reports whether every byte of s is one of set's (ASCII) bytes.
@@ -154,20 +158,19 @@ func isRegionName(s string) bool {
 // userinfoRejected: an endpoint with credentials in it
 // (http://user:pass@host) must be rejected, or the password shows in
 // diagnostics and logs (issue 12, bug 2).
-// TODO(h-retry): true once endpointValidator rejects userinfo.
-const userinfoRejected = false
+const userinfoRejected = true
 
 func FuzzProviderValidators(f *testing.F) {
 	for _, seed := range []string{
 		"", "https://cognito-idp.eu-west-1.amazonaws.com", "http://127.0.0.1:9229", "cognito.local", "ftp://x", "http://",
 		"http://[::1", "//host", "30s", "2m", "0s", "15m", "15m1s", "1h", "-1s", "soon", "1e9s", "9223372036854775807ns",
-		"+90s", ".5h", "1.s", "999999999.9999999999ns", "1h-1m", "5m\u00b5s",
+		"+90s", ".5h", "1.s", "999999999.9999999999ns", "1h-1m", "5m\u00b5s", "http://u:p@host", "1h0m1s",
 	} {
 		f.Add(seed)
 	}
 	f.Setenv("AWS_CONFIG_FILE", f.TempDir()+"/none")
 	endpoint := endpointValidator{}
-	duration := durationValidator{min: time.Second, max: 15 * time.Minute}
+	duration := durationValidator{min: minTimeout, max: maxTimeout}
 	f.Fuzz(func(t *testing.T, value string) {
 		// Endpoint: properties of any accepted URL, checked without a URL
 		// parser, ...
@@ -195,8 +198,10 @@ func FuzzProviderValidators(f *testing.F) {
 			if hasUserinfo && userinfoRejected {
 				t.Fatalf("endpoint %q with credentials (%d bytes) accepted", value, len(userinfo))
 			}
-			// ... and what is accepted is what requests go to, unchanged.
-			if got := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1"); got != value {
+			// ... and what is accepted is the endpoint configured (as the
+			// client renders it for diagnostics: the same URL).
+			got := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1")
+			if gotURL, err := url.Parse(got); err != nil || gotURL.String() != mustParseURL(t, value).String() {
 				t.Fatalf("endpoint %q configured as %q", value, got)
 			}
 		}
@@ -215,8 +220,8 @@ func FuzzProviderValidators(f *testing.F) {
 		ref, parsed, exact := referenceDuration(value)
 		// time.ParseDuration scales long fractions in floating point: a
 		// value a hair from a bound may round across it.
-		nearBound := !exact && (absDuration(ref-time.Second) <= time.Microsecond || absDuration(ref-15*time.Minute) <= time.Microsecond)
-		wantValid := parsed && ref >= time.Second && ref <= 15*time.Minute
+		nearBound := !exact && (absDuration(ref-time.Second) <= time.Microsecond || absDuration(ref-time.Hour) <= time.Microsecond)
+		wantValid := parsed && ref >= time.Second && ref <= time.Hour
 		if !nearBound && diags.HasError() == wantValid {
 			t.Fatalf("timeout %q: valid = %v, want %v (reference: %v, %s)", value, !diags.HasError(), wantValid, parsed, ref)
 		}
@@ -227,6 +232,15 @@ func FuzzProviderValidators(f *testing.F) {
 			}
 		}
 	})
+}
+
+func mustParseURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatalf("accepted endpoint %q does not parse: %v", s, err)
+	}
+	return u
 }
 
 // builtEndpoint makes an endpoint that must be valid from s's letters:

@@ -408,10 +408,12 @@ func newTokenTap(t *testing.T, target string) *tokenTap {
 		answer, _ := io.ReadAll(resp.Body)
 		var parsed struct {
 			AuthenticationResult struct{ AccessToken, IdToken, RefreshToken string }
+			// The OAuth token endpoint's answer (client credentials).
+			OAuthAccessToken string `json:"access_token"`
 		}
 		if json.Unmarshal(answer, &parsed) == nil {
 			tap.mu.Lock()
-			for _, s := range []string{parsed.AuthenticationResult.AccessToken, parsed.AuthenticationResult.IdToken, parsed.AuthenticationResult.RefreshToken} {
+			for _, s := range []string{parsed.AuthenticationResult.AccessToken, parsed.AuthenticationResult.IdToken, parsed.AuthenticationResult.RefreshToken, parsed.OAuthAccessToken} {
 				if s != "" {
 					tap.tokens = append(tap.tokens, s)
 				}

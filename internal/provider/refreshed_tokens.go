@@ -50,14 +50,24 @@ func (m *refreshedTokensModel) fields() map[string]any {
 	}
 }
 
+// fieldMapper is a model that maps every schema attribute to its field.
+type fieldMapper interface{ fields() map[string]any }
+
 // readModel is Config.Get(ctx, model) without the framework's struct-tag
 // reflection, which compiles a regular expression per field on every call
 // and cost more CPU than the HTTP round trip to Cognito. The configuration
 // is read as an object value; the model gets the same values.
-func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model *refreshedTokensModel) (types.Object, diag.Diagnostics) {
+func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model fieldMapper) (types.Object, diag.Diagnostics) {
 	var obj types.Object
 	diags := get(ctx, &obj)
 	if diags.HasError() {
+		return obj, diags
+	}
+	// ValueString of an unknown is "": a request must never be made of it.
+	if name := unknownInput(obj); name != "" {
+		diags.AddAttributeError(path.Root(name), "Value not known yet",
+			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
+				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
 		return obj, diags
 	}
 	attrs := obj.Attributes()
@@ -71,6 +81,8 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 			*f, ok = value.(types.Int64)
 		case *types.Map:
 			*f, ok = value.(types.Map)
+		case *types.Set:
+			*f, ok = value.(types.Set)
 		}
 		if !ok {
 			diags.AddError("Value Conversion Error",
@@ -82,7 +94,7 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 
 // writeModel is Set(ctx, model) without struct-tag reflection (see
 // readModel): the model is written as an object of the configuration's type.
-func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model *refreshedTokensModel) diag.Diagnostics {
+func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model fieldMapper) diag.Diagnostics {
 	values := make(map[string]attr.Value, len(config.Attributes()))
 	for name, field := range model.fields() {
 		switch f := field.(type) {
@@ -91,6 +103,8 @@ func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnos
 		case *types.Int64:
 			values[name] = *f
 		case *types.Map:
+			values[name] = *f
+		case *types.Set:
 			values[name] = *f
 		}
 	}
@@ -108,6 +122,8 @@ const (
 	inputMap
 	outputString
 	outputNumber
+	inputSet  // a set of strings
+	outputSet // a set of strings
 )
 
 // attributeSpec describes one attribute independently of the schema package
@@ -120,6 +136,8 @@ type attributeSpec struct {
 	validators  []validator.String
 	// mapValidators apply to inputMap attributes.
 	mapValidators []validator.Map
+	// setValidators apply to inputSet attributes.
+	setValidators []validator.Set
 }
 
 func refreshedTokensAttributes() map[string]attributeSpec {
@@ -143,7 +161,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 			}},
 		"device_key": {kind: inputString,
-			description: "Key of a device the user confirmed, as `<region>_<uuid>`. Needed when the user pool remembers devices; without it Cognito issues a new device (see `new_device_key`).",
+			description: "Key of a device confirmed for the user, as `<region>_<uuid>`: the `NewDeviceMetadata.DeviceKey` of the sign-in that issued the refresh token, after the app confirmed it with ConfirmDevice. Required when the user pool remembers devices: there Cognito answers a missing, unknown or unconfirmed device key with `NotAuthorizedException` \"Invalid Refresh Token.\", the same answer as for a bad refresh token. Ignored by pools that do not remember devices.",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 55),
 				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
@@ -164,13 +182,13 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"token_type": {kind: outputString,
 			description: "Token type, `Bearer`."},
 		"expires_in": {kind: outputNumber,
-			description: "Lifetime of the access and ID tokens in seconds, as Cognito returned it."},
+			description: "Lifetime of the access token in seconds, as Cognito returned it (the app client's access token validity). The ID token has its own validity: read its `exp` claim."},
 		"expires_at": {kind: outputString,
-			description: "When the access and ID tokens expire, as an RFC 3339 UTC timestamp."},
+			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`). The ID token may expire at another time: read its `exp` claim."},
 		"new_device_key": {kind: outputString,
-			description: "Key of the device Cognito issued when the user pool remembers devices and no confirmed `device_key` was given; null otherwise."},
+			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's API reference says this operation doesn't return it (a pool that remembers devices refuses the refresh without a confirmed `device_key` instead), so expect null; the provider passes it through should Cognito send one."},
 		"new_device_group_key": {kind: outputString,
-			description: "Group key of the device Cognito issued; null otherwise."},
+			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
 	}
 }
 
@@ -200,12 +218,6 @@ func refreshConfigured(ctx context.Context, data *providerData, get, set func(co
 	if diags.HasError() {
 		return diags
 	}
-	if name := unknownInput(config); name != "" {
-		diags.AddAttributeError(path.Root(name), "Value not known yet",
-			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
-				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
-		return diags
-	}
 	diags.Append(refreshTokens(ctx, data, &model)...)
 	if diags.HasError() {
 		return diags
@@ -214,21 +226,32 @@ func refreshConfigured(ctx context.Context, data *providerData, get, set func(co
 	return diags
 }
 
-// unknownInput names an input whose value (or one of whose map values) is
-// not known, or returns "". ValueString of an unknown is "", which must never
-// be sent: a request without the secret is a different request.
+// unknownInput names an attribute whose value, or a value inside it, is
+// not known, or returns "".
 func unknownInput(config types.Object) string {
 	attrs := config.Attributes()
 	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		value := attrs[name]
-		if value.IsUnknown() {
-			return name
-		}
-		if m, ok := value.(types.Map); ok && slices.ContainsFunc(slices.Collect(maps.Values(m.Elements())), attr.Value.IsUnknown) {
+		if !fullyKnown(attrs[name]) {
 			return name
 		}
 	}
 	return ""
+}
+
+func fullyKnown(v attr.Value) bool {
+	if v.IsUnknown() {
+		return false
+	}
+	var elements []attr.Value
+	switch c := v.(type) {
+	case types.Map:
+		elements = slices.Collect(maps.Values(c.Elements()))
+	case types.List:
+		elements = c.Elements()
+	case types.Set:
+		elements = c.Elements()
+	}
+	return !slices.ContainsFunc(elements, func(e attr.Value) bool { return !fullyKnown(e) })
 }
 
 // refreshTokens calls Cognito for model's inputs and fills its outputs.
@@ -282,7 +305,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 		diags.AddAttributeWarning(path.Root("refresh_token"), "Refresh token rotated",
 			"The app client rotates refresh tokens: Cognito issued `new_refresh_token` and will invalidate the `refresh_token` given here once the client's grace period (0-60 seconds) is over. "+
 				"Store `new_refresh_token` (for example in a secret store through a write-only attribute) and use it next time. "+
-				"Terraform opens ephemeral resources at both plan and apply, so the token given here must stay valid between them: keep the grace period long enough, or apply without a separate plan.")
+				"Terraform opens ephemeral resources at both plan and apply (OpenTofu does so when the apply uses their values), so the token given here must stay valid between them: keep the grace period long enough, or apply without a separate plan.")
 	}
 	return diags
 }

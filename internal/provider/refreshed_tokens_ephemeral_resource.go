@@ -45,6 +45,11 @@ func ephemeralAttribute(spec attributeSpec) schema.Attribute {
 		return schema.StringAttribute{Computed: true, Sensitive: spec.sensitive, MarkdownDescription: spec.description}
 	case outputNumber:
 		return schema.Int64Attribute{Computed: true, MarkdownDescription: spec.description}
+	case inputSet:
+		return schema.SetAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.setValidators}
+	case outputSet:
+		return schema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: spec.description}
 	default:
 		return schema.StringAttribute{Required: spec.required, Optional: !spec.required, Sensitive: spec.sensitive,
 			MarkdownDescription: spec.description, Validators: spec.validators}

@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"regexp"
@@ -72,14 +75,17 @@ func successScenarios() []scenario {
 			},
 		},
 		{
-			name: "client with secret, custom validity and scopes",
+			// expires_in and expires_at are the access token's; the ID token
+			// has its own validity, in its exp.
+			name: "client with secret, custom validities and scopes",
 			arrange: func(p *pool) (tokenInputs, []string) {
 				return p.signIn(cognitotest.AppClient{GenerateSecret: true, AccessTokenValidity: 10 * time.Minute,
-					Scopes: []string{"openid", "platform/deploy"}}), nil
+					IDTokenValidity: 30 * time.Minute, Scopes: []string{"openid", "platform/deploy"}}), nil
 			},
 			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
-					"access_token": p.jwtFor("access", in.ClientID, claimEquals("scope", "openid platform/deploy")),
+					"access_token": p.jwtFor("access", in.ClientID, claimEquals("scope", "openid platform/deploy"), lifetime(10*time.Minute)),
+					"id_token":     p.jwtFor("id", in.ClientID, lifetime(30*time.Minute)),
 					"expires_in":   knownvalue.Int64Exact(600),
 					"expires_at":   expiresAtAbout(10 * time.Minute),
 				}
@@ -91,10 +97,11 @@ func successScenarios() []scenario {
 			},
 		},
 		{
-			name: "registered device",
+			name: "confirmed device in a pool that remembers devices",
+			pool: cognitotest.PoolConfig{RememberDevices: true},
 			arrange: func(p *pool) (tokenInputs, []string) {
-				in := p.signIn(cognitotest.AppClient{DeviceTracking: true})
-				in.DeviceKey = p.RegisterDevice("alice")
+				in := p.signInWithDevice(cognitotest.AppClient{})
+				p.ConfirmDevice(in.DeviceKey)
 				return in, nil
 			},
 			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
@@ -111,14 +118,20 @@ func successScenarios() []scenario {
 			},
 		},
 		{
-			name: "new device issued",
+			// The API reference says this operation doesn't return
+			// NewDeviceMetadata, so the double never does; should Cognito
+			// send it, both types pass it through. Every read gets it.
+			name: "new device metadata passed through",
 			arrange: func(p *pool) (tokenInputs, []string) {
-				return p.signIn(cognitotest.AppClient{DeviceTracking: true}), nil
+				// Long random tokens, so the leak test can look for them.
+				p.InjectFault(cognitotest.Fault{Times: 20, Body: `{"AuthenticationResult":{"AccessToken":"` + opaqueToken() + `","IdToken":"` + opaqueToken() +
+					`","ExpiresIn":300,"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"eu-west-1_0b1c2d3e-0000-4000-8000-000000000000","DeviceGroupKey":"-abcDEF123"}}}`})
+				return p.signIn(cognitotest.AppClient{}), nil
 			},
 			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
-					"new_device_key":       knownvalue.StringRegexp(regexp.MustCompile(`^eu-west-1_[0-9a-f-]+$`)),
-					"new_device_group_key": knownvalue.StringRegexp(regexp.MustCompile(`^-?\w+$`)),
+					"new_device_key":       knownvalue.StringExact("eu-west-1_0b1c2d3e-0000-4000-8000-000000000000"),
+					"new_device_group_key": knownvalue.StringExact("-abcDEF123"),
 				}
 			},
 		},
@@ -208,10 +221,23 @@ func errorScenarios() []scenario {
 			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.ClientID = "nosuchclient0000000000000" })},
 		{name: "deleted user", expectError: regexp.MustCompile(`User not found[\s\S]*Sign in again`),
 			arrange: withToken(cognitotest.AppClient{}, func(p *pool, _ *tokenInputs) { p.DeleteUser("alice") })},
-		{name: "unregistered device key", expectError: regexp.MustCompile(`Device key not accepted`),
-			arrange: withToken(cognitotest.AppClient{DeviceTracking: true}, func(_ *pool, in *tokenInputs) {
-				in.DeviceKey = "eu-west-1_00000000-0000-0000-0000-000000000000"
-			})},
+		// A pool that remembers devices answers a missing or unconfirmed
+		// device key like a bad token; the diagnostic names the device case.
+		{name: "no device key in a pool that remembers devices",
+			expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token\.[\s\S]*no\s+device\s+key\s+is\s+sent[\s\S]*ConfirmDevice`),
+			pool:        cognitotest.PoolConfig{RememberDevices: true}, arrange: withToken(cognitotest.AppClient{}, nil)},
+		{name: "unconfirmed device key",
+			expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token\.[\s\S]*device_key.\s+is\s+not\s+a\s+device\s+confirmed`),
+			pool:        cognitotest.PoolConfig{RememberDevices: true},
+			arrange: func(p *pool) (tokenInputs, []string) {
+				return p.signInWithDevice(cognitotest.AppClient{}), nil
+			}},
+		{name: "disabled user", expectError: regexp.MustCompile(`User disabled[\s\S]*AdminEnableUser`),
+			arrange: func(p *pool) (tokenInputs, []string) {
+				client := p.AddClient(cognitotest.AppClient{})
+				p.AddUser(cognitotest.User{Username: "frozen", Disabled: true})
+				return tokenInputs{RefreshToken: p.IssueRefreshToken(client.ID, "frozen"), ClientID: client.ID}, nil
+			}},
 		{name: "throttled beyond retries", expectError: regexp.MustCompile(`Cognito throttled the request[\s\S]*2\s+attempts`),
 			arrange: withFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, "max_retries = 1"),
 			wire:    requestCount(2)},
@@ -223,10 +249,12 @@ func errorScenarios() []scenario {
 		{name: "blocked by WAF", expectError: regexp.MustCompile(`Request blocked by AWS WAF`),
 			pool:    cognitotest.PoolConfig{Forbid: func(_ *http.Request, _ cognitotest.GetTokensInput) bool { return true }},
 			arrange: withToken(cognitotest.AppClient{}, nil)},
-		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not enabled for this app client`),
+		{name: "operation not enabled", expectError: regexp.MustCompile(`Operation not available for this user pool[\s\S]*replica`),
 			arrange: withToken(cognitotest.AppClient{OperationDisabled: true}, nil)},
-		{name: "Lambda invalid response", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response`),
+		{name: "Lambda invalid response", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response[\s\S]*Unrecognizable\s+lambda\s+output`),
 			pool: lambda(cognitotest.ErrLambdaInvalidResponse), arrange: withToken(cognitotest.AppClient{}, nil)},
+		{name: "Lambda output not JSON", expectError: regexp.MustCompile(`Lambda trigger returned an invalid response[\s\S]*Invalid\s+lambda\s+function\s+output\s+:\s+Invalid\s+JSON`),
+			pool: lambda(cognitotest.ErrLambdaInvalidJSON), arrange: withToken(cognitotest.AppClient{}, nil)},
 		{name: "Lambda failed", expectError: regexp.MustCompile(`A Lambda trigger failed`),
 			pool: lambda(errors.New("AccessDeniedException")), arrange: withToken(cognitotest.AppClient{}, nil)},
 		{name: "Lambda rejected", expectError: regexp.MustCompile(`Lambda trigger rejected the request[\s\S]*deploys are frozen`),
@@ -273,7 +301,34 @@ func validationScenarios() []scenario {
 		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *tokenInputs) { in.ClientID = "   " }),
 		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
 		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
-		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 20`, func(*tokenInputs) {}, `max_retries = -1`),
+		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*tokenInputs) {}, `max_retries = -1`),
+	}
+}
+
+// signInWithDevice is signIn in a pool that remembers devices: device_key
+// is the device Cognito issued at sign-in, not confirmed yet.
+func (p *pool) signInWithDevice(client cognitotest.AppClient) tokenInputs {
+	client = p.AddClient(client)
+	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
+	return tokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
+}
+
+// opaqueToken is a random token-shaped string.
+func opaqueToken() string {
+	b := make([]byte, 96)
+	_, _ = rand.Read(b)
+	return "eyJ" + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// lifetime checks a verified token's exp - iat.
+func lifetime(want time.Duration) func(map[string]any) error {
+	return func(claims map[string]any) error {
+		exp, _ := claims["exp"].(float64)
+		iat, _ := claims["iat"].(float64)
+		if got := time.Duration(exp-iat) * time.Second; got != want {
+			return fmt.Errorf("token lifetime (exp - iat) %s, want %s", got, want)
+		}
+		return nil
 	}
 }
 

@@ -35,9 +35,17 @@ func (v endpointValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	u, err := url.Parse(req.ConfigValue.ValueString())
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL",
 			fmt.Sprintf("The endpoint %s. Use a URL such as `https://cognito-idp.eu-west-1.amazonaws.com` or `http://127.0.0.1:9229`.", v.Description(ctx)))
+	case u.User != nil:
+		// Rejected, not redacted: Cognito takes no credentials in the URL,
+		// and a URL is printed in many places we do not control (the SDK's
+		// and the CLI's errors and logs); refusing it closes them all.
+		resp.Diagnostics.AddAttributeError(req.Path, "Credentials in endpoint URL",
+			"The endpoint contains credentials (`user:password@` before the host). They are not accepted: Cognito takes none in the URL, and they would show up in error messages and logs. "+
+				"Remove them; to go through an authenticating proxy, set the HTTPS_PROXY environment variable.")
 	}
 }
 

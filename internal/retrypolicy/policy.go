@@ -1,6 +1,25 @@
 // Package retrypolicy is the retry and timeout policy every token source of
 // the provider shares: Cognito's API calls (through the AWS SDK) and the
 // OAuth token endpoint (plain HTTP) back off and give up the same way.
+//
+// The defaults and their precedence follow terraform-provider-aws, which
+// builds its retryer through hashicorp/aws-sdk-go-base:
+//   - terraform-provider-aws internal/provider/sdkv2/provider.go sets
+//     `MaxRetries: 25` unless `max_retries` is set, and documents that
+//     AWS_MAX_ATTEMPTS and the profile's max_attempts can set it too;
+//   - aws-sdk-go-base aws_config.go passes it to the SDK as its attempt
+//     count (config.WithRetryMaxAttempts), and resolveRetryer takes the
+//     first of provider argument, AWS_MAX_ATTEMPTS, profile max_attempts
+//     (tests "config overrides AWS_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS overrides
+//     shared configuration"); the same order for retry_mode /
+//     AWS_RETRY_MODE / profile retry_mode; backoff stays the SDK's
+//     exponential jitter capped at retry.DefaultMaxBackoff (20 s), and the
+//     SDK's client-side retry quota is off (ratelimit.None).
+//
+// Two deliberate differences, both towards more persistence: our
+// `max_retries` counts retries after the first attempt (the AWS provider's
+// 25 are attempts), and AWS_MAX_ATTEMPTS applies whenever `max_retries` is
+// not set (the AWS provider's unconditional default of 25 shadows it).
 package retrypolicy
 
 import (
@@ -9,6 +28,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+)
+
+const (
+	// DefaultMaxRetries is terraform-provider-aws's default `max_retries`.
+	DefaultMaxRetries = 25
+	// DefaultTimeout bounds one token request with all its retries; it
+	// covers the default retries' worst-case backoff (WorstCaseBackoff(25)
+	// is 7m11s) with room for the requests themselves.
+	DefaultTimeout = 10 * time.Minute
+	// MaxBackoff is the SDK's cap on the delay before one retry.
+	MaxBackoff = retry.DefaultMaxBackoff
 )
 
 // Policy is resolved once per provider configuration.
@@ -21,6 +51,53 @@ type Policy struct {
 	Timeout time.Duration
 }
 
+// Settings are the provider block's arguments; zero values mean "not set".
+type Settings struct {
+	MaxRetries *int
+	Mode       aws.RetryMode
+	Timeout    time.Duration
+}
+
+// Resolve applies the precedence: the provider block, then what the AWS
+// SDK's configuration loader found (envAttempts and envMode: AWS_MAX_ATTEMPTS
+// over the profile's max_attempts, AWS_RETRY_MODE over its retry_mode; 0 and
+// "" when none), then the defaults.
+func Resolve(s Settings, envAttempts int, envMode aws.RetryMode) Policy {
+	p := Policy{MaxAttempts: DefaultMaxRetries + 1, Mode: aws.RetryModeStandard, Timeout: DefaultTimeout}
+	switch {
+	case s.MaxRetries != nil:
+		p.MaxAttempts = *s.MaxRetries + 1
+	case envAttempts > 0:
+		p.MaxAttempts = envAttempts
+	}
+	switch {
+	case s.Mode != "":
+		p.Mode = s.Mode
+	case envMode != "":
+		p.Mode = envMode
+	}
+	if s.Timeout > 0 {
+		p.Timeout = s.Timeout
+	}
+	return p
+}
+
+// WorstCaseBackoff is the longest the SDK's standard retryer can wait in
+// all over retries retries of throttled requests: before retry i it waits a
+// random fraction of min(2^i s, 20 s) (aws/retry jitter_backoff.go,
+// backoffDelay2026; other faults start from 50 ms, so wait less).
+func WorstCaseBackoff(retries int) time.Duration {
+	var total time.Duration
+	for i := range retries {
+		d := MaxBackoff
+		if i < 5 {
+			d = min(time.Second<<i, MaxBackoff)
+		}
+		total += d
+	}
+	return total
+}
+
 // NewRetryer returns the AWS SDK's retryer for the policy: exponential
 // backoff with jitter, and in adaptive mode client-side rate limiting.
 // extra adds retryable-error checks for errors the SDK does not know (the
@@ -31,6 +108,11 @@ func (p Policy) NewRetryer(extra ...retry.IsErrorRetryable) aws.Retryer {
 		// One request per resource instance: a client-side retry quota would
 		// only turn a throttling burst into spurious failures.
 		o.RateLimiter = ratelimit.None
+		// A complete answer that cannot be read (a malformed 200) is not
+		// retried by the SDK's checks: Cognito processed the request, and
+		// with rotation a retry would present a spent token. A body that
+		// breaks off is a lost answer, retried like a reset before it: the
+		// rotation grace period exists for such retries.
 		if len(extra) > 0 {
 			o.Retryables = append(append([]retry.IsErrorRetryable{}, extra...), o.Retryables...)
 		}

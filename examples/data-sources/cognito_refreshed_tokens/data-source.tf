@@ -1,6 +1,8 @@
 # For CLIs without ephemeral resources (Terraform < 1.10, OpenTofu < 1.11).
 # The tokens AND the refresh token are stored in the state (marked
-# sensitive): protect the state, and prefer the ephemeral resource.
+# sensitive): protect the state, and prefer the ephemeral resource. Data
+# source arguments cannot take ephemeral values, so these variables are
+# ordinary ones and a saved plan (plan -out) holds their values too.
 terraform {
   required_providers {
     cognito = {

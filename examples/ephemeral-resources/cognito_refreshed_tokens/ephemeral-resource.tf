@@ -1,46 +1,57 @@
+# A fresh access token configures the restapi provider on every run. The
+# three secret inputs come from ephemeral variables, so neither the plan
+# file nor the state holds them or any token. Set them in the environment:
+#
+#   export TF_VAR_cognito_client_id=1example23456789
+#   read -rs TF_VAR_cognito_refresh_token && export TF_VAR_cognito_refresh_token
 terraform {
-  # Ephemeral resources: Terraform >= 1.10 or OpenTofu >= 1.11.
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source = "cognito-tokens/cognito"
     }
+    restapi = {
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
+    }
   }
-}
-
-provider "cognito" {
-  region = "eu-west-1"
 }
 
 variable "cognito_client_id" {
   type        = string
-  description = "ID of the user pool app client that issued the refresh token."
+  description = "App client that issued the refresh token."
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "cognito_refresh_token" {
   type        = string
-  description = "Long-lived refresh token, e.g. from TF_VAR_cognito_refresh_token."
+  description = "Refresh token from the user's sign-in."
   sensitive   = true
-  # Not written to the plan either.
-  ephemeral = true
+  ephemeral   = true
 }
 
-# Opened at plan and again at apply; the tokens never reach the plan or state.
+provider "cognito" {
+  region = "eu-west-1" # the part of the user pool ID before "_"
+}
+
 ephemeral "cognito_refreshed_tokens" "api" {
   client_id     = var.cognito_client_id
   refresh_token = var.cognito_refresh_token
 }
 
-# Ephemeral values can be used in provider blocks, other ephemeral resources,
-# write-only arguments and locals, for example:
-#
-#   provider "restapi" {
-#     uri     = "https://api.example.com"
-#     headers = local.api_headers
-#   }
-locals {
-  api_headers = {
+provider "restapi" {
+  uri                  = "https://api.example.com"
+  write_returns_object = true
+  headers = {
     Authorization = "Bearer ${ephemeral.cognito_refreshed_tokens.api.access_token}"
   }
+}
+
+# Created and updated with the caller's access token.
+resource "restapi_object" "team" {
+  path = "/teams"
+  data = jsonencode({
+    id   = "platform"
+    name = "Platform team"
+  })
 }

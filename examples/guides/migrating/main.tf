@@ -1,14 +1,15 @@
 # After the migration: the ephemeral resource feeds the provider block, and no
 # token (nor the refresh token) is written to the plan or the state.
+# versions.tf and versions.tofu stop CLIs without ephemeral resources with a
+# version error.
 terraform {
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source = "cognito-tokens/cognito"
     }
     restapi = {
-      source = "Mastercard/restapi"
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
     }
   }
 }
@@ -19,7 +20,9 @@ variable "region" {
 }
 
 variable "cognito_client_id" {
-  type = string
+  type      = string
+  sensitive = true
+  ephemeral = true
 }
 
 variable "cognito_client_secret" {

@@ -1,14 +1,13 @@
 # Configure another provider with a fresh Cognito access token on every run.
-# Requires Terraform >= 1.10 or OpenTofu >= 1.11.
+# Requires Terraform >= 1.10 or OpenTofu >= 1.11 (versions.tf, versions.tofu).
 terraform {
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source = "cognito-tokens/cognito"
     }
     restapi = {
-      source = "Mastercard/restapi"
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
     }
   }
 }
@@ -22,6 +21,8 @@ variable "cognito_region" {
 variable "cognito_client_id" {
   type        = string
   description = "App client ID the refresh token was issued to."
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "cognito_refresh_token" {
@@ -41,7 +42,8 @@ provider "cognito" {
   region = var.cognito_region
 }
 
-# A fresh access token, obtained at plan and again at apply. It is never
+# A fresh access token for each phase that needs one (Terraform: plan and
+# apply; OpenTofu: plan, and apply when the apply uses it). It is never
 # written to the plan or the state.
 ephemeral "cognito_refreshed_tokens" "api" {
   client_id     = var.cognito_client_id

@@ -5,19 +5,22 @@
 # Run it as one step, `terraform apply -auto-approve` (no separate or saved
 # plan), and give the app client a refresh-token grace period of 60 seconds.
 terraform {
-  # Write-only arguments: Terraform >= 1.11 or OpenTofu >= 1.11.
+  # Write-only arguments: Terraform >= 1.11 or OpenTofu >= 1.11 (OpenTofu
+  # checks required_version only in .tofu files; see the migration guide).
   required_version = ">= 1.11"
 
   required_providers {
     aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.0"
+      source = "hashicorp/aws"
+      # secret_string_wo arrived in 5.88.0; any later version works.
+      version = ">= 5.88"
     }
     cognito = {
       source = "cognito-tokens/cognito"
     }
     restapi = {
-      source = "Mastercard/restapi"
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
     }
   }
 }
@@ -30,6 +33,8 @@ variable "region" {
 variable "cognito_client_id" {
   type        = string
   description = "App client with refresh-token rotation enabled."
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "refresh_token_secret_id" {
@@ -64,9 +69,11 @@ ephemeral "cognito_refreshed_tokens" "api" {
 }
 
 # 3. Store the token of this apply as the secret's new current version.
-#    secret_string_wo is write-only, so the token stays out of plan and state;
-#    its version must change on every run for the write to happen every run.
-#    plantimestamp() is known at plan time and is the same at apply.
+#    secret_string_wo is write-only: the AWS provider sends it but never
+#    saves it in the plan or the state, and sends it only when the resource
+#    is created. secret_string_wo_version forces a replacement when it
+#    changes, so a new value every run (plantimestamp(): known at plan, the
+#    same at apply) makes every run create a new secret version.
 resource "aws_secretsmanager_secret_version" "refresh_token" {
   secret_id = var.refresh_token_secret_id
   secret_string_wo = coalesce(

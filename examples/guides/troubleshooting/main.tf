@@ -6,8 +6,6 @@
 #   export TF_VAR_region=eu-west-1 TF_VAR_client_id=... TF_VAR_refresh_token=...
 #   TF_LOG_PROVIDER=DEBUG terraform plan
 terraform {
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source = "cognito-tokens/cognito"
@@ -27,7 +25,9 @@ variable "endpoint" {
 }
 
 variable "client_id" {
-  type = string
+  type      = string
+  sensitive = true
+  ephemeral = true
 }
 
 variable "client_secret" {
@@ -52,12 +52,15 @@ provider "cognito" {
   region   = var.region
   endpoint = var.endpoint
 
-  # Fail fast while debugging: one attempt, short bound.
+  # Fail fast while debugging: one attempt, short bound. (Setting
+  # max_retries also makes the provider ignore AWS_MAX_ATTEMPTS; the
+  # defaults are 25 retries and 10m.)
   max_retries = 0
   timeout     = "10s"
 }
 
-# Ephemeral resources are opened during plan even when nothing uses them.
+# Terraform and OpenTofu both open an ephemeral resource during plan, even
+# when nothing uses it (TestAccEphemeralOpensPerPhase).
 ephemeral "cognito_refreshed_tokens" "debug" {
   client_id     = var.client_id
   client_secret = var.client_secret

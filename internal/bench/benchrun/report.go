@@ -11,6 +11,9 @@ var paths = []struct{ key, label string }{
 	{"client", "internal/cognito `Client.Refresh`"},
 	{"open", "(b) tfprotov6 `OpenEphemeralResource`"},
 	{"read", "(c) tfprotov6 `ReadDataSource`"},
+	// The machine path: its own baseline (d), not comparable to (a).
+	{"cc-oauth2", "(d) bare x/oauth2 client-credentials `Token` (machine path)"},
+	{"cc-open", "(e) tfprotov6 `OpenEphemeralResource` of `cognito_client_credentials_token`"},
 }
 
 func (r *report) bench(backend, path string) (benchStats, bool) {
@@ -76,6 +79,12 @@ func (r *report) markdown() string {
 	ca, okCA := r.ratio("double", "read")
 	w("| Ephemeral Open per refresh vs bare SDK call, against the double (b/a) | %s | target ≤ 1.10 |", fmtRatio(ba, okBA))
 	w("| Data source Read per refresh vs bare SDK call, against the double (c/a) | %s | |", fmtRatio(ca, okCA))
+	if d, ok := r.bench("double", "cc-oauth2"); ok {
+		if e, ok := r.bench("double", "cc-open"); ok {
+			w("| Client-credentials Open vs bare x/oauth2 call, against the double (e/d) | %.2f | %s per Open on top of x/oauth2's %s |",
+				e.nsPerOp/d.nsPerOp, us(e.nsPerOp-d.nsPerOp), us(d.nsPerOp))
+		}
+	}
 	sba, okSBA := r.ratio("stub", "open")
 	sca, okSCA := r.ratio("stub", "read")
 	if a, ok := r.bench("stub", "sdk"); ok {

@@ -1,5 +1,6 @@
 // Command cognito-double runs the cognitotest Cognito double as a process:
-// it seeds one app client and one user, writes the connection details to a
+// it seeds one app client and one user, a resource server and an app client
+// for the client-credentials grant, writes the connection details to a
 // JSON file and serves until SIGINT/SIGTERM.
 package main
 
@@ -23,8 +24,14 @@ type seed struct {
 	ClientID     string          `json:"client_id"`
 	ClientSecret string          `json:"client_secret"`
 	RefreshToken string          `json:"refresh_token"`
+	DeviceKey    string          `json:"device_key,omitempty"` // confirmed, with -remember-devices
 	Username     string          `json:"username"`
 	JWKS         json.RawMessage `json:"jwks"`
+	// The token endpoint and an app client for the client-credentials
+	// grant, allowed the scopes platform/deploy and platform/read.
+	TokenURL        string `json:"token_url"`
+	M2MClientID     string `json:"m2m_client_id"`
+	M2MClientSecret string `json:"m2m_client_secret"`
 }
 
 func main() {
@@ -33,30 +40,52 @@ func main() {
 	secret := flag.Bool("secret", false, "give the app client a secret")
 	rotation := flag.Bool("rotation", false, "enable refresh-token rotation")
 	grace := flag.Duration("grace", 0, "rotation grace period (0-60s)")
-	devices := flag.Bool("device-tracking", false, "enable device remembering")
+	devices := flag.Bool("remember-devices", false, "the pool remembers devices: the refresh needs the seeded, confirmed device_key")
 	username := flag.String("username", "demo-user", "seeded user's name")
 	email := flag.String("email", "demo-user@example.com", "seeded user's email")
 	out := flag.String("out", "", "write connection details (JSON, mode 0600) here")
+	var th throttling
+	flag.Float64Var(&th.perSecond, "throttle-rate", 0, "answer TooManyRequestsException beyond this many requests per second (token bucket; 0 = no limit)")
+	flag.IntVar(&th.burst, "throttle-burst", 0, "requests allowed at once under -throttle-rate (0 = one second's worth)")
+	flag.IntVar(&th.first, "throttle-first", 0, "answer TooManyRequestsException to the first N requests")
 	flag.Parse()
-	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, *out); err != nil {
+	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, *out, th); err != nil {
 		log.Fatalf("cognito-double: %v", err)
 	}
 }
 
-func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string) error {
-	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region})
+// throttling models Cognito's request-rate quotas (see SetRateLimit).
+type throttling struct {
+	perSecond float64
+	burst     int
+	first     int
+}
+
+func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string, th throttling) error {
+	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region, RememberDevices: devices})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace, DeviceTracking: devices})
+	srv.SetRateLimit(th.perSecond, th.burst)
+	if th.first > 0 {
+		srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: th.first})
+	}
+	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
+	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+	m2m := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
 	endpoint := srv.URL
+	// Like an app after sign-in: the device Cognito issued is confirmed, so
+	// the seeded key works (an unconfirmed one is refused).
+	refreshToken, deviceKey := srv.IssueRefreshTokenWithDevice(c.ID, username)
+	srv.ConfirmDevice(deviceKey)
 
 	s := seed{
 		Endpoint: endpoint, Region: srv.Region(), PoolID: srv.PoolID(), ClientID: c.ID,
-		ClientSecret: c.Secret, RefreshToken: srv.IssueRefreshToken(c.ID, username),
+		ClientSecret: c.Secret, RefreshToken: refreshToken, DeviceKey: deviceKey,
 		Username: username, JWKS: srv.JWKS(),
+		TokenURL: srv.TokenURL(), M2MClientID: m2m.ID, M2MClientSecret: m2m.Secret,
 	}
 	if out != "" {
 		b, _ := json.MarshalIndent(s, "", "  ")

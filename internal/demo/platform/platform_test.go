@@ -81,3 +81,33 @@ func TestVerify(t *testing.T) {
 		t.Errorf("other pool's JWKS: err = %v", err)
 	}
 }
+
+// TestVerifyClientCredentialsToken: a machine token from the double's token
+// endpoint verifies like a user's; it names no user.
+func TestVerifyClientCredentialsToken(t *testing.T) {
+	s := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
+	defer s.Close()
+	s.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
+	c := s.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.TokenURL(), strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(c.ID, c.Secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("token endpoint: HTTP %d, %v", resp.StatusCode, err)
+	}
+	claims, err := Verify(t.Context(), out.AccessToken, s.Issuer(), s.JWKSURL(), time.Now())
+	if err != nil {
+		t.Fatalf("machine token rejected: %v", err)
+	}
+	if claims["sub"] != c.ID || claims["scope"] != "platform/deploy" || claims["username"] != nil {
+		t.Errorf("claims = %v", claims)
+	}
+}

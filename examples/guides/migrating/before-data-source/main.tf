@@ -7,7 +7,8 @@ terraform {
       source = "cognito-tokens/cognito"
     }
     restapi = {
-      source = "Mastercard/restapi"
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
     }
   }
 }

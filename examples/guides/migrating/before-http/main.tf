@@ -5,10 +5,12 @@
 terraform {
   required_providers {
     http = {
-      source = "hashicorp/http"
+      source  = "hashicorp/http"
+      version = "~> 3.4" # method, request_body and status_code
     }
     restapi = {
-      source = "Mastercard/restapi"
+      source  = "Mastercard/restapi"
+      version = "~> 2.0"
     }
   }
 }

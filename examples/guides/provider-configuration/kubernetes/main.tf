@@ -2,14 +2,15 @@
 # user pool: the cluster accepts the user's ID token (its `aud` is the app
 # client ID) and maps `cognito:groups` to Kubernetes groups.
 terraform {
-  required_version = ">= 1.10"
+  required_version = ">= 1.10" # Terraform; OpenTofu ignores it, see the migration guide
 
   required_providers {
     cognito = {
       source = "cognito-tokens/cognito"
     }
     kubernetes = {
-      source = "hashicorp/kubernetes"
+      source  = "hashicorp/kubernetes"
+      version = "~> 2.36"
     }
   }
 }
@@ -22,6 +23,8 @@ variable "cognito_region" {
 variable "cognito_client_id" {
   type        = string
   description = "App client ID configured as the cluster OIDC provider's client ID."
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "cognito_refresh_token" {

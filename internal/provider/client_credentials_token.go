@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+)
+
+// The ephemeral resource and the data source cognito_client_credentials_token
+// share one schema and one model.
+
+type clientCredentialsTokenModel struct {
+	Domain         types.String `tfsdk:"domain"`
+	TokenURL       types.String `tfsdk:"token_url"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	Scopes         types.Set    `tfsdk:"scopes"`
+	ClientMetadata types.Map    `tfsdk:"client_metadata"`
+
+	AccessToken   types.String `tfsdk:"access_token"`
+	TokenType     types.String `tfsdk:"token_type"`
+	ExpiresIn     types.Int64  `tfsdk:"expires_in"`
+	ExpiresAt     types.String `tfsdk:"expires_at"`
+	GrantedScopes types.Set    `tfsdk:"granted_scopes"`
+}
+
+func (m *clientCredentialsTokenModel) fields() map[string]any {
+	return map[string]any{
+		"domain": &m.Domain, "token_url": &m.TokenURL, "client_id": &m.ClientID,
+		"client_secret": &m.ClientSecret, "scopes": &m.Scopes, "client_metadata": &m.ClientMetadata,
+		"access_token": &m.AccessToken, "token_type": &m.TokenType, "expires_in": &m.ExpiresIn,
+		"expires_at": &m.ExpiresAt, "granted_scopes": &m.GrantedScopes,
+	}
+}
+
+var (
+	// domainPattern is a DNS host name of two labels or more, without
+	// scheme, port or path.
+	domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	// scopePattern is a custom scope "<resource-server-identifier>/<scope-name>"
+	// with the characters the Cognito API model allows for each part.
+	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+)
+
+func clientCredentialsTokenAttributes() map[string]attributeSpec {
+	return map[string]attributeSpec{
+		"domain": {kind: inputString,
+			description: "Host name of the user pool's domain: its prefix domain `<prefix>.auth.<region>.amazoncognito.com` or its custom domain such as `auth.example.com`. " +
+				"The token is requested from `https://<domain>/oauth2/token`. Exactly one of `domain` and `token_url` is required.",
+			validators: []validator.String{
+				patternValidator{domainPattern, "a host name such as `my-prefix.auth.eu-west-1.amazoncognito.com` or `auth.example.com`, without `https://` or a path"},
+			}},
+		"token_url": {kind: inputString,
+			description: "Full URL of the token endpoint, for proxies and local endpoints, e.g. `https://auth.example.com/oauth2/token`. " +
+				"Must be `https://`; `http://` is accepted only for a loopback address. Exactly one of `domain` and `token_url` is required.",
+			validators: []validator.String{tokenURLValidator{}}},
+		"client_id": {kind: inputString, required: true, sensitive: true,
+			description: "ID of the app client. It needs a client secret and the OAuth 2.0 grant type `client_credentials`.",
+			validators: []validator.String{
+				stringvalidator.LengthBetween(1, 128),
+				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
+			}},
+		"client_secret": {kind: inputString, required: true, sensitive: true,
+			description: "Secret of the app client.",
+			validators: []validator.String{
+				stringvalidator.LengthBetween(1, 64),
+				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
+			}},
+		"scopes": {kind: inputSet,
+			description: "Custom scopes to request, each `<resource-server-identifier>/<scope-name>`, e.g. `[\"platform/deploy\"]`. " +
+				"When omitted, Cognito grants every custom scope the app client is allowed. The scopes granted are in `granted_scopes`.",
+			setValidators: []validator.Set{
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(patternValidator{scopePattern, "a custom scope `<resource-server-identifier>/<scope-name>` such as `platform/deploy`"}),
+			}},
+		"client_metadata": {kind: inputMap,
+			description:   "Key-value pairs sent as `aws_client_metadata` to the user pool's pre token generation Lambda trigger (event version 3 or later). Cognito neither stores nor encrypts them: do not put secrets here.",
+			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
+
+		"access_token": {kind: outputString, sensitive: true,
+			description: "The access token (an RS256-signed JWT), e.g. for an `Authorization: Bearer` header. Its `sub` and `client_id` claims are the app client's ID."},
+		"token_type": {kind: outputString,
+			description: "Token type, `Bearer`."},
+		"expires_in": {kind: outputNumber,
+			description: "Lifetime of the access token in seconds, as Cognito returned it."},
+		"expires_at": {kind: outputString,
+			description: "When the access token expires, as an RFC 3339 UTC timestamp."},
+		"granted_scopes": {kind: outputSet,
+			description: "Scopes the access token carries, from its `scope` claim. A separate attribute from `scopes`, which holds what was requested and stays null when nothing was."},
+	}
+}
+
+// exactlyOneEndpoint names the attributes of which exactly one is required.
+var exactlyOneEndpoint = []path.Expression{path.MatchRoot("domain"), path.MatchRoot("token_url")}
+
+// tokenURLValidator accepts absolute https URLs, and http ones only for a
+// loopback host, without credentials, query or fragment. It never echoes the
+// value: a mistyped URL may hold a secret.
+type tokenURLValidator struct{}
+
+func (tokenURLValidator) Description(context.Context) string {
+	return "must be an absolute `https://` URL such as `https://auth.example.com/oauth2/token` (`http://` only for 127.0.0.1, ::1 or localhost), without user name, password, query or fragment"
+}
+
+func (v tokenURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v tokenURLValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := tokenURLProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid token_url",
+			fmt.Sprintf("The value of token_url %s: %s.", v.Description(ctx), problem))
+	}
+}
+
+func tokenURLProblem(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || !u.IsAbs() || u.Opaque != "":
+		return "it is not an absolute URL"
+	case u.User != nil:
+		return "it contains a user name or password"
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		return "it has a query or fragment"
+	case u.Scheme == "https":
+		return ""
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return ""
+	case u.Scheme == "http":
+		return "plain `http://` would send the client secret unencrypted to a host that is not a loopback address"
+	default:
+		return "its scheme is neither `https` nor `http`"
+	}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// requestClientCredentialsToken is Open and Read: request a token for the
+// configuration read by get, and write inputs and outputs with set.
+func requestClientCredentialsToken(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
+	var model clientCredentialsTokenModel
+	config, diags := readModel(ctx, get, &model)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(clientCredentialsToken(ctx, data, &model)...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(writeModel(ctx, set, config, &model)...)
+	return diags
+}
+
+// clientCredentialsToken asks the token endpoint for model's inputs and
+// fills its outputs.
+func clientCredentialsToken(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if data == nil || data.tokenSource == nil {
+		diags.AddError("Provider not configured",
+			"The cognito provider's configuration is not known yet (for example `timeout` comes from a resource that is not created yet). "+
+				"Use values known at plan time in the provider block, or apply the resources it depends on first with `-target`.")
+		return diags
+	}
+
+	endpointAttribute := "token_url"
+	req := clientcredentials.Request{
+		TokenURL:     model.TokenURL.ValueString(),
+		ClientID:     model.ClientID.ValueString(),
+		ClientSecret: model.ClientSecret.ValueString(),
+	}
+	if !model.Domain.IsNull() {
+		endpointAttribute = "domain"
+		req.TokenURL = "https://" + model.Domain.ValueString() + "/oauth2/token"
+	}
+	diags.Append(model.Scopes.ElementsAs(ctx, &req.Scopes, false)...)
+	diags.Append(model.ClientMetadata.ElementsAs(ctx, &req.ClientMetadata, false)...)
+	if diags.HasError() {
+		return diags
+	}
+
+	ctx = maskSecrets(ctx, req.Secrets())
+	tflog.Debug(ctx, "Requesting a Cognito client-credentials token", map[string]any{
+		"token_url":           req.TokenURL,
+		"scopes":              strings.Join(req.Scopes, " "),
+		"client_metadata_len": len(req.ClientMetadata),
+	})
+	token, err := data.tokenSource.Token(ctx, req)
+	if err != nil {
+		// The cause's text can hold the response body; masking covers it.
+		tflog.Debug(ctx, "Cognito client-credentials token request failed", map[string]any{"error": causeText(err)})
+		addClientCredentialsError(&diags, err, endpointAttribute)
+		return diags
+	}
+
+	ctx = maskSecrets(ctx, token.Secrets())
+	tflog.Debug(ctx, "Got a Cognito client-credentials token", map[string]any{
+		"expires_at":     token.ExpiresAt.Format(time.RFC3339),
+		"granted_scopes": strings.Join(token.GrantedScopes, " "),
+		"attempts":       token.Attempts,
+		"token_length":   len(token.AccessToken),
+	})
+	granted, d := types.SetValueFrom(ctx, types.StringType, token.GrantedScopes)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	model.AccessToken = types.StringValue(token.AccessToken)
+	model.TokenType = types.StringValue(token.TokenType)
+	model.ExpiresIn = types.Int64Value(token.ExpiresIn)
+	model.ExpiresAt = types.StringValue(token.ExpiresAt.Format(time.RFC3339))
+	model.GrantedScopes = granted
+	return diags
+}
+
+func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttribute string) {
+	var tokenErr *clientcredentials.Error
+	switch {
+	case !errors.As(err, &tokenErr):
+		diags.AddError("Token request failed", "Unexpected failure requesting a Cognito client-credentials token.")
+	case tokenErr.Attribute == clientcredentials.AttributeEndpoint:
+		diags.AddAttributeError(path.Root(endpointAttribute), tokenErr.Summary, tokenErr.Detail)
+	case tokenErr.Attribute != "":
+		diags.AddAttributeError(path.Root(tokenErr.Attribute), tokenErr.Summary, tokenErr.Detail)
+	default:
+		diags.AddError(tokenErr.Summary, tokenErr.Detail)
+	}
+}

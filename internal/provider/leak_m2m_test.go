@@ -1,0 +1,229 @@
+package provider
+
+// TestAccNoSecretLeaksClientCredentials is TestAccNoSecretLeaks for
+// cognito_client_credentials_token: every success and OAuth-error scenario
+// through a real CLI at TF_LOG=TRACE, the provider as its own process, and
+// everything the run left behind searched for the client id, the client
+// secret and every issued token.
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+const m2mAddress = "data.cognito_client_credentials_token.test"
+
+// echoingErrorScenario answers invalid_client with an error_description
+// that echoes the client id: the provider's DEBUG line carries the raw
+// answer, which only masking keeps out of the logs.
+func echoingErrorScenario() m2mScenario {
+	return m2mScenario{
+		name: "error description echoing the client id", ownPool: true,
+		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client \*\*\* is not`),
+		arrange: func(p *pool) (m2mInputs, []string) {
+			in := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+			p.InjectFault(cognitotest.Fault{Status: 400, ContentType: "application/json",
+				Body: `{"error":"invalid_client","error_description":"client ` + in.ClientID + ` is not known"}`})
+			return in, nil
+		},
+	}
+}
+
+func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
+	}
+	cli := setUpLeakCLI(t)
+	shared := newM2MPool(t)
+	// Validation scenarios never reach the provider's request code; the
+	// bad-input and fuzz tests prove validators never echo.
+	var scenarios []m2mScenario
+	for _, sc := range append(m2mScenarios(), echoingErrorScenario()) {
+		if sc.expectError == nil || sc.wantRequests != 0 {
+			scenarios = append(scenarios, sc)
+		}
+	}
+	for _, kind := range []string{"ephemeral", "data source"} {
+		for _, sc := range scenarios {
+			t.Run(kind+"/"+sc.name, func(t *testing.T) {
+				t.Parallel()
+				p := shared
+				if sc.ownPool {
+					p = newPool(t, cognitotest.PoolConfig{})
+					p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+				}
+				runM2MLeakScenario(t, cli, "masked", kind, p, sc, true)
+			})
+		}
+	}
+
+	// The control: with masking compiled out, the detector must find the
+	// echoed client id in the TRACE logs, or a green run proves nothing.
+	t.Run("masking disabled: the detector finds the client id", func(t *testing.T) {
+		t.Parallel()
+		p := newPool(t, cognitotest.PoolConfig{})
+		leaks := runM2MLeakScenario(t, cli, "unmasked", "ephemeral", p, echoingErrorScenario(), false)
+		found := false
+		for _, l := range leaks {
+			found = found || (l.secret == "client_id" && strings.HasSuffix(l.file, ".log"))
+			t.Logf("found as expected: %s", l)
+		}
+		if !found {
+			t.Errorf("with masking disabled the detector found no client id in the TRACE logs (found: %v); the leak test cannot be trusted", leaks)
+		}
+	})
+}
+
+func runM2MLeakScenario(t *testing.T, cli *leakCLI, build, kind string, p *pool, sc m2mScenario, wantClean bool) []leak {
+	in, providerArgs := sc.arrange(p)
+	tap := newTokenTap(t, p.URL)
+	in.TokenURL = tap.URL + cognitotest.TokenPath
+
+	dir := t.TempDir()
+	hcl, vars := m2mLeakConfig(kind, tap.URL, providerArgs, in)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) bool { return cli.run(t, build, dir, vars, name, args...) }
+	var ok bool
+	if kind == "ephemeral" {
+		ok = run("plan", "plan", "-out=tfplan", "-no-color", "-input=false")
+		if ok {
+			if !run("show", "show", "-json", "-no-color", "tfplan") {
+				t.Error("show -json tfplan failed; see show.stderr")
+			}
+			ok = run("apply", "apply", "-no-color", "-input=false", "tfplan")
+		}
+	} else {
+		ok = run("plan", "plan", "-no-color", "-input=false")
+		if ok {
+			ok = run("apply", "apply", "-auto-approve", "-no-color", "-input=false")
+		}
+	}
+	var cliSensitive map[string]bool
+	if kind == "data source" && ok {
+		cliSensitive = m2mSensitiveValuesShown(t, cli, build, dir)
+	}
+
+	stderr := readAll(t, dir, ".stderr")
+	switch {
+	case sc.expectError == nil && !ok:
+		t.Errorf("%s failed:\n%s", kind, stderr)
+	case sc.expectError != nil && ok:
+		t.Errorf("%s succeeded, want an error matching %s", kind, sc.expectError)
+	case sc.expectError != nil && !sc.expectError.MatchString(stderr):
+		t.Errorf("the error does not match %s:\n%s", sc.expectError, stderr)
+	}
+	if tap.requestCount() == 0 {
+		t.Error("no request reached the double")
+	}
+	secrets := map[string]string{"client_id": in.ClientID, "client_secret": in.ClientSecret}
+	for i, token := range tap.issued() {
+		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
+	}
+	if sc.expectError == nil && len(tap.issued()) == 0 {
+		t.Error("the double issued no tokens, so none could be checked")
+	}
+	leaks := findLeaks(t, dir, kind, secrets, cliSensitive)
+	if wantClean {
+		for _, l := range leaks {
+			t.Errorf("leak: %s", l)
+		}
+	}
+	return leaks
+}
+
+// m2mLeakConfig takes client_id and client_secret from variables (ephemeral
+// ones for the ephemeral resource), so the configuration holds neither.
+func m2mLeakConfig(kind, endpoint string, providerArgs []string, in m2mInputs) (string, map[string]string) {
+	vars := map[string]string{"client_id": in.ClientID, "client_secret": in.ClientSecret}
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n    cognito = { source = \"cognito-tokens/cognito\" }\n  }\n}\n\n")
+	for _, name := range []string{"client_id", "client_secret"} {
+		fmt.Fprintf(&b, "variable %q {\n  type      = string\n  sensitive = true\n", name)
+		if kind == "ephemeral" {
+			b.WriteString("  ephemeral = true\n")
+		}
+		b.WriteString("}\n\n")
+	}
+	literal := in
+	literal.ClientID, literal.ClientSecret = "", ""
+	literal.Extra = append([]string{"client_id = var.client_id", "client_secret = var.client_secret"}, in.Extra...)
+	b.WriteString(providerHCL(endpoint, "eu-west-1", providerArgs...))
+	if kind == "ephemeral" {
+		b.WriteString(`
+ephemeral "cognito_client_credentials_token" "test" {
+` + literal.hcl() + `}
+
+resource "terraform_data" "observed" {
+  input = "token checked"
+  lifecycle {
+    precondition {
+      condition     = length(ephemeral.cognito_client_credentials_token.test.access_token) > 0 && ephemeral.cognito_client_credentials_token.test.token_type == "Bearer"
+      error_message = "The ephemeral resource returned no token."
+    }
+  }
+}
+`)
+	} else {
+		b.WriteString(`
+data "cognito_client_credentials_token" "test" {
+` + literal.hcl() + `}
+
+output "access_token" {
+  value     = data.cognito_client_credentials_token.test.access_token
+  sensitive = true
+}
+
+output "granted_scopes" {
+  value = data.cognito_client_credentials_token.test.granted_scopes
+}
+`)
+	}
+	return b.String(), vars
+}
+
+// m2mSensitiveValuesShown is sensitiveValuesShown for the M2M data source.
+func m2mSensitiveValuesShown(t *testing.T, cli *leakCLI, build, dir string) map[string]bool {
+	t.Helper()
+	cmd := exec.Command(cli.path, "show", "-json", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = cliEnv(map[string]string{"TF_CLI_CONFIG_FILE": cli.configs[build]})
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("show -json: %v", err)
+	}
+	var shown struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address         string
+					SensitiveValues map[string]any `json:"sensitive_values"`
+				}
+			} `json:"root_module"`
+		}
+	}
+	if err := json.Unmarshal(out, &shown); err != nil {
+		t.Fatalf("show -json: %v", err)
+	}
+	sensitive := map[string]bool{}
+	for _, r := range shown.Values.RootModule.Resources {
+		if r.Address == m2mAddress {
+			for name, v := range r.SensitiveValues {
+				sensitive[name] = v == true
+			}
+		}
+	}
+	if !sensitive["access_token"] {
+		t.Errorf("show -json does not report %s.access_token as sensitive", m2mAddress)
+	}
+	return sensitive
+}
