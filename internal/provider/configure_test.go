@@ -103,3 +103,15 @@ func TestClientMetadataSizeBound(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenClaimsSizeBound: the "too long" refusal starts one byte past
+// maxTokenBytes (TestTokenClaimsAcceptsLargestToken cannot land on it
+// exactly).
+func TestTokenClaimsSizeBound(t *testing.T) {
+	for size, tooLong := range map[int]bool{maxTokenBytes: false, maxTokenBytes + 1: true} {
+		_, err := decodeTokenClaims(strings.Repeat("a", size))
+		if err == nil || strings.Contains(err.Error(), "more than the") != tooLong {
+			t.Errorf("%d bytes: %v, want too long: %v", size, err, tooLong)
+		}
+	}
+}
