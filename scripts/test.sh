@@ -100,8 +100,11 @@ fail="$(grep -cE '^[[:space:]]*--- FAIL' "$out" || true)"
 skip="$(grep -cE '^[[:space:]]*--- SKIP' "$out" || true)"
 acc="$(grep -cE '^--- PASS: TestAcc' "$out" || true)"
 log "${mode} tests (${label}) finished in $((SECONDS - start))s, exit ${rc}; ${acc} top-level TestAcc passed"
-if [[ "$mode" != unit && "$acc" -eq 0 && "$rc" -eq 0 ]]; then
-	log "warning: no acceptance test (TestAcc*) passed"
-fi
 echo "${mode}: ${pass} passed, ${fail} failed, ${skip} skipped"
+# A run meant to include acceptance tests proves nothing about the CLI if
+# none ran (TF_ACC lost, every TestAcc* skipped, a -run that matches none).
+if [[ "$mode" != unit && "$acc" -eq 0 ]]; then
+	log "error: mode '${mode}' but no acceptance test (TestAcc*) passed; for packages without acceptance tests use 'scripts/test.sh unit'"
+	[[ "$rc" -eq 0 ]] && rc=1
+fi
 exit "$rc"

@@ -96,9 +96,11 @@ func FuzzTokensFrom(f *testing.F) {
 		if tokens.ExpiresIn != int64(expiresIn) {
 			t.Fatalf("ExpiresIn %d, want %d", tokens.ExpiresIn, expiresIn)
 		}
-		want := issuedAt.UTC().Add(time.Duration(expiresIn) * time.Second).Truncate(time.Second)
-		if !tokens.ExpiresAt.Equal(want) || tokens.ExpiresAt.Location() != time.UTC {
-			t.Fatalf("ExpiresAt %s, want %s in UTC", tokens.ExpiresAt, want)
+		// Whole seconds after the issue time's whole second, in UTC: by
+		// Unix arithmetic, not the time package's Add and Truncate.
+		if tokens.ExpiresAt.Unix() != issuedAt.Unix()+int64(expiresIn) || tokens.ExpiresAt.Nanosecond() != 0 ||
+			tokens.ExpiresAt.Location() != time.UTC {
+			t.Fatalf("ExpiresAt %s, want Unix %d + %d s, whole seconds, in UTC", tokens.ExpiresAt, issuedAt.Unix(), expiresIn)
 		}
 		if hasDevice && (tokens.NewDeviceKey != deviceKey || tokens.NewDeviceGroupKey != groupKey) ||
 			!hasDevice && (tokens.NewDeviceKey != "" || tokens.NewDeviceGroupKey != "") {

@@ -172,6 +172,46 @@ func TestTokensFromRejectsIncompleteResults(t *testing.T) {
 	}
 }
 
+func TestAttemptsMade(t *testing.T) {
+	for n, want := range map[int]string{0: "0 attempts", 1: "1 attempt", 2: "2 attempts", 26: "26 attempts"} {
+		if got := attemptsMade(n); got != want {
+			t.Errorf("attemptsMade(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// TestDefaultPolicy: without max_retries the environment's AWS_MAX_ATTEMPTS
+// (attempts, the first included) applies, else the documented default; an
+// explicit max_retries wins over both. The defaults are literals on purpose:
+// they are documented in the provider schema, so changing one must be seen.
+func TestDefaultPolicy(t *testing.T) {
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	five, zero := 5, 0
+	for _, tc := range []struct {
+		env        string
+		maxRetries *int
+		want       int
+	}{
+		{"", nil, 26},
+		{"7", nil, 7},
+		{"7", &five, 6},
+		{"7", &zero, 1},
+		{"", &zero, 1},
+	} {
+		t.Setenv("AWS_MAX_ATTEMPTS", tc.env)
+		c, err := New(context.Background(), Config{Region: "eu-west-1", MaxRetries: tc.maxRetries})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Policy().MaxAttempts; got != tc.want {
+			t.Errorf("AWS_MAX_ATTEMPTS=%q, max_retries %v: %d attempts, want %d", tc.env, tc.maxRetries, got, tc.want)
+		}
+		if c.Policy().Timeout != 10*time.Minute || c.Timeout() != 10*time.Minute {
+			t.Errorf("timeout %s, want the default 10m", c.Policy().Timeout)
+		}
+	}
+}
+
 func TestScrub(t *testing.T) {
 	got := redact.Scrub("client abc123 and token xyz, abc123 again", []string{"abc123", "xyz"})
 	if got != "client *** and token ***, *** again" {

@@ -5,6 +5,8 @@ package cognitotest
 // as unit tests; corpora in testdata/fuzz/.
 
 import (
+	"crypto"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -101,6 +103,16 @@ func FuzzVerifyJWT(f *testing.F) {
 		}
 		if claims["sub"] != "alice" {
 			t.Fatalf("claims of a verified token are wrong: %v", claims)
+		}
+		// A second opinion written without VerifyJWT's code: an RS256
+		// signature by the key over header.payload, in unpadded base64url.
+		signature, err := base64.RawURLEncoding.Strict().DecodeString(parts[2])
+		if err != nil {
+			t.Fatalf("a token with a malformed signature verifies: %q", token)
+		}
+		digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+		if rsa.VerifyPKCS1v15(&key.priv.PublicKey, crypto.SHA256, digest[:], signature) != nil {
+			t.Fatalf("a token whose signature crypto/rsa rejects verifies: %q", token)
 		}
 	})
 }

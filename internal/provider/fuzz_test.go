@@ -7,6 +7,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"math/big"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,6 +20,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
 func validateString(attribute string, validators []validator.String, value string) diag.Diagnostics {
@@ -79,20 +84,21 @@ func FuzzInputValidators(f *testing.F) {
 			if spec.sensitive && echoes(diags, value) && !echoes(validateString(name, spec.validators, strings.Repeat("\x01", len(value))), value) {
 				t.Fatalf("%s: a diagnostic echoes the value %q: %v", name, value, diags)
 			}
-			// What passes validation is what Cognito's model allows.
+			// What passes validation is what Cognito's model allows, by a
+			// reference written without the production patterns.
 			valid := !diags.HasError()
 			var want bool
 			switch name {
 			case "refresh_token":
-				want = len(value) >= 1 && refreshTokenPattern.MatchString(value)
+				want = len(value) >= 1 && allIn(value, alnum+"-_=.")
 			case "client_id":
-				want = n(value) >= 1 && n(value) <= 128 && clientIDPattern.MatchString(value)
+				want = len(value) >= 1 && len(value) <= 128 && allIn(value, alnum+"_+")
 			case "client_secret":
-				want = n(value) >= 24 && n(value) <= 64 && clientSecretPattern.MatchString(value)
+				want = len(value) >= 24 && len(value) <= 64 && allIn(value, alnum+"_+")
 			case "device_key":
-				want = n(value) >= 1 && n(value) <= 55 && deviceKeyPattern.MatchString(value)
+				want = len(value) >= 1 && len(value) <= 55 && isDeviceKey(value)
 			case "region":
-				want = regionPattern.MatchString(value)
+				want = isRegionName(value)
 			default:
 				continue
 			}
@@ -109,35 +115,247 @@ func FuzzInputValidators(f *testing.F) {
 // n counts length as stringvalidator.Length* does (bytes).
 func n(s string) int { return len(s) }
 
+const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// allIn reports whether every byte of s is one of set's (ASCII) bytes.
+func allIn(s, set string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isDeviceKey: "<anything of letters, digits, _ and ->_<hex digits and ->",
+// e.g. us-east-1_0b1c2d3e-... The hex part has no "_", so it follows the
+// last one.
+func isDeviceKey(s string) bool {
+	i := strings.LastIndexByte(s, '_')
+	return i > 0 && i < len(s)-1 && allIn(s[:i], alnum+"_-") && allIn(s[i+1:], "0123456789abcdef-")
+}
+
+// regionPrefixes are the partitions' region name prefixes (aws, aws-cn,
+// aws-us-gov, aws-iso*), as AWS's region tables list them.
+var regionPrefixes = []string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof"}
+
+// isRegionName: <prefix>-<lower-case word>-<1 or 2 digits>.
+func isRegionName(s string) bool {
+	for _, prefix := range regionPrefixes {
+		rest, ok := strings.CutPrefix(s, prefix+"-")
+		if !ok {
+			continue
+		}
+		word, number, ok := strings.Cut(rest, "-")
+		if ok && word != "" && allIn(word, "abcdefghijklmnopqrstuvwxyz") &&
+			len(number) >= 1 && len(number) <= 2 && allIn(number, "0123456789") {
+			return true
+		}
+	}
+	return false
+}
+
+// userinfoRejected: an endpoint with credentials in it
+// (http://user:pass@host) must be rejected, or the password shows in
+// diagnostics and logs (issue 12, bug 2).
+const userinfoRejected = true
+
 func FuzzProviderValidators(f *testing.F) {
 	for _, seed := range []string{
 		"", "https://cognito-idp.eu-west-1.amazonaws.com", "http://127.0.0.1:9229", "cognito.local", "ftp://x", "http://",
-		"http://[::1", "//host", "http://u:p@host", "30s", "2m", "0s", "15m", "1h", "1h0m1s", "-1s", "soon", "1e9s", "9223372036854775807ns",
+		"http://[::1", "//host", "30s", "2m", "0s", "15m", "15m1s", "1h", "-1s", "soon", "1e9s", "9223372036854775807ns",
+		"+90s", ".5h", "1.s", "999999999.9999999999ns", "1h-1m", "5m\u00b5s", "http://u:p@host", "1h0m1s",
 	} {
 		f.Add(seed)
 	}
+	f.Setenv("AWS_CONFIG_FILE", f.TempDir()+"/none")
 	endpoint := endpointValidator{}
 	duration := durationValidator{min: minTimeout, max: maxTimeout}
 	f.Fuzz(func(t *testing.T, value string) {
-		diags := validateString("endpoint", []validator.String{endpoint}, value)
-		u, err := url.Parse(value)
-		wantValid := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.User == nil
-		if diags.HasError() == wantValid {
-			t.Fatalf("endpoint %q: valid = %v, want %v", value, !diags.HasError(), wantValid)
+		// Endpoint: properties of any accepted URL, checked without a URL
+		// parser, ...
+		valid := !validateString("endpoint", []validator.String{endpoint}, value).HasError()
+		if valid {
+			lower := strings.ToLower(value)
+			rest, ok := strings.CutPrefix(lower, "https://")
+			if !ok {
+				rest, ok = strings.CutPrefix(lower, "http://")
+			}
+			if !ok {
+				t.Fatalf("endpoint %q accepted without an http:// or https:// prefix", value)
+			}
+			authority := rest
+			if i := strings.IndexAny(authority, "/?#"); i >= 0 {
+				authority = authority[:i]
+			}
+			userinfo, host, hasUserinfo := strings.Cut(authority, "@")
+			if !hasUserinfo {
+				host, userinfo = authority, ""
+			}
+			if host == "" {
+				t.Fatalf("endpoint %q accepted without a host", value)
+			}
+			if hasUserinfo && userinfoRejected {
+				t.Fatalf("endpoint %q with credentials (%d bytes) accepted", value, len(userinfo))
+			}
+			// ... and what is accepted is the endpoint configured (as the
+			// client renders it for diagnostics: the same URL).
+			got := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1")
+			if gotURL, err := url.Parse(got); err != nil || gotURL.String() != mustParseURL(t, value).String() {
+				t.Fatalf("endpoint %q configured as %q", value, got)
+			}
 		}
-		diags = validateString("timeout", []validator.String{duration}, value)
-		d, err := time.ParseDuration(value)
-		wantValid = err == nil && d >= time.Second && d <= time.Hour
-		if diags.HasError() == wantValid {
-			t.Fatalf("timeout %q: valid = %v, want %v", value, !diags.HasError(), wantValid)
+		// ... and a URL built to be valid from the input's letters is.
+		built := builtEndpoint(value)
+		if validateString("endpoint", []validator.String{endpoint}, built).HasError() {
+			t.Fatalf("endpoint %q rejected", built)
 		}
-		if wantValid {
-			// Configure re-parses without checking: it must get the same.
-			if again, _ := time.ParseDuration(value); again != d {
-				t.Fatalf("timeout %q parses differently", value)
+		if userinfoRejected && !validateString("endpoint", []validator.String{endpoint}, strings.Replace(built, "://", "://user:pass@", 1)).HasError() {
+			t.Fatalf("endpoint %q with credentials accepted", built)
+		}
+
+		// Timeout: a reference parser decides what is valid and what the
+		// provider must configure.
+		diags := validateString("timeout", []validator.String{duration}, value)
+		ref, parsed, exact := referenceDuration(value)
+		// time.ParseDuration scales long fractions in floating point: a
+		// value a hair from a bound may round across it.
+		nearBound := !exact && (absDuration(ref-time.Second) <= time.Microsecond || absDuration(ref-time.Hour) <= time.Microsecond)
+		wantValid := parsed && ref >= time.Second && ref <= time.Hour
+		if !nearBound && diags.HasError() == wantValid {
+			t.Fatalf("timeout %q: valid = %v, want %v (reference: %v, %s)", value, !diags.HasError(), wantValid, parsed, ref)
+		}
+		if !diags.HasError() {
+			got := configuredClient(t, map[string]string{"timeout": value}).Timeout()
+			if absDuration(got-ref) > time.Microsecond {
+				t.Fatalf("timeout %q configured as %s, want %s", value, got, ref)
 			}
 		}
 	})
+}
+
+func mustParseURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatalf("accepted endpoint %q does not parse: %v", s, err)
+	}
+	return u
+}
+
+// builtEndpoint makes an endpoint that must be valid from s's letters:
+// http(s)://<host of [a-z0-9-.]>[:port][/path].
+func builtEndpoint(s string) string {
+	var host, path strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			host.WriteRune(r)
+			path.WriteRune(r)
+		case r == '-' || r == '/':
+			path.WriteRune(r)
+		}
+	}
+	scheme := "https"
+	if len(s)%2 == 1 {
+		scheme = "http"
+	}
+	out := scheme + "://h" + host.String()
+	if len(s)%3 == 0 {
+		out += fmt.Sprintf(":%d", 1+len(s)%65535)
+	}
+	if path.Len() > 0 {
+		out += "/" + path.String()
+	}
+	return out
+}
+
+// referenceDuration parses Go's duration syntax ([+-]? then one or more
+// <decimal number><unit>, or "0") without time.ParseDuration, truncating
+// each fraction to whole nanoseconds. ok is false for bad syntax; exact is
+// false when a fraction was truncated or is too long for float64 scaling.
+func referenceDuration(s string) (d time.Duration, ok, exact bool) {
+	units := map[string]int64{"ns": 1, "us": 1e3, "\u00b5s": 1e3, "\u03bcs": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9}
+	if s == "0" || s == "+0" || s == "-0" {
+		return 0, true, true
+	}
+	negative := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s[:min(len(s), 1)], "+-") + s[min(len(s), 1):]
+	if s == "" {
+		return 0, false, false
+	}
+	exact = true
+	total := new(big.Int)
+	for s != "" {
+		digits := func() string {
+			i := 0
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+			d := s[:i]
+			s = s[i:]
+			return d
+		}
+		whole := digits()
+		var fraction string
+		hasDot := strings.HasPrefix(s, ".")
+		if hasDot {
+			s = s[1:]
+			fraction = digits()
+		}
+		if whole == "" && fraction == "" {
+			return 0, false, false
+		}
+		i := 0
+		for i < len(s) && s[i] != '.' && (s[i] < '0' || s[i] > '9') {
+			i++
+		}
+		unit, known := units[s[:i]]
+		if !known {
+			return 0, false, false
+		}
+		s = s[i:]
+		// (whole.fraction) * unit, truncated to nanoseconds.
+		n, _ := new(big.Int).SetString("0"+whole+fraction, 10)
+		n.Mul(n, big.NewInt(unit))
+		var remainder big.Int
+		n.QuoRem(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(len(fraction))), nil), &remainder)
+		if remainder.Sign() != 0 || len(fraction) > 15 {
+			exact = false
+		}
+		total.Add(total, n)
+	}
+	if negative {
+		total.Neg(total)
+	}
+	if !total.IsInt64() {
+		// Beyond time.Duration: far outside any bound checked here.
+		return time.Duration(math.MaxInt64), true, exact
+	}
+	return time.Duration(total.Int64()), true, exact
+}
+
+func absDuration(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// configuredClient runs the provider's Configure with region eu-west-1 and
+// the given string arguments, and returns the client it configured.
+func configuredClient(t *testing.T, values map[string]string) *cognito.Client {
+	t.Helper()
+	withRegion := map[string]string{"region": "eu-west-1"}
+	for k, v := range values {
+		withRegion[k] = v
+	}
+	resp := configureProvider(t, withRegion)
+	data, ok := resp.DataSourceData.(*providerData)
+	if resp.Diagnostics.HasError() || !ok || data.client == nil {
+		t.Fatalf("Configure with %v: %v", values, resp.Diagnostics)
+	}
+	return data.client
 }
 
 func FuzzClientMetadataValidator(f *testing.F) {

@@ -21,6 +21,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -455,7 +456,10 @@ type secretForm struct{ name, text string }
 
 // secretForms lists a secret verbatim and as it would look escaped or
 // encoded, plus its first 16 characters for renderings nobody thought of
-// (truncation, other wrapping).
+// (truncation, other wrapping). The escaped forms differ from the verbatim
+// one only for characters the validators reject (quotes, spaces, `/`), so
+// they matter for the validation scenarios' bad values, e.g. a refresh
+// token pasted with a stray quote.
 func secretForms(s string) []secretForm {
 	forms := []secretForm{{"verbatim", s}}
 	add := func(name, text string) {
@@ -704,27 +708,47 @@ func (cli *leakCLI) run(t *testing.T, build, dir string, vars map[string]string,
 }
 
 // TestLeakDetector checks the detector itself, without a CLI: each planted
-// rendering of a secret is found, and a clean directory has no finding.
+// rendering of a secret is found, by the form meant to find it and by no
+// other (so deleting a form from secretForms fails its row), and a clean
+// directory has no finding.
 func TestLeakDetector(t *testing.T) {
 	const secret = "eyJjdHkiOiJKV1QifQ.c2VjcmV0LXJlZnJlc2gtdG9rZW4.x_y-z="
 	secrets := map[string]string{"refresh_token": secret}
-	plant := map[string]string{
-		"verbatim":       "DEBUG: token=" + secret,
-		"base64":         "blob=" + base64.StdEncoding.EncodeToString([]byte("x"+secret+"y")),
-		"base64url":      "blob=" + base64.RawURLEncoding.EncodeToString([]byte("ab"+secret)),
-		"URL escaped":    "GET /?t=" + url.QueryEscape(secret),
-		"JSON escaped":   `{"v":"` + strings.ReplaceAll(secret, "=", `\u003d`) + `"}`,
-		"hex":            hex.EncodeToString([]byte(secret)),
-		"first 16 chars": "token starts " + secret[:16] + "...",
-	}
-	for name, content := range plant {
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		form string // the secretForms name (a prefix for the base64 ones)
+		// secret has, within its first 16 characters, a character the
+		// form encodes, so neither the verbatim form nor the 16-character
+		// prefix can find the rendering.
+		secret, content string
+	}{
+		{"verbatim", secret, "DEBUG: token=" + secret},
+		{"JSON-escaped", `abc"def\ghi<jkl>&eyJjdHkiOiJKV1QifQ`, `{"v":"abc\"def\\ghi\u003cjkl\u003e\u0026eyJjdHkiOiJKV1QifQ"}`},
+		{"URL query-escaped", "tok=en+with/slash=eyJjdHkiOiJKV1QifQ", "GET /?t=" + url.QueryEscape("tok=en+with/slash=eyJjdHkiOiJKV1QifQ")},
+		{"URL path-escaped", "tok en with space eyJjdHkiOiJKV1QifQ", "GET /" + url.PathEscape("tok en with space eyJjdHkiOiJKV1QifQ")},
+		{"hex", secret, hex.EncodeToString([]byte(secret))},
+		// "???>>>" encodes to '/' and '+' (std) or '_' and '-' (url), so the
+		// two base64 alphabets find different renderings.
+		{"base64 at offset 1", "eyJ???>>>" + secret, "blob=" + base64.StdEncoding.EncodeToString([]byte("x"+"eyJ???>>>"+secret+"y"))},
+		{"base64url at offset 2", "eyJ???>>>" + secret, "blob=" + base64.RawURLEncoding.EncodeToString([]byte("ab"+"eyJ???>>>"+secret))},
+		{"first 16 chars", secret, "token starts " + secret[:16] + "..."},
+	} {
+		t.Run(tc.form, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "plan.log"), []byte("before\n"+content+"\nafter"), 0o600); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, "plan.log"), []byte("before\n"+tc.content+"\nafter"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if leaks := findLeaks(t, dir, "ephemeral", secrets, nil); len(leaks) == 0 {
-				t.Errorf("%s rendering not found", name)
+			var forms []string
+			for _, l := range findLeaks(t, dir, "ephemeral", map[string]string{"refresh_token": tc.secret}, nil) {
+				forms = append(forms, l.form)
+			}
+			want := []string{tc.form}
+			if tc.form == "verbatim" {
+				want = append(want, "first 16 chars")
+			}
+			slices.Sort(forms)
+			slices.Sort(want)
+			if !slices.Equal(forms, want) {
+				t.Errorf("found as %q, want %q only", forms, want)
 			}
 		})
 	}

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -59,6 +61,13 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 	var obj types.Object
 	diags := get(ctx, &obj)
 	if diags.HasError() {
+		return obj, diags
+	}
+	// ValueString of an unknown is "": a request must never be made of it.
+	if name := unknownInput(obj); name != "" {
+		diags.AddAttributeError(path.Root(name), "Value not known yet",
+			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
+				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
 		return obj, diags
 	}
 	attrs := obj.Attributes()
@@ -222,6 +231,34 @@ func openOrRead(ctx context.Context, get, set func(context.Context, any) diag.Di
 	}
 	diags.Append(writeModel(ctx, set, config, model)...)
 	return diags
+}
+
+// unknownInput names an attribute whose value, or a value inside it, is
+// not known, or returns "".
+func unknownInput(config types.Object) string {
+	attrs := config.Attributes()
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		if !fullyKnown(attrs[name]) {
+			return name
+		}
+	}
+	return ""
+}
+
+func fullyKnown(v attr.Value) bool {
+	if v.IsUnknown() {
+		return false
+	}
+	var elements []attr.Value
+	switch c := v.(type) {
+	case types.Map:
+		elements = slices.Collect(maps.Values(c.Elements()))
+	case types.List:
+		elements = c.Elements()
+	case types.Set:
+		elements = c.Elements()
+	}
+	return !slices.ContainsFunc(elements, func(e attr.Value) bool { return !fullyKnown(e) })
 }
 
 // refreshTokens calls Cognito for model's inputs and fills its outputs.

@@ -284,7 +284,9 @@ func validationScenarios() []scenario {
 	return []scenario{
 		invalid("empty refresh token", `refresh_token[\s\S]*length must be at least 1`, func(in *tokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
 		invalid("whitespace refresh token", `Invalid refresh_token[\s\S]*letters, digits`, func(in *tokenInputs) { in.RefreshToken = "  " }),
-		invalid("refresh token with a quote", `Invalid refresh_token`, func(in *tokenInputs) { in.RefreshToken = `abc"def` }),
+		// Long enough for the leak test to search (minSecretLen), with the
+		// quote early: only the JSON-escaped form would find it in JSON.
+		invalid("refresh token with a quote", `Invalid refresh_token`, func(in *tokenInputs) { in.RefreshToken = `abc"def.eyJjdHkiOiJKV1QifQ.x` }),
 		invalid("client id with a dash", `Invalid client_id`, func(in *tokenInputs) { in.ClientID = "abc-def" }),
 		invalid("client id too long", `client_id[\s\S]*length must be between 1 and 128`, func(in *tokenInputs) { in.ClientID = strings.Repeat("a", 129) }),
 		invalid("client secret too short", `client_secret[\s\S]*length must be between 24 and 64`, func(in *tokenInputs) { in.ClientSecret = "short" }),

@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// TestConfigureBrokenSharedConfig: a shared config file the SDK cannot
+// read ends in an error on `region` that says what failed and what to fix,
+// not in a panic or a client without a region.
+func TestConfigureBrokenSharedConfig(t *testing.T) {
+	isolateAWSEnvironment(t)
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[profile other]\nregion = eu-west-1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+	t.Setenv("AWS_PROFILE", "missing-profile")
+
+	resp := configureProvider(t, nil)
+	if len(resp.Diagnostics) != 1 {
+		t.Fatalf("want one diagnostic, got %v", resp.Diagnostics)
+	}
+	d := resp.Diagnostics[0]
+	withPath, ok := d.(diag.DiagnosticWithPath)
+	if d.Severity() != diag.SeverityError || !ok || !withPath.Path().Equal(path.Root("region")) ||
+		d.Summary() != "Cannot load AWS configuration" ||
+		!strings.Contains(d.Detail(), "failed: ") || !strings.Contains(d.Detail(), "missing-profile") ||
+		!strings.Contains(d.Detail(), ". Fix the AWS_PROFILE") {
+		t.Errorf("diagnostic %q: %q", d.Summary(), d.Detail())
+	}
+}
+
+// configureProvider runs the provider's Configure with the given string
+// arguments (the others null) and returns its response.
+func configureProvider(t *testing.T, values map[string]string) provider.ConfigureResponse {
+	t.Helper()
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	typ, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatal("the provider schema is not an object")
+	}
+	attrs := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		attrs[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range values {
+		attrs[name] = tftypes.NewValue(tftypes.String, v)
+	}
+	var resp provider.ConfigureResponse
+	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
+	return resp
+}
+
+// TestReadModelMismatch: a configuration that does not match the model (a
+// provider bug) is an error naming the attribute, never a panic.
+func TestReadModelMismatch(t *testing.T) {
+	attrTypes := map[string]attr.Type{}
+	values := map[string]attr.Value{}
+	var model refreshedTokensModel
+	for name := range model.fields() {
+		attrTypes[name] = types.StringType
+		values[name] = types.StringNull()
+	}
+	// A number where the model has a string.
+	attrTypes["refresh_token"] = types.Int64Type
+	values["refresh_token"] = types.Int64Value(1)
+	obj := types.ObjectValueMust(attrTypes, values)
+	_, diags := readModel(context.Background(), func(_ context.Context, target any) diag.Diagnostics {
+		out, ok := target.(*types.Object)
+		if !ok {
+			t.Fatalf("readModel reads into %T", target)
+		}
+		*out = obj
+		return nil
+	}, &model)
+	if !diags.HasError() || !strings.Contains(diagText(diags), "Attribute refresh_token does not match the model") {
+		t.Errorf("got %s", diagText(diags))
+	}
+}
+
+// TestClientMetadataSizeBound: exactly 64 KiB of keys and values passes,
+// one byte more does not.
+func TestClientMetadataSizeBound(t *testing.T) {
+	for size, wantError := range map[int]bool{maxClientMetadataBytes - 1: false, maxClientMetadataBytes: false, maxClientMetadataBytes + 1: true} {
+		elems := map[string]attr.Value{"k": types.StringValue(strings.Repeat("v", size-1))}
+		if got := validateClientMetadata(t, elems).Diagnostics.HasError(); got != wantError {
+			t.Errorf("%d bytes: error = %v, want %v", size, got, wantError)
+		}
+	}
+}
+
+// TestTokenClaimsSizeBound: the "too long" refusal starts one byte past
+// maxTokenBytes (TestTokenClaimsAcceptsLargestToken cannot land on it
+// exactly).
+func TestTokenClaimsSizeBound(t *testing.T) {
+	for size, tooLong := range map[int]bool{maxTokenBytes: false, maxTokenBytes + 1: true} {
+		_, err := decodeTokenClaims(strings.Repeat("a", size))
+		if err == nil || strings.Contains(err.Error(), "more than the") != tooLong {
+			t.Errorf("%d bytes: %v, want too long: %v", size, err, tooLong)
+		}
+	}
+}
+
+// TestClaimsDepthBound: arrays and objects nested maxClaimsDepth levels
+// convert; one level more is refused.
+func TestClaimsDepthBound(t *testing.T) {
+	nest := func(levels int, wrap func(any) any) any {
+		var v any = "leaf"
+		for range levels {
+			v = wrap(v)
+		}
+		return v
+	}
+	for _, kind := range []struct {
+		name string
+		wrap func(any) any
+	}{
+		{"arrays", func(v any) any { return []any{v} }},
+		{"objects", func(v any) any { return map[string]any{"k": v} }},
+	} {
+		for levels, wantErr := range map[int]bool{maxClaimsDepth: false, maxClaimsDepth + 1: true} {
+			_, err := claimsValue(nest(levels, kind.wrap), 0)
+			if (err != nil) != wantErr {
+				t.Errorf("%s nested %d deep: %v, want an error: %v", kind.name, levels, err, wantErr)
+			}
+		}
+	}
+}
