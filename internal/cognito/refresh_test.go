@@ -172,14 +172,6 @@ func TestTokensFromRejectsIncompleteResults(t *testing.T) {
 	}
 }
 
-func TestAttemptsMade(t *testing.T) {
-	for n, want := range map[int]string{0: "0 attempts", 1: "1 attempt", 2: "2 attempts", 26: "26 attempts"} {
-		if got := attemptsMade(n); got != want {
-			t.Errorf("attemptsMade(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 // TestDefaultPolicy: without max_retries the environment's AWS_MAX_ATTEMPTS
 // (attempts, the first included) applies, else the documented default; an
 // explicit max_retries wins over both. The defaults are literals on purpose:
@@ -206,7 +198,7 @@ func TestDefaultPolicy(t *testing.T) {
 		if got := c.Policy().MaxAttempts; got != tc.want {
 			t.Errorf("AWS_MAX_ATTEMPTS=%q, max_retries %v: %d attempts, want %d", tc.env, tc.maxRetries, got, tc.want)
 		}
-		if c.Policy().Timeout != 10*time.Minute || c.Timeout() != 10*time.Minute {
+		if c.Policy().Timeout != 10*time.Minute {
 			t.Errorf("timeout %s, want the default 10m", c.Policy().Timeout)
 		}
 	}

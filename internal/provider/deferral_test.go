@@ -41,7 +41,7 @@ func TestDeferral(t *testing.T) {
 				for k, v := range tc.provider {
 					providerValues[k] = v
 				}
-				deferred, diags := openOrRead(t, kind, tc.deferralAllowed, providerValues,
+				deferred, diags := openOrReadThroughProtocol(t, kind, tc.deferralAllowed, providerValues,
 					map[string]any{"refresh_token": in.RefreshToken, "client_id": in.ClientID})
 				if deferred != nil && deferred.Reason != tfprotov6.DeferredReasonProviderConfigUnknown {
 					t.Errorf("deferred with reason %v, want provider config unknown", deferred.Reason)
@@ -66,9 +66,9 @@ func TestDeferral(t *testing.T) {
 	}
 }
 
-// openOrRead configures the provider and opens the ephemeral resource or
+// openOrReadThroughProtocol configures the provider and opens the ephemeral resource or
 // reads the data source, as a CLI with or without deferral support does.
-func openOrRead(t *testing.T, kind string, deferralAllowed bool, providerValues, resourceValues map[string]any) (*tfprotov6.Deferred, []*tfprotov6.Diagnostic) {
+func openOrReadThroughProtocol(t *testing.T, kind string, deferralAllowed bool, providerValues, resourceValues map[string]any) (*tfprotov6.Deferred, []*tfprotov6.Diagnostic) {
 	t.Helper()
 	ctx := context.Background()
 	server := providerserver.NewProtocol6(New("test")())()

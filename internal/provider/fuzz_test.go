@@ -226,7 +226,7 @@ func FuzzProviderValidators(f *testing.F) {
 			t.Fatalf("timeout %q: valid = %v, want %v (reference: %v, %s)", value, !diags.HasError(), wantValid, parsed, ref)
 		}
 		if !diags.HasError() {
-			got := configuredClient(t, map[string]string{"timeout": value}).Timeout()
+			got := configuredClient(t, map[string]string{"timeout": value}).Policy().Timeout
 			if absDuration(got-ref) > time.Microsecond {
 				t.Fatalf("timeout %q configured as %s, want %s", value, got, ref)
 			}
