@@ -93,35 +93,14 @@ func runM2MLeakScenario(t *testing.T, cli *leakCLI, build, kind string, p *pool,
 		t.Fatal(err)
 	}
 	run := func(name string, args ...string) bool { return cli.run(t, build, dir, vars, name, args...) }
-	var ok bool
-	if kind == "ephemeral" {
-		ok = run("plan", "plan", "-out=tfplan", "-no-color", "-input=false")
-		if ok {
-			if !run("show", "show", "-json", "-no-color", "tfplan") {
-				t.Error("show -json tfplan failed; see show.stderr")
-			}
-			ok = run("apply", "apply", "-no-color", "-input=false", "tfplan")
-		}
-	} else {
-		ok = run("plan", "plan", "-no-color", "-input=false")
-		if ok {
-			ok = run("apply", "apply", "-auto-approve", "-no-color", "-input=false")
-		}
-	}
+	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
 		cliSensitive = m2mSensitiveValuesShown(t, cli, build, dir)
 	}
 
 	stderr := readAll(t, dir, ".stderr")
-	switch {
-	case sc.expectError == nil && !ok:
-		t.Errorf("%s failed:\n%s", kind, stderr)
-	case sc.expectError != nil && ok:
-		t.Errorf("%s succeeded, want an error matching %s", kind, sc.expectError)
-	case sc.expectError != nil && !sc.expectError.MatchString(stderr):
-		t.Errorf("the error does not match %s:\n%s", sc.expectError, stderr)
-	}
+	checkOutcome(t, kind, ok, sc.expectError, stderr)
 	if tap.requestCount() == 0 {
 		t.Error("no request reached the double")
 	}

@@ -233,21 +233,7 @@ func runLeakScenario(t *testing.T, cli *leakCLI, build, kind string, sc scenario
 		return cli.run(t, build, dir, vars, name, args...)
 	}
 
-	var ok bool
-	if kind == "ephemeral" {
-		ok = run("plan", "plan", "-out=tfplan", "-no-color", "-input=false")
-		if ok {
-			if !run("show", "show", "-json", "-no-color", "tfplan") {
-				t.Error("show -json tfplan failed; see show.stderr")
-			}
-			ok = run("apply", "apply", "-no-color", "-input=false", "tfplan")
-		}
-	} else {
-		ok = run("plan", "plan", "-no-color", "-input=false")
-		if ok {
-			ok = run("apply", "apply", "-auto-approve", "-no-color", "-input=false")
-		}
-	}
+	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
 		cliSensitive = sensitiveValuesShown(t, cli, build, dir)
@@ -256,14 +242,7 @@ func runLeakScenario(t *testing.T, cli *leakCLI, build, kind string, sc scenario
 	// The scenario must have done what it is about, or finding no leak
 	// proves little.
 	stderr := readAll(t, dir, ".stderr")
-	switch {
-	case sc.expectError == nil && !ok:
-		t.Errorf("%s failed:\n%s", kind, stderr)
-	case sc.expectError != nil && ok:
-		t.Errorf("%s succeeded, want an error matching %s", kind, sc.expectError)
-	case sc.expectError != nil && !sc.expectError.MatchString(stderr):
-		t.Errorf("the error does not match %s:\n%s", sc.expectError, stderr)
-	}
+	checkOutcome(t, kind, ok, sc.expectError, stderr)
 	if sc.expectError == nil && p.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
@@ -803,4 +782,36 @@ func TestLeakDetector(t *testing.T) {
 			t.Errorf("false positives: %v", leaks)
 		}
 	})
+}
+
+// planAndApply runs a scenario as a user would: the ephemeral resource
+// through a saved plan (and its show -json), the data source with
+// plan then apply -auto-approve. It reports whether every step succeeded.
+func planAndApply(t *testing.T, kind string, run func(name string, args ...string) bool) bool {
+	t.Helper()
+	if kind != "ephemeral" {
+		return run("plan", "plan", "-no-color", "-input=false") &&
+			run("apply", "apply", "-auto-approve", "-no-color", "-input=false")
+	}
+	if !run("plan", "plan", "-out=tfplan", "-no-color", "-input=false") {
+		return false
+	}
+	if !run("show", "show", "-json", "-no-color", "tfplan") {
+		t.Error("show -json tfplan failed; see show.stderr")
+	}
+	return run("apply", "apply", "-no-color", "-input=false", "tfplan")
+}
+
+// checkOutcome fails the test unless the run did what its scenario is
+// about: finding no leak in a run that went wrong proves little.
+func checkOutcome(t *testing.T, kind string, ok bool, expectError *regexp.Regexp, stderr string) {
+	t.Helper()
+	switch {
+	case expectError == nil && !ok:
+		t.Errorf("%s failed:\n%s", kind, stderr)
+	case expectError != nil && ok:
+		t.Errorf("%s succeeded, want an error matching %s", kind, expectError)
+	case expectError != nil && !expectError.MatchString(stderr):
+		t.Errorf("the error does not match %s:\n%s", expectError, stderr)
+	}
 }
