@@ -115,23 +115,10 @@ func TestFaultsClientCredentials(t *testing.T) {
 				}
 				data := newM2MFaultProvider(tc.retries, timeout, mode)
 
-				ctx, cancel := context.WithCancel(context.Background())
-				defer cancel()
-				if tc.cancelAfter > 0 {
-					time.AfterFunc(tc.cancelAfter, cancel)
-				}
 				model := m2mFaultModel(in)
-				var diags diag.Diagnostics
-				done := make(chan struct{})
-				go func() {
-					defer close(done)
-					diags = clientCredentialsToken(ctx, data, model)
-				}()
-				select {
-				case <-done:
-				case <-time.After(faultSanityLimit):
-					t.Fatalf("the token request hangs: no answer after %s", faultSanityLimit)
-				}
+				diags := callWithinSanityLimit(t, "the token request", tc.cancelAfter, func(ctx context.Context) diag.Diagnostics {
+					return clientCredentialsToken(ctx, data, model)
+				})
 
 				text := diagText(diags)
 				switch {

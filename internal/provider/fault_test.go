@@ -198,23 +198,10 @@ func TestFaults(t *testing.T) {
 			}
 			data := newFaultProvider(t, endpoint, tc.retries, timeout)
 
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if tc.cancelAfter > 0 {
-				time.AfterFunc(tc.cancelAfter, cancel)
-			}
 			model := faultModel(in)
-			var diags diag.Diagnostics
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				diags = refreshTokens(ctx, data, model)
-			}()
-			select {
-			case <-done:
-			case <-time.After(faultSanityLimit):
-				t.Fatalf("the refresh hangs: no answer after %s", faultSanityLimit)
-			}
+			diags := callWithinSanityLimit(t, "the refresh", tc.cancelAfter, func(ctx context.Context) diag.Diagnostics {
+				return refreshTokens(ctx, data, model)
+			})
 
 			text := diagText(diags)
 			switch {
@@ -486,4 +473,28 @@ resource "terraform_data" "observed" {
 		}
 		t.Logf("%s: %d refreshes, %d requests, %d connections", cli.version, 2*instances, p.RequestCount(), p.ConnectionsAccepted())
 	})
+}
+
+// callWithinSanityLimit runs call, cancelling its context after cancelAfter
+// (0: never) like a Ctrl-C, and fails the test if it has not returned
+// within faultSanityLimit: a fault must end in a result, never a hang.
+func callWithinSanityLimit(t *testing.T, what string, cancelAfter time.Duration, call func(context.Context) diag.Diagnostics) diag.Diagnostics {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if cancelAfter > 0 {
+		time.AfterFunc(cancelAfter, cancel)
+	}
+	var diags diag.Diagnostics
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		diags = call(ctx)
+	}()
+	select {
+	case <-done:
+	case <-time.After(faultSanityLimit):
+		t.Fatalf("%s hangs: no answer after %s", what, faultSanityLimit)
+	}
+	return diags
 }
