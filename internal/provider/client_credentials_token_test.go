@@ -322,10 +322,7 @@ func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
-			for attr, check := range sc.outputs(p, in) {
-				step.ConfigStateChecks = append(step.ConfigStateChecks,
-					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(attr), check))
-			}
+			step.ConfigStateChecks = echoedOutputChecks(sc.outputs(p, in))
 		}
 		return step
 	}, tfversion.SkipBelow(tfversion.Version1_10_0))
@@ -339,10 +336,7 @@ func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
-			for attr, check := range sc.outputs(p, in) {
-				step.ConfigStateChecks = append(step.ConfigStateChecks,
-					statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
-			}
+			step.ConfigStateChecks = stateOutputChecks(address, sc.outputs(p, in))
 			for _, attr := range []string{"access_token", "client_id", "client_secret"} {
 				step.ConfigStateChecks = append(step.ConfigStateChecks,
 					statecheck.ExpectSensitiveValue(address, tfjsonpath.New(attr)))

@@ -376,10 +376,7 @@ func TestAccRefreshedTokensEphemeralResource(t *testing.T) {
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
-			for attr, check := range sc.outputs(p, in) {
-				step.ConfigStateChecks = append(step.ConfigStateChecks,
-					statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(attr), check))
-			}
+			step.ConfigStateChecks = echoedOutputChecks(sc.outputs(p, in))
 		}
 		return step
 	}, tfversion.SkipBelow(tfversion.Version1_10_0))
@@ -393,10 +390,7 @@ func TestAccRefreshedTokensDataSource(t *testing.T) {
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
-			for attr, check := range sc.outputs(p, in) {
-				step.ConfigStateChecks = append(step.ConfigStateChecks,
-					statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
-			}
+			step.ConfigStateChecks = stateOutputChecks(address, sc.outputs(p, in))
 			for _, attr := range []string{"access_token", "id_token", "refresh_token", "client_id"} {
 				step.ConfigStateChecks = append(step.ConfigStateChecks,
 					statecheck.ExpectSensitiveValue(address, tfjsonpath.New(attr)))
@@ -424,4 +418,23 @@ func TestRotationWarning(t *testing.T) {
 			t.Errorf("rotation %v: new_refresh_token %v, diagnostics:\n%s", rotation, model.NewRefreshToken.IsNull(), diagText(diags))
 		}
 	}
+}
+
+// echoedOutputChecks checks an ephemeral resource's outputs as echo copied
+// them into the state.
+func echoedOutputChecks(outputs map[string]knownvalue.Check) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for attr, check := range outputs {
+		checks = append(checks, statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey(attr), check))
+	}
+	return checks
+}
+
+// stateOutputChecks checks a data source's outputs in the state.
+func stateOutputChecks(address string, outputs map[string]knownvalue.Check) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for attr, check := range outputs {
+		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
+	}
+	return checks
 }
