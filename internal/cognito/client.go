@@ -37,6 +37,10 @@ type Config struct {
 	RetryMode aws.RetryMode
 	// Timeout bounds one refresh including retries; 0 means retrypolicy.DefaultTimeout.
 	Timeout time.Duration
+	// AttemptTimeout bounds how long one attempt waits for data from the
+	// server; 0 means retrypolicy.DefaultAttemptTimeout. Not a provider
+	// argument: tests shorten it.
+	AttemptTimeout time.Duration
 }
 
 // Client refreshes tokens. It is safe for concurrent use and keeps one SDK
@@ -76,7 +80,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 
 	// base.RetryMaxAttempts and base.RetryMode hold AWS_MAX_ATTEMPTS /
 	// AWS_RETRY_MODE (or the profile's max_attempts / retry_mode).
-	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: cfg.MaxRetries, Mode: cfg.RetryMode, Timeout: cfg.Timeout},
+	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: cfg.MaxRetries, Mode: cfg.RetryMode, Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout},
 		base.RetryMaxAttempts, base.RetryMode)
 	// The service client wraps any retryer with base.RetryMaxAttempts
 	// (cognitoidentityprovider api_client.go, finalizeRetryMaxAttempts):
@@ -90,7 +94,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		base:       base,
 		endpoint:   cfg.Endpoint,
 		policy:     policy,
-		httpClient: sharedHTTPClient(base),
+		httpClient: sharedHTTPClient(base, policy.AttemptTimeout),
 		now:        time.Now,
 		byRegion:   map[string]*cip.Client{},
 	}
@@ -196,20 +200,26 @@ func LoopbackHost(host string) bool {
 }
 
 // sharedHTTPClients holds one HTTP client per custom CA bundle ("" for
-// none) for the life of the process. The SDK would otherwise build a
+// none) and attempt timeout for the life of the process. The SDK would otherwise build a
 // transport per provider configuration (LoadDefaultConfig makes a new
 // buildable client each time), and every Configure would leave its idle
 // connections and their goroutines behind.
 var sharedHTTPClients = struct {
 	sync.Mutex
-	byCABundle map[string]*http.Client
-}{byCABundle: map[string]*http.Client{}}
+	byKey map[httpClientKey]*http.Client
+}{byKey: map[httpClientKey]*http.Client{}}
 
-func sharedHTTPClient(base aws.Config) *http.Client {
-	bundle := customCABundle(base.ConfigSources)
+type httpClientKey struct {
+	caBundle       string
+	attemptTimeout time.Duration
+}
+
+func sharedHTTPClient(base aws.Config, attemptTimeout time.Duration) *http.Client {
+	key := httpClientKey{caBundle: customCABundle(base.ConfigSources), attemptTimeout: attemptTimeout}
+	bundle := key.caBundle
 	sharedHTTPClients.Lock()
 	defer sharedHTTPClients.Unlock()
-	if client, ok := sharedHTTPClients.byCABundle[bundle]; ok {
+	if client, ok := sharedHTTPClients.byKey[key]; ok {
 		return client
 	}
 	buildable := awshttp.NewBuildableClient()
@@ -218,11 +228,21 @@ func sharedHTTPClient(base aws.Config) *http.Client {
 	if b, ok := base.HTTPClient.(*awshttp.BuildableClient); ok && bundle != "" {
 		buildable = b
 	}
+	// A connection accepted but never answered would otherwise hold an
+	// attempt for the whole timeout and leave no room for retries. The
+	// SDK's read timeout (aws/transport/http timeouts.go) fails a read
+	// that gets no byte for attemptTimeout, and the SDK retries that like
+	// a lost answer. It restarts with every byte, so a slow answer that
+	// progresses is never cut off; it also covers the token endpoint,
+	// which shares this transport.
+	if attemptTimeout > 0 {
+		buildable = buildable.WithReadTimeout(attemptTimeout)
+	}
 	client, ok := buildable.Freeze().(*http.Client)
 	if !ok {
 		client = &http.Client{Transport: buildable.GetTransport()}
 	}
-	sharedHTTPClients.byCABundle[bundle] = client
+	sharedHTTPClients.byKey[key] = client
 	return client
 }
 
