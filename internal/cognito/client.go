@@ -5,10 +5,10 @@ package cognito
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -55,7 +55,10 @@ type Client struct {
 	envEndpoint string
 	policy      retrypolicy.Policy
 	httpClient  *http.Client
-	now         func() time.Time
+	// profileErr is why the shared config files were ignored (nil when
+	// they were read).
+	profileErr error
+	now        func() time.Time
 
 	mu       sync.Mutex
 	byRegion map[string]*cip.Client
@@ -74,8 +77,17 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
 	base, err := config.LoadDefaultConfig(ctx, opts...)
+	var profileErr error
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS shared configuration: %w", err)
+		// The shared config files only add a region and optional settings;
+		// when a region is known without them (the configuration or
+		// AWS_REGION / AWS_DEFAULT_REGION), an unusable profile must not
+		// stop a client that needs no credentials.
+		profileErr = err
+		base, err = loadWithoutSharedFiles(ctx, opts)
+		if err != nil || base.Region == "" {
+			return nil, &ProfileError{err: profileErr}
+		}
 	}
 
 	// base.RetryMaxAttempts and base.RetryMode hold AWS_MAX_ATTEMPTS /
@@ -91,6 +103,7 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	base.Retryer = func() aws.Retryer { return policy.NewRetryer() }
 
 	c := &Client{
+		profileErr: profileErr,
 		base:       base,
 		endpoint:   cfg.Endpoint,
 		policy:     policy,
@@ -103,6 +116,45 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// loadWithoutSharedFiles loads the configuration from the environment
+// alone. The SDK fails on a named profile that no file has, and names one
+// whenever AWS_PROFILE is set (config.go, resolveConfigLoaders); so it is
+// given an empty default profile of its own, read during the load and
+// removed after it.
+func loadWithoutSharedFiles(ctx context.Context, opts []func(*config.LoadOptions) error) (aws.Config, error) {
+	file, err := os.CreateTemp("", "cognito-provider-empty-aws-config-*")
+	if err != nil {
+		return aws.Config{}, err
+	}
+	defer os.Remove(file.Name()) //nolint:errcheck // A leftover empty profile is harmless.
+	_, err = file.WriteString("[default]\n")
+	if closeErr := file.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return config.LoadDefaultConfig(ctx, append(opts,
+		config.WithSharedConfigProfile("default"),
+		config.WithSharedConfigFiles([]string{file.Name()}),
+		config.WithSharedCredentialsFiles([]string{file.Name()}))...)
+}
+
+// ProfileError is an AWS shared configuration (profile or config file)
+// the SDK cannot use, when no region is known without it.
+type ProfileError struct{ err error }
+
+func (e *ProfileError) Error() string {
+	return "the AWS shared configuration cannot be used: " + e.err.Error()
+}
+
+func (e *ProfileError) Unwrap() error { return e.err }
+
+// IgnoredProfileError is why the shared config files (AWS_PROFILE,
+// AWS_CONFIG_FILE) were ignored, nil when they were read: the SDK rejected
+// them, and the region was known without them.
+func (c *Client) IgnoredProfileError() error { return c.profileErr }
 
 // Policy is the retry and timeout policy resolved for this configuration;
 // every token source of the provider uses it.
@@ -154,7 +206,7 @@ func (c *Client) Endpoint(region string) string {
 	case c.envEndpoint != "":
 		return RedactURL(c.envEndpoint) + " (from AWS_ENDPOINT_URL* or the profile's endpoint_url)"
 	}
-	return "https://cognito-idp." + region + ".amazonaws.com"
+	return RegionalEndpoint(region)
 }
 
 // EnvironmentEndpoint is the endpoint override the SDK found in the
