@@ -82,7 +82,7 @@ type tokenType struct {
 	unreachable string
 }
 
-func tokenTypes(t *testing.T) []tokenType {
+func tokenTypes() []tokenType {
 	return []tokenType{
 		{name: "refreshed tokens", unreachable: "Could not reach Cognito",
 			config: func(p *pool, endpoint string, providerArgs ...string) string {
@@ -109,7 +109,7 @@ func TestAccNetworkBudgets(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
 	cli := setUpLeakCLI(t)
-	for _, tt := range tokenTypes(t) {
+	for _, tt := range tokenTypes() {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Run("closed port fails fast with the default budget", func(t *testing.T) {
 				t.Parallel()
@@ -182,7 +182,7 @@ func TestAccUnusableAWSProfile(t *testing.T) {
 		{name: "AWS_PROFILE=nonexistent, no region", env: map[string]string{"AWS_PROFILE": "nonexistent"}, wantError: true, wantText: "nonexistent"},
 		{name: "broken AWS_CONFIG_FILE, no region", env: map[string]string{"AWS_CONFIG_FILE": broken}, wantError: true, wantText: "max_attempts"},
 	}
-	for _, tt := range tokenTypes(t) {
+	for _, tt := range tokenTypes() {
 		for _, tc := range cases {
 			t.Run(tt.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
