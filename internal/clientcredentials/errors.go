@@ -133,10 +133,15 @@ func describe(err error, f failure) *Error {
 		e.Summary = "Unexpected response from the token endpoint"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, check that it forwards Cognito's responses unchanged.",
 			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300))
+	case errors.Is(err, context.DeadlineExceeded):
+		// Only an attempt's own deadline: the request's is handled above.
+		e.Summary = "The token endpoint did not answer in time"
+		e.Detail = fmt.Sprintf("%s sent nothing for %s at a time (%s; an attempt that waits that long is abandoned and retried). Check network access to the endpoint.",
+			f.req.TokenURL, f.policy.AttemptTimeout, redact.AttemptsMade(f.attempts))
 	default:
 		e.Summary = "Could not reach the token endpoint"
-		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check `domain` or `token_url` and network access.",
-			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300))
+		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s.%s Check `domain` or `token_url` and network access.",
+			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300), shortBudget(err))
 	}
 	return e
 }
@@ -211,4 +216,12 @@ func printable(s string, limit int) string {
 		s = strings.ToValidUTF8(s[:limit], "") + "…"
 	}
 	return s
+}
+
+// shortBudget explains why a request that reached no server stopped early.
+func shortBudget(err error) string {
+	if !retrypolicy.NeverReached(err) {
+		return ""
+	}
+	return fmt.Sprintf(" The request reached no server (refused connection, unknown host, no route or rejected certificate): such a request is tried at most %d times.", retrypolicy.UnreachableAttempts)
 }

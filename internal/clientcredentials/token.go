@@ -135,7 +135,7 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 		if err != nil {
 			return fail(err, attempt-1)
 		}
-		issued, err := config.Token(ctx)
+		issued, err := e.attempt(ctx, &config)
 		err = withStatus(err)
 		_ = release(err)
 		if err == nil {
@@ -155,6 +155,19 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 			return fail(err, attempt)
 		}
 	}
+}
+
+// attempt sends one request. Its own deadline (the policy's
+// AttemptTimeout) covers connecting, the answer and its body, so a peer that
+// accepts the connection and never answers costs one attempt, not the whole
+// timeout; the retryer counts the expiry as a timeout and retries it.
+func (e *Endpoint) attempt(ctx context.Context, config *clientcredentials.Config) (*oauth2.Token, error) {
+	if e.policy.AttemptTimeout <= 0 {
+		return config.Token(ctx)
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, e.policy.AttemptTimeout)
+	defer cancel()
+	return config.Token(attemptCtx)
 }
 
 // tokenFrom checks the answer before anything is handed out, so a

@@ -5,10 +5,10 @@ package cognito
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +37,10 @@ type Config struct {
 	RetryMode aws.RetryMode
 	// Timeout bounds one refresh including retries; 0 means retrypolicy.DefaultTimeout.
 	Timeout time.Duration
+	// AttemptTimeout bounds how long one attempt waits for data from the
+	// server; 0 means retrypolicy.DefaultAttemptTimeout. Not a provider
+	// argument: tests shorten it.
+	AttemptTimeout time.Duration
 }
 
 // Client refreshes tokens. It is safe for concurrent use and keeps one SDK
@@ -51,7 +55,10 @@ type Client struct {
 	envEndpoint string
 	policy      retrypolicy.Policy
 	httpClient  *http.Client
-	now         func() time.Time
+	// profileErr is why the shared config files were ignored (nil when
+	// they were read).
+	profileErr error
+	now        func() time.Time
 
 	mu       sync.Mutex
 	byRegion map[string]*cip.Client
@@ -70,13 +77,22 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		opts = append(opts, config.WithRegion(cfg.Region))
 	}
 	base, err := config.LoadDefaultConfig(ctx, opts...)
+	var profileErr error
 	if err != nil {
-		return nil, fmt.Errorf("loading AWS shared configuration: %w", err)
+		// The shared config files only add a region and optional settings;
+		// when a region is known without them (the configuration or
+		// AWS_REGION / AWS_DEFAULT_REGION), an unusable profile must not
+		// stop a client that needs no credentials.
+		profileErr = err
+		base, err = loadWithoutSharedFiles(ctx, opts)
+		if err != nil || base.Region == "" {
+			return nil, &ProfileError{err: profileErr}
+		}
 	}
 
 	// base.RetryMaxAttempts and base.RetryMode hold AWS_MAX_ATTEMPTS /
 	// AWS_RETRY_MODE (or the profile's max_attempts / retry_mode).
-	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: cfg.MaxRetries, Mode: cfg.RetryMode, Timeout: cfg.Timeout},
+	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: cfg.MaxRetries, Mode: cfg.RetryMode, Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout},
 		base.RetryMaxAttempts, base.RetryMode)
 	// The service client wraps any retryer with base.RetryMaxAttempts
 	// (cognitoidentityprovider api_client.go, finalizeRetryMaxAttempts):
@@ -87,10 +103,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	base.Retryer = func() aws.Retryer { return policy.NewRetryer() }
 
 	c := &Client{
+		profileErr: profileErr,
 		base:       base,
 		endpoint:   cfg.Endpoint,
 		policy:     policy,
-		httpClient: sharedHTTPClient(base),
+		httpClient: sharedHTTPClient(base, policy.AttemptTimeout),
 		now:        time.Now,
 		byRegion:   map[string]*cip.Client{},
 	}
@@ -99,6 +116,45 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	return c, nil
 }
+
+// loadWithoutSharedFiles loads the configuration from the environment
+// alone. The SDK fails on a named profile that no file has, and names one
+// whenever AWS_PROFILE is set (config.go, resolveConfigLoaders); so it is
+// given an empty default profile of its own, read during the load and
+// removed after it.
+func loadWithoutSharedFiles(ctx context.Context, opts []func(*config.LoadOptions) error) (aws.Config, error) {
+	file, err := os.CreateTemp("", "cognito-provider-empty-aws-config-*")
+	if err != nil {
+		return aws.Config{}, err
+	}
+	defer os.Remove(file.Name()) //nolint:errcheck // A leftover empty profile is harmless.
+	_, err = file.WriteString("[default]\n")
+	if closeErr := file.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return aws.Config{}, err
+	}
+	return config.LoadDefaultConfig(ctx, append(opts,
+		config.WithSharedConfigProfile("default"),
+		config.WithSharedConfigFiles([]string{file.Name()}),
+		config.WithSharedCredentialsFiles([]string{file.Name()}))...)
+}
+
+// ProfileError is an AWS shared configuration (profile or config file)
+// the SDK cannot use, when no region is known without it.
+type ProfileError struct{ err error }
+
+func (e *ProfileError) Error() string {
+	return "the AWS shared configuration cannot be used: " + e.err.Error()
+}
+
+func (e *ProfileError) Unwrap() error { return e.err }
+
+// IgnoredProfileError is why the shared config files (AWS_PROFILE,
+// AWS_CONFIG_FILE) were ignored, nil when they were read: the SDK rejected
+// them, and the region was known without them.
+func (c *Client) IgnoredProfileError() error { return c.profileErr }
 
 // Policy is the retry and timeout policy resolved for this configuration;
 // every token source of the provider uses it.
@@ -150,7 +206,7 @@ func (c *Client) Endpoint(region string) string {
 	case c.envEndpoint != "":
 		return RedactURL(c.envEndpoint) + " (from AWS_ENDPOINT_URL* or the profile's endpoint_url)"
 	}
-	return "https://cognito-idp." + region + ".amazonaws.com"
+	return RegionalEndpoint(region)
 }
 
 // EnvironmentEndpoint is the endpoint override the SDK found in the
@@ -196,20 +252,26 @@ func LoopbackHost(host string) bool {
 }
 
 // sharedHTTPClients holds one HTTP client per custom CA bundle ("" for
-// none) for the life of the process. The SDK would otherwise build a
+// none) and attempt timeout for the life of the process. The SDK would otherwise build a
 // transport per provider configuration (LoadDefaultConfig makes a new
 // buildable client each time), and every Configure would leave its idle
 // connections and their goroutines behind.
 var sharedHTTPClients = struct {
 	sync.Mutex
-	byCABundle map[string]*http.Client
-}{byCABundle: map[string]*http.Client{}}
+	byKey map[httpClientKey]*http.Client
+}{byKey: map[httpClientKey]*http.Client{}}
 
-func sharedHTTPClient(base aws.Config) *http.Client {
-	bundle := customCABundle(base.ConfigSources)
+type httpClientKey struct {
+	caBundle       string
+	attemptTimeout time.Duration
+}
+
+func sharedHTTPClient(base aws.Config, attemptTimeout time.Duration) *http.Client {
+	key := httpClientKey{caBundle: customCABundle(base.ConfigSources), attemptTimeout: attemptTimeout}
+	bundle := key.caBundle
 	sharedHTTPClients.Lock()
 	defer sharedHTTPClients.Unlock()
-	if client, ok := sharedHTTPClients.byCABundle[bundle]; ok {
+	if client, ok := sharedHTTPClients.byKey[key]; ok {
 		return client
 	}
 	buildable := awshttp.NewBuildableClient()
@@ -218,11 +280,21 @@ func sharedHTTPClient(base aws.Config) *http.Client {
 	if b, ok := base.HTTPClient.(*awshttp.BuildableClient); ok && bundle != "" {
 		buildable = b
 	}
+	// A connection accepted but never answered would otherwise hold an
+	// attempt for the whole timeout and leave no room for retries. The
+	// SDK's read timeout (aws/transport/http timeouts.go) fails a read
+	// that gets no byte for attemptTimeout, and the SDK retries that like
+	// a lost answer. It restarts with every byte, so a slow answer that
+	// progresses is never cut off; it also covers the token endpoint,
+	// which shares this transport.
+	if attemptTimeout > 0 {
+		buildable = buildable.WithReadTimeout(attemptTimeout)
+	}
 	client, ok := buildable.Freeze().(*http.Client)
 	if !ok {
 		client = &http.Client{Transport: buildable.GetTransport()}
 	}
-	sharedHTTPClients.byCABundle[bundle] = client
+	sharedHTTPClients.byKey[key] = client
 	return client
 }
 

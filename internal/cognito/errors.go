@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -205,6 +206,8 @@ const howToGetADeviceKey = " A device key comes from the sign-in that issued the
 func explainTransportError(e *Error, err error, f failure) {
 	var deserialization *smithy.DeserializationError
 	var response *smithyhttp.ResponseError
+	// The shared transport's per-attempt bound (client.go) ran out.
+	var silent *awshttp.ResponseTimeoutError
 	switch {
 	// Before the deserialization case: a 5xx from a load balancer carries an
 	// HTML page, which the SDK reports as undecodable, but it is an outage.
@@ -215,10 +218,14 @@ func explainTransportError(e *Error, err error, f failure) {
 		e.Summary = "Unexpected response from Cognito"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as a Cognito response (%s). If an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
 			f.endpoint, redact.AttemptsMade(f.attempts))
+	case errors.As(err, &silent):
+		e.Summary = "Cognito did not answer in time"
+		e.Detail = fmt.Sprintf("%s sent nothing for %s at a time (%s; an attempt that waits that long is abandoned and retried). Check network access to the endpoint.",
+			f.endpoint, silent.TimeoutDur, redact.AttemptsMade(f.attempts))
 	default:
 		e.Summary = "Could not reach Cognito"
-		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s. Check the region, `endpoint` and network access.",
-			f.endpoint, redact.AttemptsMade(f.attempts), redact.Scrub(redact.RootCause(err).Error(), f.secrets))
+		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s.%s Check the region, `endpoint` and network access.",
+			f.endpoint, redact.AttemptsMade(f.attempts), redact.Scrub(redact.RootCause(err).Error(), f.secrets), shortBudget(err))
 	}
 }
 
@@ -253,4 +260,12 @@ func bound(f failure) string {
 		return ""
 	}
 	return fmt.Sprintf("; the provider allows %d attempts (`max_retries` + 1) within its `timeout` of %s", f.maxAttempts, f.timeout)
+}
+
+// shortBudget explains why a request that reached no server stopped early.
+func shortBudget(err error) string {
+	if !retrypolicy.NeverReached(err) {
+		return ""
+	}
+	return fmt.Sprintf(" The request reached no server (refused connection, unknown host, no route or rejected certificate): such a request is tried at most %d times.", retrypolicy.UnreachableAttempts)
 }

@@ -123,9 +123,17 @@ func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	useTransport(c, failingWire{})
-	_, err = c.Refresh(context.Background(), Request{Region: "ca-central-1", RefreshToken: "r", ClientID: "c"})
-	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from https://cognito-idp.ca-central-1.amazonaws.com (") {
-		t.Errorf("got %v, want a diagnostic naming https://cognito-idp.ca-central-1.amazonaws.com", err)
+	// The hosts of other partitions are the SDK's endpoint resolver's.
+	for region, host := range map[string]string{
+		"ca-central-1":   "https://cognito-idp.ca-central-1.amazonaws.com",
+		"cn-north-1":     "https://cognito-idp.cn-north-1.amazonaws.com.cn",
+		"eusc-de-east-1": "https://cognito-idp.eusc-de-east-1.amazonaws.eu",
+		"us-isob-east-1": "https://cognito-idp.us-isob-east-1.sc2s.sgov.gov",
+	} {
+		_, err = c.Refresh(context.Background(), Request{Region: region, RefreshToken: "r", ClientID: "c"})
+		var e *Error
+		if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from "+host+" (") {
+			t.Errorf("got %v, want a diagnostic naming %s", err, host)
+		}
 	}
 }

@@ -111,7 +111,7 @@ func TestPolicyDefaultsAndRetryMode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := retrypolicy.Policy{MaxAttempts: 26, Mode: tc.wantMode, Timeout: 10 * time.Minute}
+			want := retrypolicy.Policy{MaxAttempts: 26, Mode: tc.wantMode, Timeout: 10 * time.Minute, AttemptTimeout: retrypolicy.DefaultAttemptTimeout}
 			if got := c.Policy(); got != want {
 				t.Errorf("policy %+v, want %+v", got, want)
 			}

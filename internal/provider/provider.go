@@ -90,8 +90,12 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"with the AWS SDK's exponential backoff and jitter: before retry *n* a random wait of up to 2^(*n*-1) seconds, capped at %s. "+
 					"Errors a retry cannot fix (an invalid token, an unknown app client, a rejected parameter, a malformed answer) fail at once. "+
 					"Defaults to the `AWS_MAX_ATTEMPTS` environment variable minus one, then the shared config profile's `max_attempts` minus one, else `%d` (as `terraform-provider-aws`); a value set here always wins. "+
-					"Between 0 and %d. With `%d` retries the backoff adds up to at most %s, which the default `timeout` covers.",
-					retrypolicy.MaxBackoff, retrypolicy.DefaultMaxRetries, maxMaxRetries, retrypolicy.DefaultMaxRetries, retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries)),
+					"Between 0 and %d. With `%d` retries the backoff adds up to at most %s, which the default `timeout` covers. "+
+					"A request that never reached a server (a refused connection, a name that does not resolve, no route to the host, or a TLS certificate that is not accepted) is tried at most %d times whatever this says, "+
+					"so a typo in `endpoint`, `domain` or `token_url`, or a machine without network, fails within seconds (as `terraform-provider-aws` stops such retries early); "+
+					"a lost answer (a connection reset or closed after connecting, an attempt that timed out), HTTP 5xx and throttling get every retry.",
+					retrypolicy.MaxBackoff, retrypolicy.DefaultMaxRetries, maxMaxRetries, retrypolicy.DefaultMaxRetries, retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries),
+					retrypolicy.UnreachableAttempts),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxMaxRetries)},
 			},
@@ -104,8 +108,13 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Bound on one token request, every retry and backoff included, as a Go duration such as `30s` or `2m`. "+
 					"Defaults to `%s`, which covers the default retries' worst-case backoff (%s) and the requests themselves; between `%s` and `%s`. "+
-					"When it runs out the refresh fails with what Cognito last answered, for example that it throttled the request.",
-					durationString(retrypolicy.DefaultTimeout), retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries), durationString(minTimeout), durationString(maxTimeout)),
+					"When it runs out the refresh fails with what Cognito last answered, for example that it throttled the request. "+
+					"Each attempt on its own gives up when the server sends nothing for %s (the wait restarts with every byte received, so a slow answer is not cut off), and is retried: "+
+					"a connection that is accepted but never answered costs one attempt, not the whole `timeout`. "+
+					"Cognito may have processed such an attempt and its answer is then lost: with refresh-token rotation the retry presents a token Cognito just rotated, "+
+					"which succeeds only within the app client's grace period (`RetryGracePeriodSeconds`); with a grace period of 0 it fails with `RefreshTokenReuseException`.",
+					durationString(retrypolicy.DefaultTimeout), retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries), durationString(minTimeout), durationString(maxTimeout),
+					durationString(retrypolicy.DefaultAttemptTimeout)),
 				Optional:   true,
 				Validators: []validator.String{durationValidator{min: minTimeout, max: maxTimeout}},
 			},
@@ -158,10 +167,17 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	client, err := cognito.New(ctx, clientConfig)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("region"), "Cannot load AWS configuration",
-			"Reading the shared AWS configuration (for the region) failed: "+err.Error()+
-				". Fix the AWS_PROFILE / AWS_CONFIG_FILE settings, or set `region` in the provider block.")
+		resp.Diagnostics.AddError("Cannot use the AWS profile",
+			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+err.Error()+
+				". The provider reads it for the region, and for optional retry, endpoint and CA bundle settings; it never uses credentials. "+
+				"Fix the profile named by AWS_PROFILE (or `default`) in the file AWS_CONFIG_FILE names (or ~/.aws/config), or unset AWS_PROFILE.")
 		return
+	}
+	if ignored := client.IgnoredProfileError(); ignored != nil {
+		resp.Diagnostics.AddWarning("AWS profile ignored",
+			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+ignored.Error()+
+				". The provider needs no credentials and has its region from `region` or AWS_REGION / AWS_DEFAULT_REGION, so it goes on without the profile; "+
+				"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
 	}
 	warnOnPlaintext(&resp.Diagnostics, clientConfig.Endpoint, client.EnvironmentEndpoint())
 	policy := client.Policy()
@@ -170,6 +186,7 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"endpoint_override":    redactedOrEmpty(clientConfig.Endpoint),
 		"environment_endpoint": client.EnvironmentEndpoint(),
 		"max_attempts":         policy.MaxAttempts,
+		"attempt_timeout":      policy.AttemptTimeout.String(),
 		"retry_mode":           string(policy.Mode),
 		"timeout":              policy.Timeout.String(),
 	})
@@ -237,5 +254,5 @@ func (p *cognitoProvider) Functions(context.Context) []func() function.Function 
 	return []func() function.Function{NewTokenClaimsFunction}
 }
 
-// regionValidator accepts the shape of every AWS partition's region names.
-var regionValidator = patternValidator{regionPattern, "an AWS region name such as `us-east-1` or `eu-central-1`"}
+// regionValidator accepts the region names of every AWS partition.
+var regionValidator = regionNameValidator{}

@@ -9,12 +9,13 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
-// Patterns from the Cognito API model; regionPattern covers the aws, aws-cn,
-// aws-us-gov and aws-iso* partitions.
+// Patterns from the Cognito API model. Region names are the AWS SDK's
+// (regionValidator).
 var (
-	regionPattern       = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob|eu-isoe|us-isof)-[a-z]+-\d{1,2}$`)
 	refreshTokenPattern = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
 	clientIDPattern     = regexp.MustCompile(`^[\w+]+$`)
 	clientSecretPattern = regexp.MustCompile(`^[\w+]+$`)
@@ -103,6 +104,28 @@ func (v clientMetadataValidator) ValidateMap(ctx context.Context, req validator.
 	if size > maxClientMetadataBytes {
 		resp.Diagnostics.AddAttributeError(req.Path, "client_metadata too large",
 			fmt.Sprintf("client_metadata holds %d bytes; its %s. Pass large data to Lambda triggers another way.", size, v.Description(ctx)))
+	}
+}
+
+// regionNameValidator accepts the region names of every partition the AWS SDK
+// knows (cognito.ValidRegion), offline; the value is never echoed.
+type regionNameValidator struct{}
+
+func (regionNameValidator) Description(context.Context) string {
+	return "must be an AWS region name such as `us-east-1`, `cn-north-1` or `eusc-de-east-1`"
+}
+
+func (v regionNameValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v regionNameValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !cognito.ValidRegion(req.ConfigValue.ValueString()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
 	}
 }
 

@@ -23,6 +23,11 @@
 package retrypolicy
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -39,6 +44,15 @@ const (
 	DefaultTimeout = 10 * time.Minute
 	// MaxBackoff is the SDK's cap on the delay before one retry.
 	MaxBackoff = retry.DefaultMaxBackoff
+	// DefaultAttemptTimeout bounds one attempt's wait for the server: an
+	// attempt that receives nothing for this long is abandoned and retried.
+	// Generous: Cognito answers in well under a second, and waits at most
+	// 5 s for a Lambda trigger (developer guide, "Customizing user pool
+	// workflows with Lambda triggers").
+	DefaultAttemptTimeout = 30 * time.Second
+	// UnreachableAttempts is the short budget of a request that never
+	// reached a server (see NeverReached), whatever MaxAttempts allows.
+	UnreachableAttempts = 3
 )
 
 // Policy is resolved once per provider configuration.
@@ -49,6 +63,9 @@ type Policy struct {
 	Mode aws.RetryMode
 	// Timeout bounds one token request, retries and backoff included.
 	Timeout time.Duration
+	// AttemptTimeout bounds one attempt's wait for the server (0: none
+	// beyond Timeout).
+	AttemptTimeout time.Duration
 }
 
 // Settings are the provider block's arguments; zero values mean "not set".
@@ -56,6 +73,8 @@ type Settings struct {
 	MaxRetries *int
 	Mode       aws.RetryMode
 	Timeout    time.Duration
+	// AttemptTimeout is not a provider argument; tests shorten it.
+	AttemptTimeout time.Duration
 }
 
 // Resolve applies the precedence: the provider block, then what the AWS
@@ -63,7 +82,7 @@ type Settings struct {
 // over the profile's max_attempts, AWS_RETRY_MODE over its retry_mode; 0 and
 // "" when none), then the defaults.
 func Resolve(s Settings, envAttempts int, envMode aws.RetryMode) Policy {
-	p := Policy{MaxAttempts: DefaultMaxRetries + 1, Mode: aws.RetryModeStandard, Timeout: DefaultTimeout}
+	p := Policy{MaxAttempts: DefaultMaxRetries + 1, Mode: aws.RetryModeStandard, Timeout: DefaultTimeout, AttemptTimeout: DefaultAttemptTimeout}
 	switch {
 	case s.MaxRetries != nil:
 		p.MaxAttempts = *s.MaxRetries + 1
@@ -78,6 +97,9 @@ func Resolve(s Settings, envAttempts int, envMode aws.RetryMode) Policy {
 	}
 	if s.Timeout > 0 {
 		p.Timeout = s.Timeout
+	}
+	if s.AttemptTimeout > 0 {
+		p.AttemptTimeout = s.AttemptTimeout
 	}
 	return p
 }
@@ -118,9 +140,49 @@ func (p Policy) NewRetryer(extra ...retry.IsErrorRetryable) aws.Retryer {
 		}
 	}
 	if p.Mode == aws.RetryModeAdaptive {
-		return retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
+		return unreachableShortcut{retry.NewAdaptiveMode(func(o *retry.AdaptiveModeOptions) {
 			o.StandardOptions = append(o.StandardOptions, standard)
-		})
+		})}
 	}
-	return retry.NewStandard(standard)
+	return unreachableShortcut{retry.NewStandard(standard)}
+}
+
+// unreachableShortcut ends the retries of a request that never reached a
+// server after UnreachableAttempts attempts, so a typo in an endpoint or a
+// machine without network fails in seconds rather than after the whole
+// persistent budget. Lost answers, timeouts, 5xx and throttling keep it.
+//
+// This follows hashicorp/aws-sdk-go-base (aws_config.go,
+// networkErrorShortcutter; internal/constants MaxNetworkRetryCount = 9),
+// which stops retrying "connection refused" and "no such host" after 9
+// attempts under terraform-provider-aws's default budget
+// (hashicorp/terraform-provider-aws#5614, after #1209). Like it, RetryDelay
+// is where the SDK hands over the attempt number; ending there makes the
+// SDK return the error at once. We stop sooner (3 attempts, under a second
+// of backoff) and also count network-unreachable and certificate failures.
+type unreachableShortcut struct {
+	aws.RetryerV2
+}
+
+func (r unreachableShortcut) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= UnreachableAttempts && NeverReached(err) {
+		return 0, &retry.MaxAttemptsError{Attempt: attempt, Err: err}
+	}
+	return r.RetryerV2.RetryDelay(attempt, err)
+}
+
+// NeverReached tells a failure in which the request reached no server: the
+// name did not resolve, the connection was refused or had no route, or the
+// server's certificate was not accepted (so nothing was sent). Everything
+// else (a reset or EOF after connecting, a timeout, an answer) may have
+// reached Cognito.
+func NeverReached(err error) bool {
+	var dnsErr *net.DNSError
+	var verify *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &dnsErr) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.As(err, &verify) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid)
 }

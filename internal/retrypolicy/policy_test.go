@@ -1,8 +1,16 @@
 package retrypolicy
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -20,11 +28,11 @@ func TestResolve(t *testing.T) {
 		envMode     aws.RetryMode
 		want        Policy
 	}{
-		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute}},
-		{"environment", Settings{}, 5, aws.RetryModeAdaptive, Policy{5, aws.RetryModeAdaptive, 10 * time.Minute}},
-		{"explicit 0 beats the environment", Settings{MaxRetries: &zero, Mode: aws.RetryModeStandard, Timeout: time.Second}, 5, aws.RetryModeAdaptive,
-			Policy{1, aws.RetryModeStandard, time.Second}},
-		{"explicit retries", Settings{MaxRetries: &three}, 0, "", Policy{4, aws.RetryModeStandard, 10 * time.Minute}},
+		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute, DefaultAttemptTimeout}},
+		{"environment", Settings{}, 5, aws.RetryModeAdaptive, Policy{5, aws.RetryModeAdaptive, 10 * time.Minute, DefaultAttemptTimeout}},
+		{"explicit 0 beats the environment", Settings{MaxRetries: &zero, Mode: aws.RetryModeStandard, Timeout: time.Second, AttemptTimeout: time.Millisecond}, 5, aws.RetryModeAdaptive,
+			Policy{1, aws.RetryModeStandard, time.Second, time.Millisecond}},
+		{"explicit retries", Settings{MaxRetries: &three}, 0, "", Policy{4, aws.RetryModeStandard, 10 * time.Minute, DefaultAttemptTimeout}},
 	}
 	for _, tc := range cases {
 		if got := Resolve(tc.s, tc.envAttempts, tc.envMode); got != tc.want {
@@ -55,7 +63,7 @@ func TestNewRetryer(t *testing.T) {
 		if r.MaxAttempts() != 7 {
 			t.Errorf("%s: MaxAttempts %d", mode, r.MaxAttempts())
 		}
-		if _, adaptive := r.(*retry.AdaptiveMode); adaptive != (mode == aws.RetryModeAdaptive) {
+		if _, adaptive := r.(unreachableShortcut).RetryerV2.(*retry.AdaptiveMode); adaptive != (mode == aws.RetryModeAdaptive) {
 			t.Errorf("%s: got a %T", mode, r)
 		}
 		if r.IsErrorRetryable(&smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 200}}, Err: errors.New("invalid character '<'")}) {
@@ -63,6 +71,62 @@ func TestNewRetryer(t *testing.T) {
 		}
 		if !r.IsErrorRetryable(withStatus(503)) || !r.IsErrorRetryable(errors.New("read: connection reset by peer")) {
 			t.Errorf("%s: transient faults are not retried", mode)
+		}
+	}
+}
+
+// dialFailure is a failure as net/http reports it when connecting fails.
+func dialFailure(cause error) error {
+	return &url.Error{Op: "Post", URL: "https://cognito-idp.eu-west-1.amazonaws.com/", Err: &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: cause}}}
+}
+
+func TestNeverReached(t *testing.T) {
+	never := map[string]error{
+		"connection refused":    dialFailure(syscall.ECONNREFUSED),
+		"network unreachable":   dialFailure(syscall.ENETUNREACH),
+		"host unreachable":      dialFailure(syscall.EHOSTUNREACH),
+		"unknown host":          &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "cognito-idp.eu-wst-1.amazonaws.com", IsNotFound: true}}},
+		"DNS server failure":    &url.Error{Op: "Post", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "server misbehaving", IsTemporary: true}}},
+		"untrusted certificate": &url.Error{Op: "Post", Err: &tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}},
+		"wrong host name":       &url.Error{Op: "Post", Err: x509.HostnameError{Host: "proxy.example"}},
+		"expired certificate":   &url.Error{Op: "Post", Err: x509.CertificateInvalidError{Reason: x509.Expired}},
+	}
+	for name, err := range never {
+		if !NeverReached(err) {
+			t.Errorf("%s: not recognised as never reaching a server", name)
+		}
+	}
+	mayHaveReached := map[string]error{
+		"reset after connecting": &url.Error{Op: "Post", Err: &net.OpError{Op: "read", Err: &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}}},
+		"EOF":                    &url.Error{Op: "Post", Err: io.EOF},
+		"timeout":                &url.Error{Op: "Post", Err: context.DeadlineExceeded},
+		"HTTP 503":               &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("unavailable")},
+	}
+	for name, err := range mayHaveReached {
+		if NeverReached(err) {
+			t.Errorf("%s: counted as never reaching a server", name)
+		}
+	}
+}
+
+func TestUnreachableGetsTheShortBudget(t *testing.T) {
+	// The SDK's retry middleware calls RetryDelay before every retry; an
+	// error there ends the request with it.
+	for _, mode := range []aws.RetryMode{aws.RetryModeStandard, aws.RetryModeAdaptive} {
+		r := Policy{MaxAttempts: 26, Mode: mode}.NewRetryer()
+		refused := dialFailure(syscall.ECONNREFUSED)
+		for attempt := 1; attempt < UnreachableAttempts; attempt++ {
+			if _, err := r.RetryDelay(attempt, refused); err != nil {
+				t.Errorf("%s: attempt %d of a refused connection is not retried: %v", mode, attempt, err)
+			}
+		}
+		var maxAttempts *retry.MaxAttemptsError
+		if _, err := r.RetryDelay(UnreachableAttempts, refused); !errors.As(err, &maxAttempts) || !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Errorf("%s: a refused connection is retried after %d attempts (%v)", mode, UnreachableAttempts, err)
+		}
+		reset := &url.Error{Op: "Post", Err: &net.OpError{Op: "read", Err: syscall.ECONNRESET}}
+		if _, err := r.RetryDelay(25, reset); err != nil {
+			t.Errorf("%s: a reset connection lost the persistent budget: %v", mode, err)
 		}
 	}
 }
