@@ -1,11 +1,11 @@
+# Provider functions need Terraform >= 1.8 or OpenTofu >= 1.7; the ephemeral
+# resource Terraform >= 1.10 or OpenTofu >= 1.11: versions.tf and
+# versions.tofu beside this file say so.
 terraform {
-  # Provider functions: Terraform >= 1.8 or OpenTofu >= 1.7; the ephemeral
-  # resource: Terraform >= 1.10 or OpenTofu >= 1.11.
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
   }
 }

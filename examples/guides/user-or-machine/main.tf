@@ -1,9 +1,9 @@
 # Both ways a run gets a Cognito access token, side by side. Each token would
 # configure another provider (see the provider-configuration guide); here
 # preconditions only check what they carry.
+# versions.tf and versions.tofu beside this file require Terraform >= 1.10
+# or OpenTofu >= 1.11.
 terraform {
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source  = "cognito-tokens/cognito"
