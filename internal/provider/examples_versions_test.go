@@ -87,7 +87,11 @@ func requiredMinimum(path string) ([2]int, string) {
 	if diags.HasErrors() {
 		return [2]int{}, diags.Error()
 	}
-	for _, block := range f.Body.(*hclsyntax.Body).Blocks {
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return [2]int{}, fmt.Sprintf("%s is not native HCL syntax", filepath.Base(path))
+	}
+	for _, block := range body.Blocks {
 		if block.Type != "terraform" {
 			continue
 		}
@@ -160,7 +164,11 @@ func exampleDirs(t *testing.T) map[string][]*hclsyntax.Body {
 		if diags.HasErrors() {
 			return diags
 		}
-		dirs[filepath.Dir(path)] = append(dirs[filepath.Dir(path)], f.Body.(*hclsyntax.Body))
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			return fmt.Errorf("%s is not native HCL syntax", path)
+		}
+		dirs[filepath.Dir(path)] = append(dirs[filepath.Dir(path)], body)
 		return nil
 	})
 	if err != nil {
@@ -198,7 +206,11 @@ func TestVersionFileCheckFindsGaps(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags)
 		}
-		return []*hclsyntax.Body{f.Body.(*hclsyntax.Body)}
+		body, ok := f.Body.(*hclsyntax.Body)
+		if !ok {
+			t.Fatal("not native HCL syntax")
+		}
+		return []*hclsyntax.Body{body}
 	}
 	write := func(dir, name, src string) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
