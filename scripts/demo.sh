@@ -153,7 +153,7 @@ fi
 # offline.
 mirror="$work/mirror"
 target="$(go env GOOS)_$(go env GOARCH)"
-cognito_dir="$mirror/$host/cognito-tokens/cognito/0.0.1/$target"
+cognito_dir="$mirror/$host/cognito-tokens/cognito/0.1.0/$target" # matches the examples' "~> 0.1"
 platform_dir="$mirror/$host/cognito-tokens/platform/0.0.1/$target"
 {
 	go build -o "$cognito_dir/terraform-provider-cognito" .
@@ -237,7 +237,7 @@ fi
 # --- init + apply ---------------------------------------------------------------
 tf="$work/tf"
 mkdir -p "$tf"
-cp "$root"/examples/demo/*.tf "$tf/"
+cp "$root"/examples/demo/*.tf "$root"/examples/demo/*.tofu "$tf/"
 start=$SECONDS
 mark="$(wc -l <"$log")"
 "$cli" -chdir="$tf" init -input=false -no-color >>"$log" 2>&1 || fail "$cli_version init failed"

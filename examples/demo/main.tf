@@ -12,12 +12,13 @@
 # scripts/demo.sh sets the variables (TF_VAR_*), either from a local Cognito
 # double or from COGNITO_DEMO_* for a real user pool.
 
+# versions.tf and versions.tofu beside this file require Terraform >= 1.10
+# or OpenTofu >= 1.11 (ephemeral resources).
 terraform {
-  required_version = ">= 1.10" # ephemeral resources; OpenTofu >= 1.11
-
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
     platform = {
       source = "cognito-tokens/platform" # demo only, never published

@@ -186,7 +186,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"expires_at": {kind: outputString,
 			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`). The ID token may expire at another time: read its `exp` claim."},
 		"new_device_key": {kind: outputString,
-			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's API reference says this operation doesn't return it (a pool that remembers devices refuses the refresh without a confirmed `device_key` instead), so expect null; the provider passes it through should Cognito send one."},
+			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's sources differ: the request's `DeviceKey` reference says that when no registered device key is given, Cognito issues a new one, while the `AuthenticationResultType` reference says GetTokensFromRefreshToken doesn't return `NewDeviceMetadata` (and a pool that remembers devices refuses a refresh without a confirmed `device_key`). Expect null; the provider passes a key through should Cognito send one."},
 		"new_device_group_key": {kind: outputString,
 			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
 	}

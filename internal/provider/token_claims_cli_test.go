@@ -47,7 +47,7 @@ type claimsExampleCase struct {
 }
 
 var (
-	scopeMessage    = cliText("the token lacks scope `platform/deploy`")
+	scopeMessage    = cliText("the token lacks scope `aws.cognito.signin.user.admin`")
 	lifetimeMessage = cliText("The access token expires before the apply is expected to end (30m from now)")
 	groupMessage    = cliText("Only members of the Cognito group platform-admins may apply this configuration.")
 	checkFailed     = cliText("Check block assertion failed")
@@ -64,7 +64,8 @@ func TestAccTokenClaimsExample(t *testing.T) {
 	cli := setUpLeakCLI(t)
 	t.Logf("running the token_claims example with %s", cli.version)
 
-	deploy := []string{"openid", "platform/deploy"}
+	// The scope of a token from sign-in through the user pools API.
+	deploy := []string{"openid", "aws.cognito.signin.user.admin"}
 	admins := []string{"platform-admins"}
 	cases := []claimsExampleCase{
 		{name: "every condition holds", scopes: deploy, groups: admins, validity: time.Hour, duration: "30m", wantPlan: true,
@@ -87,8 +88,8 @@ func TestAccTokenClaimsExample(t *testing.T) {
 				return hcl[:start] + "}\n\n" + hcl[end:] + `
 check "token_scope" {
   assert {
-    condition     = contains(split(" ", local.access_claims.scope), "platform/deploy")
-    error_message = "the token lacks scope ` + "`platform/deploy`" + `"
+    condition     = contains(split(" ", local.access_claims.scope), "aws.cognito.signin.user.admin")
+    error_message = "the token lacks scope ` + "`aws.cognito.signin.user.admin`" + `"
   }
 }
 `

@@ -8,7 +8,7 @@ terraform {
     }
     restapi = {
       source  = "Mastercard/restapi"
-      version = "2.0.1"
+      version = "~> 2.0"
     }
   }
 }

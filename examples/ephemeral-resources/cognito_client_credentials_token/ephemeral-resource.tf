@@ -1,9 +1,8 @@
 # A CI pipeline deploys to an internal API behind Cognito with the machine's
 # own identity: an app client with a secret and the client-credentials grant.
+# Ephemeral resources: Terraform >= 1.10 or OpenTofu >= 1.11 (versions.tf and
+# versions.tofu beside this file).
 terraform {
-  # Ephemeral resources: Terraform >= 1.10 or OpenTofu >= 1.11.
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source  = "cognito-tokens/cognito"
@@ -11,7 +10,7 @@ terraform {
     }
     restapi = {
       source  = "Mastercard/restapi"
-      version = "2.0.1"
+      version = "~> 2.0"
     }
   }
 }

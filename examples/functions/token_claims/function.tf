@@ -1,11 +1,11 @@
+# Provider functions need Terraform >= 1.8 or OpenTofu >= 1.7; the ephemeral
+# resource Terraform >= 1.10 or OpenTofu >= 1.11: versions.tf and
+# versions.tofu beside this file say so.
 terraform {
-  # Provider functions: Terraform >= 1.8 or OpenTofu >= 1.7; the ephemeral
-  # resource: Terraform >= 1.10 or OpenTofu >= 1.11.
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
   }
 }
@@ -38,10 +38,16 @@ ephemeral "cognito_refreshed_tokens" "deploy" {
 
   lifecycle {
     # Fail at plan, before anything changes, rather than minutes into the
-    # apply when the API refuses the token.
+    # apply when the API refuses the token. A user's token from sign-in
+    # through the user pools API (InitiateAuth, as in the getting-started
+    # guide) carries only the scope aws.cognito.signin.user.admin, which an
+    # API needs to read the user's profile from Cognito (GetUser). Custom
+    # scopes such as platform/deploy are in a user's token only after managed
+    # login that requests them, or when a pre token generation trigger adds
+    # them: check for those only if your pool issues them.
     postcondition {
-      condition     = contains(split(" ", provider::cognito::token_claims(self.access_token).scope), "platform/deploy")
-      error_message = "the token lacks scope `platform/deploy`"
+      condition     = contains(split(" ", provider::cognito::token_claims(self.access_token).scope), "aws.cognito.signin.user.admin")
+      error_message = "the token lacks scope `aws.cognito.signin.user.admin`"
     }
   }
 }

@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
     restapi = {
       source  = "Mastercard/restapi"
@@ -60,6 +61,9 @@ provider "restapi" {
   }
 }
 
+# apply CREATES this object in your API: POST <api_url>/teams with the body
+# below (destroy deletes it). Change path and data to an object your API
+# should have, or stop after `plan`, which sends nothing to your API.
 resource "restapi_object" "team" {
   path = "/teams"
   data = jsonencode({

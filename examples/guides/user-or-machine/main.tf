@@ -1,9 +1,9 @@
 # Both ways a run gets a Cognito access token, side by side. Each token would
 # configure another provider (see the provider-configuration guide); here
 # preconditions only check what they carry.
+# versions.tf and versions.tofu beside this file require Terraform >= 1.10
+# or OpenTofu >= 1.11.
 terraform {
-  required_version = ">= 1.10"
-
   required_providers {
     cognito = {
       source  = "cognito-tokens/cognito"
@@ -48,7 +48,11 @@ provider "cognito" {
   region = var.region # used by cognito_refreshed_tokens only
 }
 
-# Acts as the user: the token carries the user's username, groups and scopes.
+# Acts as the user: the token carries the user's username and groups. Its
+# scope is aws.cognito.signin.user.admin after sign-in through the user pools
+# API; custom scopes only after managed login or from a pre token generation
+# trigger. So an API authorizes the user by group (cognito:groups), and the
+# machine by scope.
 ephemeral "cognito_refreshed_tokens" "user" {
   client_id     = var.user_client_id
   refresh_token = var.user_refresh_token

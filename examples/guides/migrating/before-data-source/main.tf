@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
     restapi = {
       source  = "Mastercard/restapi"

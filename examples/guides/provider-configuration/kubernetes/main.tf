@@ -1,12 +1,13 @@
 # Authenticate to an EKS cluster whose OIDC identity provider is the Cognito
 # user pool: the cluster accepts the user's ID token (its `aud` is the app
 # client ID) and maps `cognito:groups` to Kubernetes groups.
+# versions.tf and versions.tofu beside this file require Terraform >= 1.10
+# or OpenTofu >= 1.11.
 terraform {
-  required_version = ">= 1.10" # Terraform; OpenTofu ignores it, see the migration guide
-
   required_providers {
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
     kubernetes = {
       source  = "hashicorp/kubernetes"
