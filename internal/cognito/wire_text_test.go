@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,23 +46,25 @@ func answering(t *testing.T, status int, headers map[string]string, body string)
 // TestWireTextIsCleaned: an error code, message or request ID with escape
 // sequences, newlines or bell characters (from a proxy, or anything
 // answering in Cognito's place) reaches the diagnostic as plain text on one
-// line, capped in length.
+// line, capped in length. Only the body can carry control characters: Go's
+// HTTP client refuses a response whose header values hold them.
 func TestWireTextIsCleaned(t *testing.T) {
-	const esc = "\x1b[2J\x1b]0;owned\a"
 	for _, tc := range []struct {
 		name    string
 		headers map[string]string
 		body    string
 	}{
-		{"code in __type", nil, `{"__type":"Evil\u001b[31mCode\nInjected","message":"m"}`},
-		{"code in X-Amzn-ErrorType", map[string]string{"X-Amzn-Errortype": "Evil" + esc + "Code"}, `{"message":"m"}`},
-		{"long code", map[string]string{"X-Amzn-Errortype": strings.Repeat("LongCode", 40)}, `{"message":"m"}`},
-		{"message", nil, `{"__type":"SomeNewException","message":"line1\nline2\u001b[2J` + strings.Repeat("x", 2000) + `"}`},
-		{"request ID", map[string]string{"X-Amzn-Requestid": "req" + esc + strings.Repeat("r", 500)}, `{"__type":"SomeNewException","message":"m"}`},
+		{"code in __type", nil, `{"__type":"Evil\u001b[31mCode\nInjected\u0007","message":"m"}`},
+		{"long code in X-Amzn-ErrorType", map[string]string{"X-Amzn-Errortype": strings.Repeat("LongCode", 40)}, `{"message":"m"}`},
+		{"message", nil, `{"__type":"SomeNewException","message":"line1\nline2\u001b[2J\u001b]0;owned\u0007` + strings.Repeat("x", 2000) + `"}`},
+		{"long request ID", map[string]string{"X-Amzn-Requestid": "req-" + strings.Repeat("r", 500)}, `{"__type":"SomeNewException","message":"m"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			isolate(t, "")
 			e := refreshAgainst(t, answering(t, http.StatusBadRequest, tc.headers, tc.body), Request{RefreshToken: "token", ClientID: "client"})
+			if e.Code == "" {
+				t.Fatalf("no API error, so this proves nothing: %s", e.Error())
+			}
 			ownText := strings.ReplaceAll(e.Detail, "\n\nAWS request ID: ", " ")
 			for _, field := range []struct{ name, text string }{{"Code", e.Code}, {"RequestID", e.RequestID}, {"Detail", ownText}} {
 				if strings.ContainsAny(field.text, "\x1b\a\n\r") {
@@ -159,5 +162,17 @@ func checkHidden(t *testing.T, e *Error, keys ...string) {
 				t.Errorf("%q shows in %s", key, text)
 			}
 		}
+	}
+}
+
+// TestDeviceKeysAreSecrets: device keys, sent or issued, are masked in logs
+// and scrubbed from diagnostics like tokens.
+func TestDeviceKeysAreSecrets(t *testing.T) {
+	if got := (Request{RefreshToken: "r", ClientID: "c", DeviceKey: "eu-west-1_0b1c"}).Secrets(); !slices.Contains(got, "eu-west-1_0b1c") {
+		t.Errorf("Request.Secrets() = %q lacks the device key", got)
+	}
+	got := (Tokens{AccessToken: "a", IDToken: "i", NewDeviceKey: "eu-west-1_new", NewDeviceGroupKey: "-group"}).Secrets()
+	if !slices.Contains(got, "eu-west-1_new") || !slices.Contains(got, "-group") {
+		t.Errorf("Tokens.Secrets() = %q lacks the new device's keys", got)
 	}
 }
