@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -113,35 +112,35 @@ func describe(err error, f failure) *Error {
 		// the backoff: explain that answer, not the network.
 		errors.As(f.lastAnswer, &retrieve)
 		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
-		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
-		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+		e.Code = redact.Wire(retrieve.ErrorCode, f.req.Secrets(), 64)
+		explainAnswer(e, redact.Wire(retrieve.ErrorDescription, f.req.Secrets(), 300), f)
 		e.Detail += fmt.Sprintf(" This persisted for the provider's whole `timeout` of %s, retries included: raise `timeout` to wait longer.", f.policy.Timeout)
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded):
 		e.Summary = "The token endpoint did not answer in time"
 		e.Detail = fmt.Sprintf("No token from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
-			f.req.TokenURL, f.policy.Timeout, redact.AttemptsMade(f.attempts))
+			redact.URL(f.req.TokenURL), f.policy.Timeout, redact.AttemptsMade(f.attempts))
 	case errors.Is(f.ctx.Err(), context.Canceled):
 		e.Summary = "Token request cancelled"
 		e.Detail = "The request to the token endpoint was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &retrieve) && retrieve.Response != nil:
 		e.Status, e.BodyLength = retrieve.Response.StatusCode, len(retrieve.Body)
-		e.Code = printable(redact.Scrub(retrieve.ErrorCode, f.req.Secrets()), 64)
-		explainAnswer(e, printable(redact.Scrub(retrieve.ErrorDescription, f.req.Secrets()), 300), f)
+		e.Code = redact.Wire(retrieve.ErrorCode, f.req.Secrets(), 64)
+		explainAnswer(e, redact.Wire(retrieve.ErrorDescription, f.req.Secrets(), 300), f)
 	case !unreachable(err):
 		// x/oauth2 could not read the answer as a token (not JSON, no
 		// access_token): the endpoint spoke, but not OAuth.
 		e.Summary = "Unexpected response from the token endpoint"
 		e.Detail = fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, check that it forwards Cognito's responses unchanged.",
-			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300))
+			redact.URL(f.req.TokenURL), redact.AttemptsMade(f.attempts), redact.Wire(redact.RootCause(err).Error(), f.req.Secrets(), 300))
 	case errors.Is(err, context.DeadlineExceeded):
 		// Only an attempt's own deadline: the request's is handled above.
 		e.Summary = "The token endpoint did not answer in time"
 		e.Detail = fmt.Sprintf("%s sent nothing for %s at a time (%s; an attempt that waits that long is abandoned and retried). Check network access to the endpoint.",
-			f.req.TokenURL, f.policy.AttemptTimeout, redact.AttemptsMade(f.attempts))
+			redact.URL(f.req.TokenURL), f.policy.AttemptTimeout, redact.AttemptsMade(f.attempts))
 	default:
 		e.Summary = "Could not reach the token endpoint"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s.%s Check `domain` or `token_url` and network access.",
-			f.req.TokenURL, redact.AttemptsMade(f.attempts), printable(redact.Scrub(redact.RootCause(err).Error(), f.req.Secrets()), 300), shortBudget(err))
+			redact.URL(f.req.TokenURL), redact.AttemptsMade(f.attempts), redact.Wire(redact.RootCause(err).Error(), f.req.Secrets(), 300), shortBudget(err))
 	}
 	return e
 }
@@ -190,32 +189,18 @@ func explainStatus(e *Error, f failure) {
 	case e.Status == http.StatusTooManyRequests:
 		e.Summary = "Cognito throttled the token request"
 		e.Detail = fmt.Sprintf("%s answered HTTP 429 (%s). Client-credentials requests share a per-account rate quota: raise the provider's `max_retries`, lower Terraform's `-parallelism`, reuse one token for several providers, or ask AWS to raise the quota.",
-			f.req.TokenURL, redact.AttemptsMade(f.attempts))
+			redact.URL(f.req.TokenURL), redact.AttemptsMade(f.attempts))
 	case e.Status >= 500:
 		e.Summary = "The token endpoint is unavailable"
-		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", f.req.TokenURL, e.Status, redact.AttemptsMade(f.attempts))
+		e.Detail = fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", redact.URL(f.req.TokenURL), e.Status, redact.AttemptsMade(f.attempts))
 	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
 		e.Summary, e.Attribute = "No token endpoint at this URL", AttributeEndpoint
-		e.Detail = fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", f.req.TokenURL, e.Status)
+		e.Detail = fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", redact.URL(f.req.TokenURL), e.Status)
 	default:
 		e.Summary = "Unexpected response from the token endpoint"
 		e.Detail = fmt.Sprintf("%s answered HTTP %d without an OAuth error code (%s). If `token_url` points at a proxy, check that it forwards Cognito's responses unchanged.",
-			f.req.TokenURL, e.Status, redact.AttemptsMade(f.attempts))
+			redact.URL(f.req.TokenURL), e.Status, redact.AttemptsMade(f.attempts))
 	}
-}
-
-// printable keeps a server-chosen string short and on one line.
-func printable(s string, limit int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, s)
-	if len(s) > limit {
-		s = strings.ToValidUTF8(s[:limit], "") + "…"
-	}
-	return s
 }
 
 // shortBudget explains why a request that reached no server stopped early.

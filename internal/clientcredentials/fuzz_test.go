@@ -45,6 +45,11 @@ func FuzzTokenResponse(f *testing.F) {
 		{302, "text/plain", "moved"},
 		{400, "application/json", `{"error":"invalid_client","error_description":"<qv7kz3xw9jp2QZXVm4t8rb6yh1nd5wc2gf9sl0ej3ua7io5pk8dx1vz6bq4tn>"}`},
 		{502, "text/plain", "qv7kz3xw9jp2QZXVm4t8rb6yh1nd5wc2gf9sl0ej3ua7io5pk8dx1vz6bq4tn"},
+		// Altered echoes (issue 17): upper-cased, cut short, the Basic value
+		// unpadded and URL-encoded.
+		{400, "application/json", `{"error":"invalid_client","error_description":"QV7KZ3XW9JP2QZXV M4T8RB6YH1ND5WC2GF9"}`},
+		{400, "application/json", `{"error":"invalid_client","error_description":"cXY3a3ozeHc5anAyUVpYVjpRWlhWbTR0OHJiNnloMW5kNXdjMmdmOXNsMGVqM3VhN2lvNXBrOGR4MXZ6NmJxNHRu"}`},
+		{400, "application/json", `{"error":"invalid_client\u001b[2J","error_description":"cXY3a3ozeHc5anAyUVpYVjpRWlhWbTR0OHJiNnloMW5kNXdjMmdmOXNsMGVqM3VhN2lvNXBrOGR4MXZ6NmJxNHRu%3D%3D"}`},
 	} {
 		f.Add(seed.status, seed.contentType, seed.body)
 	}

@@ -6,7 +6,6 @@ package clientcredentials
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"math"
@@ -41,14 +40,26 @@ type Request struct {
 
 // Secrets lists the request's sensitive values, for log masking and
 // scrubbing: the client id, the secret, and the Authorization header's
-// credentials as x/oauth2 sends them (base64 of the URL-escaped id and
-// secret, RFC 6749 §2.3.1), which a proxy may echo back in an answer.
+// credentials as x/oauth2 sends them (basicCredentials), decoded and in
+// every base64 variant, which a proxy may echo back in an answer, padded or
+// not. redact.Scrub adds the escaped forms and case.
 func (r Request) Secrets() []string {
-	basic := ""
-	if r.ClientID != "" && r.ClientSecret != "" {
-		basic = base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(r.ClientID) + ":" + url.QueryEscape(r.ClientSecret)))
+	if r.ClientID == "" || r.ClientSecret == "" {
+		return redact.NonEmpty(r.ClientID, r.ClientSecret)
 	}
-	return redact.NonEmpty(r.ClientID, r.ClientSecret, basic)
+	pair := basicCredentials(r.ClientID, r.ClientSecret)
+	return append([]string{r.ClientID, r.ClientSecret, pair}, redact.Base64Forms(pair)...)
+}
+
+// basicCredentials is what x/oauth2 base64-encodes into the Basic header:
+// id and secret form-escaped (url.QueryEscape, RFC 6749 §2.3.1), so a `+`
+// in a Cognito secret goes out as `%2B`. Whether Cognito's token endpoint
+// decodes that escaping is not documented (AWS's "The token issuer
+// endpoint" page shows only base64(client_id:client_secret)); a secret
+// without `+`, `/` or `=` is sent the same either way.
+// TestBasicHeaderIsPinned pins the exact header.
+func basicCredentials(id, secret string) string {
+	return url.QueryEscape(id) + ":" + url.QueryEscape(secret)
 }
 
 // Token is what the token endpoint issued.

@@ -193,8 +193,9 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 
 func TestSecretsCoverTheBasicAuthCredentials(t *testing.T) {
 	// x/oauth2 URL-escapes id and secret before base64 (RFC 6749 §2.3.1).
-	req := Request{ClientID: "id+1", ClientSecret: "s/2"}
-	want := []string{"id+1", "s/2", "aWQlMkIxOnMlMkYy"} // base64("id%2B1:s%2F2")
+	req := Request{ClientID: "id+1", ClientSecret: "s/2?"}
+	want := []string{"id+1", "s/2?", "id%2B1:s%2F2%3F", // base64 of that, in every variant:
+		"aWQlMkIxOnMlMkYyJTNG", "aWQlMkIxOnMlMkYyJTNG", "aWQlMkIxOnMlMkYyJTNG", "aWQlMkIxOnMlMkYyJTNG"}
 	if got := req.Secrets(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("Secrets() = %q, want %q", got, want)
 	}
@@ -202,6 +203,74 @@ func TestSecretsCoverTheBasicAuthCredentials(t *testing.T) {
 		if got := partial.Secrets(); len(got) != 1 {
 			t.Errorf("Secrets() of %+v = %q, want only the value set", partial, got)
 		}
+	}
+}
+
+// TestBasicHeaderIsPinned: the exact Authorization header x/oauth2 sends for
+// an id and a secret with `+`, `/` and `=`: form-escaped inside the base64
+// (basicCredentials). Whether Cognito decodes that escaping is undocumented,
+// so a library change must not slip by: this test then fails.
+func TestBasicHeaderIsPinned(t *testing.T) {
+	var header string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		header = r.Header.Get("Authorization")
+		answer(http.StatusOK, testResponse)(w)
+	}))
+	defer srv.Close()
+	req := Request{TokenURL: srv.URL + "/oauth2/token", ClientID: "id+/=7", ClientSecret: "Se+cr/et=9"}
+	if _, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	// base64("id%2B%2F%3D7:Se%2Bcr%2Fet%3D9")
+	const want = "Basic aWQlMkIlMkYlM0Q3OlNlJTJCY3IlMkZldCUzRDk="
+	if header != want {
+		t.Errorf("Authorization = %q, want %q", header, want)
+	}
+}
+
+// TestAlteredEchoesOfTheCredentialsAreScrubbed: an answer that echoes the
+// credentials altered (the Basic value without padding, URL-encoded,
+// decoded, cut short, upper-cased) shows them in no diagnostic.
+func TestAlteredEchoesOfTheCredentialsAreScrubbed(t *testing.T) {
+	const id, secret = "echo+client1", "secret+Value_0123456789abcdef"
+	basic := "ZWNobyUyQmNsaWVudDE6c2VjcmV0JTJCVmFsdWVfMDEyMzQ1Njc4OWFiY2RlZg==" // as sent
+	for name, echoed := range map[string]string{
+		"unpadded":         strings.TrimRight(basic, "="),
+		"URL-encoded":      strings.ReplaceAll(basic, "=", "%3D"),
+		"decoded":          "echo%2Bclient1:secret%2BValue_0123456789abcdef",
+		"cut short":        basic[10:40],
+		"upper-cased":      strings.ToUpper(basic),
+		"secret truncated": secret[3:20],
+		"id upper-cased":   strings.ToUpper(id),
+	} {
+		t.Run(name, func(t *testing.T) {
+			var sent string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				sent = r.Header.Get("Authorization")
+				answer(400, `{"error":"invalid_client","error_description":"you sent `+echoed+`."}`)(w)
+			}))
+			defer srv.Close()
+			_, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(),
+				Request{TokenURL: srv.URL + "/oauth2/token", ClientID: id, ClientSecret: secret})
+			var tokenErr *Error
+			if !errors.As(err, &tokenErr) || sent != "Basic "+basic {
+				t.Fatalf("err %v, sent %q", err, sent)
+			}
+			if strings.Contains(tokenErr.Detail, echoed) || !strings.Contains(tokenErr.Detail, "you sent ***.") {
+				t.Errorf("detail shows %q: %s", echoed, tokenErr.Detail)
+			}
+		})
+	}
+}
+
+// TestTokenURLIsNotShown: a token_url's path may hold a key; diagnostics
+// name its scheme and host only.
+func TestTokenURLIsNotShown(t *testing.T) {
+	const key = "p4thK3yValue0123"
+	url, _ := endpointAnswering(t, answer(http.StatusNotFound, "no"))
+	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), strings.TrimSuffix(url, "/oauth2/token")+"/"+key+"/oauth2/token")
+	if err == nil || strings.Contains(err.Detail, key) || !strings.Contains(err.Detail, "127.0.0.1") {
+		t.Errorf("detail: %v", err)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -197,8 +198,8 @@ func (c *Client) sdkClient(override string) (*cip.Client, string, error) {
 	return client, region, nil
 }
 
-// Endpoint describes where requests for region go, for error messages; a
-// URL's userinfo is never shown.
+// Endpoint describes where requests for region go, for error messages: a
+// URL's scheme, host and port only (RedactURL).
 func (c *Client) Endpoint(region string) string {
 	switch {
 	case c.endpoint != "":
@@ -219,16 +220,9 @@ func (c *Client) EnvironmentEndpoint() string {
 	return RedactURL(c.envEndpoint)
 }
 
-// RedactURL drops a URL's userinfo (user:password@), which must never be
-// shown or logged.
-func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(an endpoint URL that does not parse)"
-	}
-	u.User = nil
-	return u.String()
-}
+// RedactURL is raw as shown in errors and logs: scheme, host and port only
+// (redact.URL); userinfo, path, query and fragment may carry secrets.
+func RedactURL(raw string) string { return redact.URL(raw) }
 
 // Plaintext reports whether requests to endpoint would cross a network
 // unencrypted: http:// to a host that is not loopback. No name is resolved:

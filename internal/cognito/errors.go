@@ -28,13 +28,25 @@ type Error struct {
 	Attempts  int
 
 	err error
+	// secrets are the request's and the endpoint URLs' (redact.URLSecrets),
+	// for Cause.
+	secrets []string
 }
 
 func (e *Error) Error() string { return e.Summary + ": " + e.Detail }
 
 // Unwrap returns the SDK's error. Its text can carry request values (Cognito
-// echoes client ids), so it is only ever logged through masking.
+// echoes client ids) and the endpoint's whole URL, so it is only ever logged
+// through masking: Cause.
 func (e *Error) Unwrap() error { return e.err }
+
+// Cause is the SDK error's text for logs, scrubbed like the diagnostic.
+func (e *Error) Cause() string {
+	if e.err == nil {
+		return ""
+	}
+	return redact.Scrub(e.err.Error(), e.secrets)
+}
 
 // failure is what describe needs to know about the call that failed.
 type failure struct {
@@ -55,11 +67,11 @@ type failure struct {
 }
 
 func describe(err error, f failure) *Error {
-	e := &Error{err: err, Attempts: f.attempts}
+	e := &Error{err: err, Attempts: f.attempts, secrets: f.secrets}
 	var withID interface{ ServiceRequestID() string }
 	if errors.As(err, &withID) {
 		// From the wire like the message: a proxy could put anything there.
-		e.RequestID = redact.Scrub(withID.ServiceRequestID(), f.secrets)
+		e.RequestID = redact.Wire(withID.ServiceRequestID(), f.secrets, maxRequestIDLength)
 	}
 
 	var apiErr smithy.APIError
@@ -69,12 +81,12 @@ func describe(err error, f failure) *Error {
 		// "no answer", which would send users looking at the network.
 		errors.As(f.lastErr, &apiErr)
 		if errors.As(f.lastErr, &withID) {
-			e.RequestID = redact.Scrub(withID.ServiceRequestID(), f.secrets)
+			e.RequestID = redact.Wire(withID.ServiceRequestID(), f.secrets, maxRequestIDLength)
 		}
 		e.Code = throttlingCode
 		e.Summary = "Cognito throttled the request"
 		e.Detail = fmt.Sprintf("Cognito says: %q. Cognito kept throttling for the provider's whole `timeout` of %s: it gave up after %s with exponential backoff (a random wait of up to %s between attempts). %s",
-			redact.Scrub(apiErr.ErrorMessage(), f.secrets), f.timeout, redact.AttemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
+			redact.Wire(apiErr.ErrorMessage(), f.secrets, maxMessageLength), f.timeout, redact.AttemptsMade(f.attempts), retrypolicy.MaxBackoff, throttlingAdvice)
 	case errors.Is(f.ctx.Err(), context.DeadlineExceeded) && answered(f.lastErr):
 		// Cognito kept answering (5xx, InternalErrorException, ...) until
 		// the timeout ended the backoff: explain that answer, not the network.
@@ -91,10 +103,10 @@ func describe(err error, f failure) *Error {
 		e.Summary = "Token refresh cancelled"
 		e.Detail = "The request to Cognito was cancelled before it finished (for example by Ctrl-C)."
 	case errors.As(err, &apiErr):
-		// Scrubbed too: an unknown code is shown as is (and a proxy, not
-		// Cognito, may have made it up).
-		e.Code = redact.Scrub(apiErr.ErrorCode(), f.secrets)
-		explainAPIError(e, redact.Scrub(apiErr.ErrorMessage(), f.secrets), f)
+		// Cleaned too: an unknown code is shown unquoted (and a proxy, not
+		// Cognito, may have made it up, escape sequences included).
+		e.Code = redact.Wire(apiErr.ErrorCode(), f.secrets, maxCodeLength)
+		explainAPIError(e, redact.Wire(apiErr.ErrorMessage(), f.secrets, maxMessageLength), f)
 	default:
 		explainTransportError(e, err, f)
 	}
@@ -225,9 +237,17 @@ func explainTransportError(e *Error, err error, f failure) {
 	default:
 		e.Summary = "Could not reach Cognito"
 		e.Detail = fmt.Sprintf("No usable answer from %s (%s): %s.%s Check the region, `endpoint` and network access.",
-			f.endpoint, redact.AttemptsMade(f.attempts), redact.Scrub(redact.RootCause(err).Error(), f.secrets), shortBudget(err))
+			f.endpoint, redact.AttemptsMade(f.attempts), redact.Wire(redact.RootCause(err).Error(), f.secrets, maxMessageLength), shortBudget(err))
 	}
 }
+
+// Caps on wire text in a diagnostic: Cognito's error types and request IDs
+// are short, its messages a sentence or a Lambda trigger's error.
+const (
+	maxCodeLength      = 64
+	maxRequestIDLength = 128
+	maxMessageLength   = 500
+)
 
 // throttlingCode is Cognito's error type for a request over its quota; the
 // SDK's standard retryer treats it as a throttle.

@@ -148,13 +148,22 @@ func FuzzDescribe(f *testing.F) {
 	f.Add(uint8(0), "", "Invalid device key given.", "t", "c", "", 1, false)
 	f.Add(uint8(200), "NewFancyException CLIENT", "something about CLIENT and TOKEN", "refresh.token-x", "cid", "", 2, false)
 	f.Add(uint8(4), "", "Rate exceeded", "a", "b", "c", 0, true)
+	// Altered echoes (issue 17): upper-cased, cut short, and escape
+	// sequences in the code.
+	f.Add(uint8(0), "", "client UPPERCLIENT and token CUTTOKEN", "eyJjdHkiOiJKV1QifQ.refresh0123456789", "clientidclientid0123456789", "", 1, false)
+	f.Add(uint8(200), "Evil\x1b[31mCode\nCLIENT", "m\x1b]0;t\a", "tok", "clientidclientid0123456789", "", 1, false)
 	f.Fuzz(func(t *testing.T, codeIndex uint8, extraCode, message, rawToken, rawClient, rawSecret string, attempts int, timedOut bool) {
 		token, client, secret := fuzzSecret(rawToken), fuzzSecret(rawClient), fuzzSecret(rawSecret)
 		secrets := []string{token, client, secret}
 		// Let the fuzzer put secrets where Cognito would: in the message,
 		// and (never seen, but not trusted either) in the code.
+		cut := token
+		if len(token) > redact.MinRun+2 {
+			cut = token[1 : len(token)-1] // a copy cut short at both ends
+		}
 		expand := func(s string) string {
-			return strings.NewReplacer("TOKEN", token, "CLIENT", client, "SECRET", secret).Replace(s)
+			return strings.NewReplacer("UPPERCLIENT", strings.ToUpper(client), "CUTTOKEN", cut,
+				"TOKEN", token, "CLIENT", client, "SECRET", secret).Replace(s)
 		}
 		code := extraCode
 		if int(codeIndex) < len(knownCodes) {
@@ -197,10 +206,16 @@ func FuzzDescribe(f *testing.F) {
 				// The request id is shown on purpose; it is not a secret.
 				text = strings.ReplaceAll(text, "req-"+client, "req-id")
 			}
-			for _, s := range secrets {
+			for _, s := range append(secrets, strings.ToUpper(client), cut) {
 				if strings.Contains(text, s) {
 					t.Fatalf("error %d: diagnostic contains a secret:\n%s", i, text)
 				}
+			}
+			// Wire text is on one line: our own wording's line breaks
+			// aside, no control character reaches the diagnostic.
+			if own := strings.ReplaceAll(strings.ReplaceAll(text, "\n\nAWS request ID: ", " "), "\n\nCognito gives", " "); strings.ContainsAny(own+e.Code, "\x1b\a\r") ||
+				strings.ContainsAny(e.Summary+e.Code, "\n") {
+				t.Fatalf("error %d: diagnostic holds a control character: %q", i, text)
 			}
 		}
 		// scrub on its own: secrets in the validators' alphabet never

@@ -24,9 +24,11 @@ type Request struct {
 	ClientMetadata map[string]string
 }
 
-// Secrets lists the request's sensitive values, for log masking and scrubbing.
+// Secrets lists the request's sensitive values, for log masking and
+// scrubbing. A device key is one: with the refresh token, it is what a pool
+// that remembers devices asks for.
 func (r Request) Secrets() []string {
-	return redact.NonEmpty(r.RefreshToken, r.ClientID, r.ClientSecret)
+	return redact.NonEmpty(r.RefreshToken, r.ClientID, r.ClientSecret, r.DeviceKey)
 }
 
 // Tokens is what Cognito issued.
@@ -47,9 +49,9 @@ type Tokens struct {
 	Attempts  int
 }
 
-// Secrets lists the issued tokens, for log masking.
+// Secrets lists the issued tokens and device keys, for log masking.
 func (t Tokens) Secrets() []string {
-	return redact.NonEmpty(t.AccessToken, t.IDToken, t.NewRefreshToken)
+	return redact.NonEmpty(t.AccessToken, t.IDToken, t.NewRefreshToken, t.NewDeviceKey, t.NewDeviceGroupKey)
 }
 
 // Refresh calls GetTokensFromRefreshToken, retrying throttling and server
@@ -87,7 +89,7 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 			attempts:     attempts.count,
 			maxAttempts:  c.policy.MaxAttempts,
 			lastErr:      attempts.lastErr,
-			secrets:      req.Secrets(),
+			secrets:      append(append(req.Secrets(), redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
 			deviceKeySet: req.DeviceKey != "",
 		})
 	}

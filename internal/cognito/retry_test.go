@@ -333,7 +333,8 @@ func TestEndpointHelpers(t *testing.T) {
 		}
 	}
 	for raw, want := range map[string]string{
-		"http://user:pass@proxy:3128/path":            "http://proxy:3128/path",
+		"http://user:pass@proxy:3128/path":            "http://proxy:3128/…",
+		"https://proxy.example.com/?api_key=s3cr3t":   "https://proxy.example.com/…",
 		"https://user@host":                           "https://host",
 		"https://cognito-idp.eu-west-1.amazonaws.com": "https://cognito-idp.eu-west-1.amazonaws.com",
 	} {

@@ -45,7 +45,7 @@ type badInput struct {
 	requests int
 }
 
-var sensitiveInputs = map[string]bool{"refresh_token": true, "client_id": true, "client_secret": true}
+var sensitiveInputs = map[string]bool{"refresh_token": true, "client_id": true, "client_secret": true, "device_key": true}
 
 func badInputs() []badInput {
 	str := func(s string) *string { return &s }
@@ -129,6 +129,12 @@ func badInputs() []badInput {
 			want: regexp.MustCompile(`(?s)Credentials in endpoint URL.*not accepted.*HTTPS_PROXY`), echo: "Pr0xyPassw0rd"},
 		{name: "endpoint with a user name", provider: map[string]any{"endpoint": "https://proxyuser@cognito.example.com"}, attribute: "endpoint",
 			want: regexp.MustCompile(`(?s)Credentials in endpoint URL`), echo: "proxyuser"},
+		{name: "endpoint with a query", provider: map[string]any{"endpoint": "https://proxy.example.com/?api_key=Qu3ryK3yValue"}, attribute: "endpoint",
+			want: regexp.MustCompile(`(?s)Query or fragment in endpoint URL.*not accepted`), echo: "Qu3ryK3yValue"},
+		{name: "endpoint with a fragment", provider: map[string]any{"endpoint": "https://proxy.example.com/#Fr4gK3yValue"}, attribute: "endpoint",
+			want: regexp.MustCompile(`(?s)Query or fragment in endpoint URL`), echo: "Fr4gK3yValue"},
+		{name: "endpoint with an empty query", provider: map[string]any{"endpoint": "https://proxy.example.com/?"}, attribute: "endpoint",
+			want: regexp.MustCompile(`(?s)Query or fragment in endpoint URL`)},
 		prov("max_retries negative", -1, "max_retries", `(?s)max_retries.*between 0 and 100`),
 		prov("max_retries too large", 101, "max_retries", `(?s)max_retries.*between 0 and 100`),
 		prov("retry_mode unknown", "legacy", "retry_mode", `(?s)Invalid Attribute Value Match.*"standard".*"adaptive"`),

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // The ephemeral resource and the data source cognito_client_credentials_token
@@ -186,7 +187,7 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 
 	ctx = maskSecrets(ctx, req.Secrets())
 	tflog.Debug(ctx, "Requesting a Cognito client-credentials token", map[string]any{
-		"token_url":           req.TokenURL,
+		"token_url":           redact.URL(req.TokenURL),
 		"scopes":              strings.Join(req.Scopes, " "),
 		"client_metadata_len": len(req.ClientMetadata),
 	})

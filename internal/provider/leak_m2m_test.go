@@ -7,8 +7,10 @@ package provider
 // secret and every issued token.
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,16 +24,23 @@ import (
 const m2mAddress = "data.cognito_client_credentials_token.test"
 
 // echoingErrorScenario answers invalid_client with an error_description
-// that echoes the client id, which the diagnostic scrubs and the logs never
-// carry (the provider does not log the body).
+// that echoes the client id, and the credentials altered as a proxy might
+// (issue 17): the Basic value without padding and URL-encoded, the decoded
+// form-escaped pair, the id upper-cased and the secret cut short. The
+// diagnostic scrubs them all and the logs never carry them (the provider
+// does not log the body).
 func echoingErrorScenario() m2mScenario {
 	return m2mScenario{
-		name: "error description echoing the client id", ownPool: true,
-		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client \*\*\* is not`),
+		name: "error description echoing the client id", ownPool: true, wantRequests: 1,
+		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
 		arrange: func(p *pool) (m2mInputs, []string) {
 			in := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+			pair := url.QueryEscape(in.ClientID) + ":" + url.QueryEscape(in.ClientSecret)
+			basic := base64.StdEncoding.EncodeToString([]byte(pair))
 			p.InjectFault(cognitotest.Fault{Status: 400, ContentType: "application/json",
-				Body: `{"error":"invalid_client","error_description":"client ` + in.ClientID + ` is not known"}`})
+				Body: `{"error":"invalid_client","error_description":"client ` + in.ClientID + ` is not known; you sent ` + strings.Join([]string{
+					strings.TrimRight(basic, "="), strings.ReplaceAll(basic, "=", "%3D"), pair, strings.ToUpper(in.ClientID), in.ClientSecret[3:30],
+				}, " / ") + `"}`})
 			return in, nil
 		},
 	}

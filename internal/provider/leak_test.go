@@ -26,6 +26,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
 // leakCLI is the CLI under test and the two provider builds it runs.
@@ -47,7 +49,7 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	t.Logf("leak-checking against %s (%s)", cli.version, cli.path)
 
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range scenarios() {
+		for _, sc := range append(scenarios(), alteredEchoScenario()) {
 			t.Run(kind+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
 				runLeakScenario(t, cli, "masked", kind, sc, true)
@@ -84,6 +86,45 @@ func TestAccNoSecretLeaks(t *testing.T) {
 			t.Errorf("with masking disabled the detector found no client id in the TRACE logs (found: %v); the leak test cannot be trusted", leaks)
 		}
 	})
+
+	// The same control for the altered echoes: unmasked, the DEBUG line
+	// carries each of them, and the detector finds every secret.
+	t.Run("masking disabled: the detector finds the altered echoes", func(t *testing.T) {
+		t.Parallel()
+		leaks := runLeakScenario(t, cli, "unmasked", "ephemeral", alteredEchoScenario(), false)
+		found := map[string]bool{}
+		for _, l := range leaks {
+			if strings.HasSuffix(l.file, ".log") {
+				found[l.secret] = true
+			}
+		}
+		for _, secret := range []string{"refresh_token", "client_id", "client_secret", "device_key"} {
+			if !found[secret] {
+				t.Errorf("with masking disabled the detector found no altered %s in the TRACE logs (found: %v); the planted echo proves nothing", secret, leaks)
+			}
+		}
+	})
+}
+
+// alteredEchoScenario has Cognito's error message echo every request
+// secret altered as a proxy might (issue 17): the client id and a piece of
+// the secret upper-cased, the refresh token and the device key cut short.
+// The diagnostic and the logs must show none of them.
+func alteredEchoScenario() scenario {
+	return scenario{
+		name:        "error message echoing altered secrets",
+		expectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
+		arrange: func(p *pool) (tokenInputs, []string) {
+			in := p.signIn(cognitotest.AppClient{GenerateSecret: true})
+			// A well-formed key the pool (which does not remember
+			// devices) ignores.
+			in.DeviceKey = "eu-west-1_0b1c2d3e-4f5a-4b7c-8d9e-" + hex.EncodeToString([]byte(in.ClientID[:6]))
+			p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrNotAuthorized, Message: "Invalid device key: " + strings.Join([]string{
+				strings.ToUpper(in.ClientID), in.RefreshToken[10:50], strings.ToUpper(in.ClientSecret[3:30]), in.DeviceKey[4:40],
+			}, " / ")})
+			return in, []string{"max_retries = 0"}
+		},
+	}
 }
 
 // setUpLeakCLI finds the CLI, builds the provider twice (masked and with
@@ -251,6 +292,7 @@ func runLeakScenario(t *testing.T, cli *leakCLI, build, kind string, sc scenario
 		"refresh_token": in.RefreshToken,
 		"client_id":     in.ClientID,
 		"client_secret": in.ClientSecret,
+		"device_key":    in.DeviceKey,
 	}
 	for i, token := range tap.issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
@@ -302,7 +344,7 @@ func leakConfig(kind, endpoint string, providerArgs []string, in tokenInputs) (s
 `)
 	var refs []string
 	for _, v := range []struct{ name, value string }{
-		{"refresh_token", in.RefreshToken}, {"client_id", in.ClientID}, {"client_secret", in.ClientSecret},
+		{"refresh_token", in.RefreshToken}, {"client_id", in.ClientID}, {"client_secret", in.ClientSecret}, {"device_key", in.DeviceKey},
 	} {
 		if v.value == "" {
 			continue
@@ -316,7 +358,7 @@ func leakConfig(kind, endpoint string, providerArgs []string, in tokenInputs) (s
 		refs = append(refs, fmt.Sprintf("%s = var.%s", v.name, v.name))
 	}
 	literal := in
-	literal.RefreshToken, literal.ClientID, literal.ClientSecret = "", "", ""
+	literal.RefreshToken, literal.ClientID, literal.ClientSecret, literal.DeviceKey = "", "", "", ""
 	literal.Extra = append(refs, in.Extra...)
 
 	b.WriteString(providerHCL(endpoint, "eu-west-1", providerArgs...))
@@ -386,13 +428,18 @@ func newTokenTap(t *testing.T, target string) *tokenTap {
 		defer resp.Body.Close()
 		answer, _ := io.ReadAll(resp.Body)
 		var parsed struct {
-			AuthenticationResult struct{ AccessToken, IdToken, RefreshToken string }
+			AuthenticationResult struct {
+				AccessToken, IdToken, RefreshToken string
+				NewDeviceMetadata                  struct{ DeviceKey, DeviceGroupKey string }
+			}
 			// The OAuth token endpoint's answer (client credentials).
 			OAuthAccessToken string `json:"access_token"`
 		}
 		if json.Unmarshal(answer, &parsed) == nil {
 			tap.mu.Lock()
-			for _, s := range []string{parsed.AuthenticationResult.AccessToken, parsed.AuthenticationResult.IdToken, parsed.AuthenticationResult.RefreshToken, parsed.OAuthAccessToken} {
+			result := parsed.AuthenticationResult
+			for _, s := range []string{result.AccessToken, result.IdToken, result.RefreshToken, parsed.OAuthAccessToken,
+				result.NewDeviceMetadata.DeviceKey, result.NewDeviceMetadata.DeviceGroupKey} {
 				if s != "" {
 					tap.tokens = append(tap.tokens, s)
 				}
@@ -434,7 +481,8 @@ const minSecretLen = 8
 type secretForm struct{ name, text string }
 
 // secretForms lists a secret verbatim and as it would look escaped or
-// encoded, plus its first 16 characters for renderings nobody thought of
+// encoded; findLeaks matches them in any ASCII case and adds every run of
+// runLen characters of the secret for renderings nobody thought of
 // (truncation, other wrapping). The escaped forms differ from the verbatim
 // one only for characters the validators reject (quotes, spaces, `/`), so
 // they matter for the validation scenarios' bad values, e.g. a refresh
@@ -471,10 +519,26 @@ func secretForms(s string) []secretForm {
 			}
 		}
 	}
-	if len(s) > 16 {
-		add("first 16 chars", s[:16])
-	}
 	return forms
+}
+
+// runLen is the shortest piece of a secret findLeaks looks for on its own:
+// a copy cut short, in any case. (Scrub masks runs from 12 characters.)
+const runLen = 16
+
+// runForm names a finding by runLen characters in a row.
+const runForm = "16-char run, any case"
+
+// asciiLower lower-cases ASCII letters only, so offsets stay the same.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // findLeaks searches every file the run wrote (logs, stdout, stderr, the
@@ -528,17 +592,41 @@ func findLeaks(t *testing.T, dir, kind string, secrets map[string]string, cliSen
 		t.Fatal(err)
 	}
 
+	lowered := make([][]byte, len(blobs))
+	for i, b := range blobs {
+		lowered[i] = asciiLower(b.data)
+	}
+	excerpt := func(data []byte, i, n int, what string) string {
+		return string(data[max(0, i-60):i]) + "<" + what + ">" + string(data[i+n:min(len(data), i+n+60)])
+	}
+	// runs maps each runLen-long piece of a secret, lower-cased, to the
+	// secret's name.
+	runs := map[string]string{}
 	for what, secret := range secrets {
 		if len(strings.TrimSpace(secret)) < minSecretLen {
 			continue
 		}
+		lower := asciiLower([]byte(secret))
+		for i := 0; i+runLen <= len(lower); i++ {
+			runs[string(lower[i:i+runLen])] = what
+		}
 		for _, form := range secretForms(secret) {
-			for _, b := range blobs {
-				if i := bytes.Index(b.data, []byte(form.text)); i >= 0 {
-					excerpt := string(b.data[max(0, i-60):min(len(b.data), i+len(form.text)+60)])
-					excerpt = strings.ReplaceAll(excerpt, form.text, "<"+what+">")
-					leaks = append(leaks, leak{secret: what, form: form.name, file: b.name, where: excerpt})
+			text := asciiLower([]byte(form.text))
+			for bi, b := range blobs {
+				if i := bytes.Index(lowered[bi], text); i >= 0 {
+					leaks = append(leaks, leak{secret: what, form: form.name, file: b.name, where: excerpt(b.data, i, len(text), what)})
 				}
+			}
+		}
+	}
+	// One pass per blob finds a piece of any secret: a map lookup per byte.
+	for bi, b := range blobs {
+		lower := lowered[bi]
+		found := map[string]bool{}
+		for i := 0; i+runLen <= len(lower); i++ {
+			if what, ok := runs[string(lower[i:i+runLen])]; ok && !found[what] {
+				found[what] = true
+				leaks = append(leaks, leak{secret: what, form: runForm, file: b.name, where: excerpt(b.data, i, runLen, what)})
 			}
 		}
 	}
@@ -694,24 +782,26 @@ func TestLeakDetector(t *testing.T) {
 	const secret = "eyJjdHkiOiJKV1QifQ.c2VjcmV0LXJlZnJlc2gtdG9rZW4.x_y-z="
 	secrets := map[string]string{"refresh_token": secret}
 	for _, tc := range []struct {
-		form string // the secretForms name (a prefix for the base64 ones)
-		// secret has, within its first 16 characters, a character the
-		// form encodes, so neither the verbatim form nor the 16-character
-		// prefix can find the rendering.
+		form string // the secretForms name (a prefix for the base64 ones), or runForm
+		// secret has no 16 characters in a row that the form leaves as
+		// they are, so only the form can find the rendering (the verbatim
+		// rows are found by runs, too).
 		secret, content string
 	}{
 		{"verbatim", secret, "DEBUG: token=" + secret},
-		{"JSON-escaped", `abc"def\ghi<jkl>&eyJjdHkiOiJKV1QifQ`, `{"v":"abc\"def\\ghi\u003cjkl\u003e\u0026eyJjdHkiOiJKV1QifQ"}`},
-		{"URL query-escaped", "tok=en+with/slash=eyJjdHkiOiJKV1QifQ", "GET /?t=" + url.QueryEscape("tok=en+with/slash=eyJjdHkiOiJKV1QifQ")},
-		{"URL path-escaped", "tok en with space eyJjdHkiOiJKV1QifQ", "GET /" + url.PathEscape("tok en with space eyJjdHkiOiJKV1QifQ")},
+		{"verbatim", secret, "DEBUG: upper-cased " + strings.ToUpper(secret)},
+		{"JSON-escaped", `abc"def\ghi<jkl>&eyJjdHk"iOiJKV1QifQ`, `{"v":"abc\"def\\ghi\u003cjkl\u003e\u0026eyJjdHk\"iOiJKV1QifQ"}`},
+		{"URL query-escaped", "tok=en+with/slash=eyJjdHkiOi+JKV1QifQ", "GET /?t=" + url.QueryEscape("tok=en+with/slash=eyJjdHkiOi+JKV1QifQ")},
+		{"URL path-escaped", "tok en with space eyJjdHkiOi JKV1QifQ", "GET /" + url.PathEscape("tok en with space eyJjdHkiOi JKV1QifQ")},
 		{"hex", secret, hex.EncodeToString([]byte(secret))},
 		// "???>>>" encodes to '/' and '+' (std) or '_' and '-' (url), so the
 		// two base64 alphabets find different renderings.
 		{"base64 at offset 1", "eyJ???>>>" + secret, "blob=" + base64.StdEncoding.EncodeToString([]byte("x"+"eyJ???>>>"+secret+"y"))},
 		{"base64url at offset 2", "eyJ???>>>" + secret, "blob=" + base64.RawURLEncoding.EncodeToString([]byte("ab"+"eyJ???>>>"+secret))},
-		{"first 16 chars", secret, "token starts " + secret[:16] + "..."},
+		{runForm, secret, "token cut short " + secret[5:25] + "..."},
+		{runForm, secret, "token cut short, upper-cased " + strings.ToUpper(secret[20:36]) + "..."},
 	} {
-		t.Run(tc.form, func(t *testing.T) {
+		t.Run(tc.form+" "+tc.content[:min(len(tc.content), 20)], func(t *testing.T) {
 			dir := t.TempDir()
 			if err := os.WriteFile(filepath.Join(dir, "plan.log"), []byte("before\n"+tc.content+"\nafter"), 0o600); err != nil {
 				t.Fatal(err)
@@ -722,7 +812,7 @@ func TestLeakDetector(t *testing.T) {
 			}
 			want := []string{tc.form}
 			if tc.form == "verbatim" {
-				want = append(want, "first 16 chars")
+				want = append(want, runForm)
 			}
 			slices.Sort(forms)
 			slices.Sort(want)
@@ -731,6 +821,15 @@ func TestLeakDetector(t *testing.T) {
 			}
 		})
 	}
+	t.Run("15 characters in a row are no finding", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "plan.log"), []byte("x "+secret[3:18]+" x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if leaks := findLeaks(t, dir, "ephemeral", secrets, nil); len(leaks) != 0 {
+			t.Errorf("false positives: %v", leaks)
+		}
+	})
 	t.Run("inside a saved plan (zip)", func(t *testing.T) {
 		dir := t.TempDir()
 		var buf bytes.Buffer

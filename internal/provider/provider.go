@@ -80,7 +80,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Absolute `http(s)` URL that replaces the Cognito endpoint, for VPC endpoints, FIPS endpoints, proxies or local emulators. " +
 					"Defaults to the `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL` environment variable, then to AWS's regional endpoint. " +
-					"Credentials in the URL (`user:password@`) are rejected; set an authenticating proxy with `HTTPS_PROXY` instead. " +
+					"Credentials in the URL (`user:password@`), a query and a fragment are rejected; set an authenticating proxy with `HTTPS_PROXY` instead. Error messages and logs show the URL's scheme, host and port only. " +
 					"An `http://` endpoint (here or from the environment) whose host is not `localhost` or a loopback address (`127.0.0.0/8`, `::1`) gets a warning: the refresh token and client secret would travel unencrypted.",
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{}},

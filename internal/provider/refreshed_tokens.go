@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // The ephemeral resource and the data source share one schema and one model.
@@ -160,7 +161,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				stringvalidator.LengthBetween(24, 64),
 				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 			}},
-		"device_key": {kind: inputString,
+		"device_key": {kind: inputString, sensitive: true,
 			description: "Key of a device confirmed for the user, as `<region>_<uuid>`: the `NewDeviceMetadata.DeviceKey` of the sign-in that issued the refresh token, after the app confirmed it with ConfirmDevice. Required when the user pool remembers devices: there Cognito answers a missing, unknown or unconfirmed device key with `NotAuthorizedException` \"Invalid Refresh Token.\", the same answer as for a bad refresh token. Ignored by pools that do not remember devices.",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 55),
@@ -185,9 +186,9 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 			description: "Lifetime of the access token in seconds, as Cognito returned it (the app client's access token validity). The ID token has its own validity: read its `exp` claim."},
 		"expires_at": {kind: outputString,
 			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`). The ID token may expire at another time: read its `exp` claim."},
-		"new_device_key": {kind: outputString,
+		"new_device_key": {kind: outputString, sensitive: true,
 			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's sources differ: the request's `DeviceKey` reference says that when no registered device key is given, Cognito issues a new one, while the `AuthenticationResultType` reference says GetTokensFromRefreshToken doesn't return `NewDeviceMetadata` (and a pool that remembers devices refuses a refresh without a confirmed `device_key`). Expect null; the provider passes a key through should Cognito send one."},
-		"new_device_group_key": {kind: outputString,
+		"new_device_group_key": {kind: outputString, sensitive: true,
 			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
 	}
 }
@@ -344,17 +345,26 @@ func addRefreshError(diags *diag.Diagnostics, err error) {
 var maskLogs = true
 
 // maskSecrets hides every secret from this provider's log lines, in messages
-// and in field values, whatever the TF_LOG level.
+// and in field values, whatever the TF_LOG level: every form diagnostics
+// scrub (redact.Patterns: escaped, encoded, in any case). Wire text, the one
+// place a secret can come back altered or cut short, is scrubbed before it
+// is logged (causeText).
 func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	if !maskLogs || len(secrets) == 0 {
 		return ctx
 	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	return tflog.MaskMessageStrings(ctx, secrets...)
+	patterns := redact.Patterns(secrets)
+	ctx = tflog.MaskAllFieldValuesRegexes(ctx, patterns...)
+	return tflog.MaskMessageRegexes(ctx, patterns...)
 }
 
 // causeText is a string, never an error value: tflog masks only strings.
+// A refresh error's cause is scrubbed like its diagnostic (cognito.Error's
+// Cause), which also catches truncated copies of a secret.
 func causeText(err error) string {
+	if refreshErr := (*cognito.Error)(nil); maskLogs && errors.As(err, &refreshErr) {
+		return refreshErr.Cause()
+	}
 	if cause := errors.Unwrap(err); cause != nil {
 		return cause.Error()
 	}

@@ -291,7 +291,7 @@ func validationScenarios() []scenario {
 		invalid("client id too long", `client_id[\s\S]*length must be between 1 and 128`, func(in *tokenInputs) { in.ClientID = strings.Repeat("a", 129) }),
 		invalid("client secret too short", `client_secret[\s\S]*length must be between 24 and 64`, func(in *tokenInputs) { in.ClientSecret = "short" }),
 		invalid("client secret with a symbol", `Invalid client_secret`, func(in *tokenInputs) { in.ClientSecret = strings.Repeat("a", 30) + "!" }),
-		invalid("device key without region", `Invalid device_key`, func(in *tokenInputs) { in.DeviceKey = "0b1c2d3e" }),
+		invalid("device key without region", `Invalid device_key`, func(in *tokenInputs) { in.DeviceKey = "9f8e7d6c5b" }), // not the description's example
 		invalid("device key too long", `device_key[\s\S]*length must be between 1 and 55`, func(in *tokenInputs) { in.DeviceKey = "eu-west-1_" + strings.Repeat("a", 50) }),
 		invalid("unknown region", `Invalid region[\s\S]*AWS region name`, func(in *tokenInputs) { in.Region = "mars-north-1" }),
 		invalid("huge client metadata", `client_metadata too large`, func(in *tokenInputs) {

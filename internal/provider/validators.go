@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -22,7 +23,8 @@ var (
 	deviceKeyPattern    = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
 )
 
-// endpointValidator accepts absolute http(s) URLs with a host.
+// endpointValidator accepts absolute http(s) URLs with a host, without
+// credentials, query or fragment.
 type endpointValidator struct{}
 
 func (endpointValidator) Description(context.Context) string {
@@ -46,6 +48,12 @@ func (v endpointValidator) ValidateString(ctx context.Context, req validator.Str
 		// and the CLI's errors and logs); refusing it closes them all.
 		resp.Diagnostics.AddAttributeError(req.Path, "Credentials in endpoint URL",
 			"The endpoint contains credentials (`user:password@` before the host). They are not accepted: Cognito takes none in the URL, and they would show up in error messages and logs. "+
+				"Remove them; to go through an authenticating proxy, set the HTTPS_PROXY environment variable.")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(req.ConfigValue.ValueString(), "#"):
+		// Refused like token_url's: the Cognito API takes no query, and
+		// a key there would be printed wherever the URL is.
+		resp.Diagnostics.AddAttributeError(req.Path, "Query or fragment in endpoint URL",
+			"The endpoint has a query (`?…`) or fragment (`#…`). They are not accepted: Cognito takes none, and they may carry a key that would show up in error messages and logs. "+
 				"Remove them; to go through an authenticating proxy, set the HTTPS_PROXY environment variable.")
 	}
 }

@@ -1,35 +1,136 @@
 // Package redact holds the helpers both token sources (internal/cognito and
-// internal/clientcredentials) use to phrase errors without secrets.
+// internal/clientcredentials) and the provider's logs use to phrase errors
+// without secrets.
 package redact
 
 import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
+	"unicode"
 )
 
+// MinRun is the shortest piece of a secret that is masked wherever it
+// appears: a proxy or endpoint that echoes a truncated copy leaks that
+// much. Shorter secrets are masked whole.
+const MinRun = 12
+
+// Forms lists every secret as it may be echoed back: verbatim,
+// JSON-escaped (with and without HTML escaping) and URL-escaped (query and
+// path), without duplicates or empty values. Case is handled by the
+// matchers, not here.
+func Forms(secrets []string) []string {
+	var forms []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if key := asciiLower(s); s != "" && !seen[key] {
+			seen[key] = true
+			forms = append(forms, s)
+		}
+	}
+	for _, s := range secrets {
+		add(s)
+		add(jsonEscaped(s, true))
+		add(jsonEscaped(s, false))
+		add(url.QueryEscape(s))
+		add(url.PathEscape(s))
+	}
+	return forms
+}
+
+// Base64Forms is s in every base64 variant a header or proxy may show:
+// standard and URL alphabets, with and without `=` padding.
+func Base64Forms(s string) []string {
+	b := []byte(s)
+	return []string{
+		base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b),
+		base64.URLEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
+	}
+}
+
+func jsonEscaped(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	_ = enc.Encode(s) // a string always encodes
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
+}
+
+// Patterns matches every form of the secrets (Forms), ignoring case, for
+// log masks (tflog.MaskMessageRegexes, MaskAllFieldValuesRegexes). Longer
+// forms come first, so one that contains another is masked whole. Runs of
+// MinRun characters are left to Scrub, which wire text goes through before
+// it is logged.
+func Patterns(secrets []string) []*regexp.Regexp {
+	forms := Forms(secrets)
+	if len(forms) == 0 {
+		return nil
+	}
+	quoted := make([]string, len(forms))
+	for i, f := range forms {
+		quoted[i] = regexp.QuoteMeta(f)
+	}
+	// Stable longest-first order.
+	for i := 1; i < len(quoted); i++ {
+		for j := i; j > 0 && len(quoted[j]) > len(quoted[j-1]); j-- {
+			quoted[j], quoted[j-1] = quoted[j-1], quoted[j]
+		}
+	}
+	return []*regexp.Regexp{regexp.MustCompile("(?i)" + strings.Join(quoted, "|"))}
+}
+
 // Scrub removes secrets from text that came from the wire or the transport:
-// answers can echo request values such as the client id. It first marks
-// every byte any secret's occurrence covers, then masks each run of marked
-// bytes once: replacing secret by secret would leave the tail of one that
+// answers can echo request values such as the client id, and a proxy may
+// alter the echo. It masks every form of every secret (Forms), in any ASCII
+// case, and every run of MinRun or more characters of one. It first marks
+// every byte such an occurrence covers, then masks each run of marked bytes
+// once: replacing secret by secret would leave the tail of one that
 // overlaps another ("<abcdef>" with "abcd" and "cdef" would become "<***ef>").
+//
+// Cost: one map lookup per byte of text, plus one entry per byte of the
+// secrets' forms; secrets and texts are short.
 func Scrub(text string, secrets []string) string {
+	if text == "" {
+		return text
+	}
+	lower := asciiLower(text)
 	masked := make([]bool, len(text))
 	found := false
-	for _, s := range secrets {
-		if s == "" {
+	mark := func(from, to int) {
+		for j := from; j < to; j++ {
+			masked[j] = true
+		}
+		found = true
+	}
+	runs := map[string]struct{}{}
+	for _, form := range Forms(secrets) {
+		form = asciiLower(form)
+		if len(form) >= MinRun {
+			for i := 0; i+MinRun <= len(form); i++ {
+				runs[form[i:i+MinRun]] = struct{}{}
+			}
 			continue
 		}
-		for from := 0; from < len(text); {
-			i := strings.Index(text[from:], s)
+		for from := 0; from < len(lower); {
+			i := strings.Index(lower[from:], form)
 			if i < 0 {
 				break
 			}
-			for j := from + i; j < from+i+len(s); j++ {
-				masked[j] = true
-			}
-			found = true
+			mark(from+i, from+i+len(form))
 			from += i + 1 // occurrences may overlap each other, too
+		}
+	}
+	if len(runs) > 0 {
+		for i := 0; i+MinRun <= len(lower); i++ {
+			if _, ok := runs[lower[i:i+MinRun]]; ok {
+				mark(i, i+MinRun)
+			}
 		}
 	}
 	if !found {
@@ -47,6 +148,77 @@ func Scrub(text string, secrets []string) string {
 		}
 	}
 	return b.String()
+}
+
+// asciiLower lower-cases ASCII letters only, so byte offsets stay the same
+// (strings.ToLower may change a non-ASCII character's length). Secrets are
+// ASCII: the validators accept nothing else.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// Printable keeps a server-chosen string short and on one line: control
+// characters (ESC sequences, newlines, bidirectional overrides) become
+// spaces, so a proxy or endpoint cannot forge or hide output, and text
+// beyond limit bytes is cut with "…".
+func Printable(s string, limit int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, s)
+	if len(s) > limit {
+		s = strings.ToValidUTF8(s[:limit], "") + "…"
+	}
+	return s
+}
+
+// Wire is Scrub then Printable: how every string from the wire is shown.
+func Wire(text string, secrets []string, limit int) string {
+	return Printable(Scrub(text, secrets), limit)
+}
+
+// URL is raw as printed in diagnostics and logs: scheme, host and port
+// only. Its path, query and fragment become "…": they may carry a secret
+// (an API key in the query, a token in the path), and userinfo is never
+// shown.
+func URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(a URL that does not parse)"
+	}
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String()
+	if (u.Path != "" && u.Path != "/") || u.Opaque != "" || strings.ContainsAny(raw, "?#") {
+		shown += "/…"
+	}
+	return shown
+}
+
+// URLSecrets lists what URL hides of raw (its path, query and fragment, as
+// they appear in a printed URL), for scrubbing texts that embed the whole
+// URL, such as a transport error's `Post "https://…"`.
+func URLSecrets(raw string) []string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil
+	}
+	path := u.EscapedPath()
+	if path == "/" {
+		path = ""
+	}
+	return NonEmpty(path, u.RawQuery, u.EscapedFragment())
 }
 
 // RootCause is the innermost error of err's Unwrap chain.
