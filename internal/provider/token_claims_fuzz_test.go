@@ -192,7 +192,7 @@ func uniqueFiniteJSON(data []byte) bool {
 
 // documentedRefusal: the function's description and docs name these limits
 // on otherwise well-formed JWTs.
-var documentedRefusal = regexp.MustCompile("nested more than \\d+ levels|signing algorithm|holds a number|repeats a key")
+var documentedRefusal = regexp.MustCompile(`nested more than \d+ levels|signing algorithm|holds a number|repeats a key`)
 
 // decodedParts are the input's dot-separated parts decoded as base64url,
 // where they decode to valid UTF-8 (the only text an error could carry).
