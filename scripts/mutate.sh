@@ -11,8 +11,8 @@
 # efficacy or mutator coverage is below the package's threshold.
 # Configuration: .gremlins.yaml; equivalent mutants: .gremlins-equivalent.
 # Every listed package must exist, and every equivalent entry must still
-# match its line (and, for a package that runs, a surviving mutant):
-# a stale entry fails the run.
+# match its line and, for a package that runs, a mutant the tests do not
+# kill: a stale entry fails the run.
 #
 # Record: after each package that passes, its line of .mutation-record is
 # rewritten (hash of what the run depended on, efficacy, coverage, date;
@@ -171,4 +171,4 @@ fi
 echo "Mutation testing passed."
 }
 
-main "$@"
+main "$@"; exit
