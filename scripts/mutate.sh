@@ -10,8 +10,24 @@
 # (file:line:column MUTATOR and the source line) and fails when test
 # efficacy or mutator coverage is below the package's threshold.
 # Configuration: .gremlins.yaml; equivalent mutants: .gremlins-equivalent.
+# Every listed package must exist, and every equivalent entry must still
+# match its line and, for a package that runs, a mutant the tests do not
+# kill: a stale entry fails the run.
+#
+# Record: after each package that passes, its line of .mutation-record is
+# rewritten (hash of what the run depended on, efficacy, coverage, date;
+# see dev/cmd/mutation-gate/record.go). Only a passing gate writes it.
+# Commit it after a full run.
 #
 # Environment:
+#   MUTATE_MODE     full (default): every package (or the DIRs given), and
+#                   rewrite their record lines.
+#                   incremental (CI): only the packages whose hash differs
+#                   from the record, plus one unchanged package by rotation
+#                   (days since 1970 modulo the number of packages, so each
+#                   runs at least every N days); fails for a package with no
+#                   record line.
+#   MUTATE_SEED     rotation seed for incremental mode (default: the day)
 #   MUTATE_WORKERS  parallel mutants (default: .gremlins.yaml's, 2)
 #   MUTATE_OUT      keep gremlins' logs and JSON results in this directory
 set -uo pipefail
@@ -32,9 +48,16 @@ THRESHOLDS=(
 	"internal/cognito      95 90"
 	"internal/provider     95 90"
 	"internal/cognitotest  88 95"
+	"internal/clientcredentials 95 90"
+	"internal/retrypolicy  95 90"
+	"internal/redact       95 90"
+	"internal/tokenstore   95 90"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# All in a function: bash reads a script as it runs, and the run is long.
+main() {
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -45,7 +68,7 @@ go -C dev build -o "$tmp/mutation-gate" ./cmd/mutation-gate || exit 1
 go build -modfile="$ROOT/tools/go.mod" -o "$tmp/gremlins" github.com/go-gremlins/gremlins/cmd/gremlins || exit 1
 
 # gremlins runs `go test -coverprofile`; this `go` corrects the profile for
-# tagless switches' case expressions (see internal/cmd/mutation-gate).
+# tagless switches' case expressions (see dev/cmd/mutation-gate).
 cat >"$tmp/bin/go" <<SHIM
 #!/usr/bin/env bash
 "$(command -v go)" "\$@" || exit \$?
@@ -61,17 +84,55 @@ fi
 SHIM
 chmod +x "$tmp/bin/go"
 
+mode="${MUTATE_MODE:-full}"
+# The packages to measure: all listed, or the DIRs given (each must be listed).
+dirs=()
+selected=()
+for entry in "${THRESHOLDS[@]}"; do
+	read -r dir _ _ <<<"$entry"
+	dirs+=("$dir")
+	if [[ $# -eq 0 || " $* " =~ " ${dir} " ]]; then
+		selected+=("$entry")
+		if [[ ! -d "$dir" ]]; then
+			echo "MUTATION TESTING FAILED: $dir is listed in scripts/mutate.sh but does not exist" >&2
+			exit 1
+		fi
+	fi
+done
+for arg in "$@"; do
+	if [[ ! " ${dirs[*]} " =~ " ${arg} " ]]; then
+		echo "MUTATION TESTING FAILED: $arg is not listed in scripts/mutate.sh's THRESHOLDS" >&2
+		exit 1
+	fi
+done
+# A stale equivalent entry fails every run, even one that skips its package.
+"$tmp/mutation-gate" equivalents -equivalent "$ROOT/.gremlins-equivalent" "${dirs[@]}" || exit 1
+
+seed=()
+if [[ -n "${MUTATE_SEED:-}" ]]; then
+	seed=(-seed "$MUTATE_SEED")
+fi
+"$tmp/mutation-gate" plan -mode "$mode" "${seed[@]}" -record "$ROOT/.mutation-record" \
+	-equivalent "$ROOT/.gremlins-equivalent" "${selected[@]}" >"$tmp/plan" || exit 1
+declare -A planned hashes
+while read -r verb dir hash reason; do
+	log "$verb $dir: $reason"
+	hashes[$dir]="$hash"
+	if [[ "$verb" == run ]]; then
+		planned[$dir]=1
+	fi
+done <"$tmp/plan"
+
 workers=()
 if [[ -n "${MUTATE_WORKERS:-}" ]]; then
 	workers=(--workers "$MUTATE_WORKERS")
 fi
 
-want=("$@")
 failed=()
 summary=()
-for entry in "${THRESHOLDS[@]}"; do
+for entry in "${selected[@]}"; do
 	read -r dir efficacy coverage <<<"$entry"
-	if [[ ${#want[@]} -gt 0 && ! " ${want[*]} " =~ " ${dir} " ]]; then
+	if [[ -z "${planned[$dir]:-}" ]]; then
 		continue
 	fi
 	name="${dir//\//-}"
@@ -88,7 +149,8 @@ for entry in "${THRESHOLDS[@]}"; do
 	fi
 	log "$dir: $((SECONDS - start))s"
 	if result="$("$tmp/mutation-gate" gate -dir "$dir" -results "$out/$name.json" \
-		-equivalent "$ROOT/.gremlins-equivalent" -efficacy "$efficacy" -coverage "$coverage" 2>&1)"; then
+		-equivalent "$ROOT/.gremlins-equivalent" -efficacy "$efficacy" -coverage "$coverage" \
+		-record "$ROOT/.mutation-record" -hash "${hashes[$dir]}" 2>&1)"; then
 		printf '%s\n' "$result"
 	else
 		printf '%s\n' "$result"
@@ -107,3 +169,6 @@ if [[ ${#failed[@]} -gt 0 ]]; then
 	exit 1
 fi
 echo "Mutation testing passed."
+}
+
+main "$@"; exit

@@ -152,22 +152,13 @@ func TestTokenClaimsSizeBound(t *testing.T) {
 // TestClaimsDepthBound: arrays and objects nested maxClaimsDepth levels
 // convert; one level more is refused.
 func TestClaimsDepthBound(t *testing.T) {
-	nest := func(levels int, wrap func(any) any) any {
-		var v any = "leaf"
-		for range levels {
-			v = wrap(v)
-		}
-		return v
-	}
-	for _, kind := range []struct {
-		name string
-		wrap func(any) any
-	}{
-		{"arrays", func(v any) any { return []any{v} }},
-		{"objects", func(v any) any { return map[string]any{"k": v} }},
+	for _, kind := range []struct{ name, open, close string }{
+		{"arrays", "[", "]"},
+		{"objects", `{"k":`, "}"},
 	} {
 		for levels, wantErr := range map[int]bool{maxClaimsDepth: false, maxClaimsDepth + 1: true} {
-			_, err := claimsValue(nest(levels, kind.wrap), 0)
+			nested := strings.Repeat(kind.open, levels) + `"leaf"` + strings.Repeat(kind.close, levels)
+			_, err := strictJSONValue([]byte(nested), "payload")
 			if (err != nil) != wantErr {
 				t.Errorf("%s nested %d deep: %v, want an error: %v", kind.name, levels, err, wantErr)
 			}

@@ -173,8 +173,9 @@ output "sub" {
 	})
 }
 
-// TestAccTokenClaimsInvalidToken: a value that is not a JWT fails the run
-// with the function's error, and the error does not show the value.
+// TestAccTokenClaimsInvalidToken: a value that is not a signed JWT, or whose
+// JSON jsondecode would not read the same, fails the run with the function's
+// error, and the error does not show the value.
 func TestAccTokenClaimsInvalidToken(t *testing.T) {
 	p := newPool(t, cognitotest.PoolConfig{})
 	in := signInClaimsUser(p, "openid")
@@ -203,6 +204,34 @@ output "claims" {
 }
 `,
 				ExpectError: regexp.MustCompile(`the token has 1 part\(s\)`),
+			},
+			{
+				// An unsecured JWT: header {"alg":"none"}, payload {"sub":"x"},
+				// empty signature.
+				Config: `
+output "claims" {
+  value = provider::cognito::token_claims("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
+}
+`,
+				ExpectError: regexp.MustCompile("says\\s+`alg:\\s+none`"),
+			},
+			{
+				// Payload {"sub":"x","sub":"y"}: jsondecode would not pick one.
+				Config: `
+output "claims" {
+  value = provider::cognito::token_claims("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4Iiwic3ViIjoieSJ9.c2ln")
+}
+`,
+				ExpectError: regexp.MustCompile(`repeats\s+a\s+key`),
+			},
+			{
+				// Payload {"exp":1e1000000000}: infinity has no JSON form.
+				Config: `
+output "claims" {
+  value = provider::cognito::token_claims("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjFlMTAwMDAwMDAwMH0.c2ln")
+}
+`,
+				ExpectError: regexp.MustCompile(`number\s+too\s+large`),
 			},
 			{
 				// AllowNullValue is false: the CLI refuses null before calling.

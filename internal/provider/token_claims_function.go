@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -49,7 +52,9 @@ func (tokenClaimsFunction) Definition(_ context.Context, _ function.DefinitionRe
 			"needs no second check. Do not use it to decide whether to trust a token from elsewhere.\n\n" +
 			"The result carries the argument's marks: the claims of a sensitive token are sensitive, and those of an ephemeral token " +
 			"are ephemeral (they never reach the plan or the state). A value that is not a signed JWT (three base64url parts: " +
-			"header, payload, signature) fails with an error that names what is wrong without showing the value. " +
+			"header, payload, signature, and an `alg` other than `none`) fails with an error that names what is wrong without " +
+			"showing the value. So does JSON that `jsondecode` would not read the same: a key repeated within an object, " +
+			"or a number that is infinite or longer than 1000 digits written out. " +
 			"Requires Terraform 1.8 or OpenTofu 1.7 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
@@ -97,20 +102,27 @@ func decodeTokenClaims(token string) (attr.Value, error) {
 	case len(token) > 7 && strings.EqualFold(token[:7], "bearer "):
 		return nil, claimsError("the value starts with `Bearer `, an Authorization header's prefix; pass the token alone")
 	}
-	claims := jwt.MapClaims{}
 	// JSON numbers stay json.Number, so large integers keep every digit.
 	parser := jwt.NewParser(jwt.WithJSONNumber())
-	_, parts, err := parser.ParseUnverified(token, claims)
+	parsed, parts, err := parser.ParseUnverified(token, jwt.MapClaims{})
 	if err != nil {
 		return nil, describeParseError(token, err)
 	}
-	// With json.Number the library decodes the payload with a json.Decoder,
-	// which stops after the first value: `{}` followed by anything, or
-	// `null`, would pass as an empty claim set.
-	if payload, err := parser.DecodeSegment(parts[1]); err != nil || !json.Valid(payload) || !bytes.HasPrefix(bytes.TrimLeft(payload, " \t\r\n"), []byte("{")) {
+	// ParseUnverified accepts the unsecured "none" (RFC 7519 section 6),
+	// which signs nothing; WithValidMethods applies only to verified parses.
+	if parsed.Method == jwt.SigningMethodNone {
+		return nil, claimsError("the header (first part) says `alg: none`: an unsecured JWT, not a signed one")
+	}
+	// golang-jwt decodes last-wins; decode both parts again, strictly.
+	header, _ := parser.DecodeSegment(parts[0])
+	if _, err := strictJSONValue(header, "header (first part)"); err != nil {
+		return nil, err
+	}
+	payload, err := parser.DecodeSegment(parts[1])
+	if err != nil || !bytes.HasPrefix(bytes.TrimLeft(payload, " \t\r\n"), []byte("{")) {
 		return nil, claimsError("the payload (second part) is not a JSON object")
 	}
-	return claimsValue(map[string]any(claims), 0)
+	return strictJSONValue(payload, "payload (second part)")
 }
 
 // jwtParseErrors maps golang-jwt's fixed error texts (parser.go, v5) to ours.
@@ -144,59 +156,161 @@ func describeParseError(token string, err error) error {
 	return claimsError("the value is not a readable JWT")
 }
 
-// claimsValue converts decoded JSON (with json.Number) to a Terraform value
-// of the types jsondecode would give: objects, tuples, numbers, strings,
-// bools and nulls.
-func claimsValue(v any, depth int) (attr.Value, error) {
-	if depth > maxClaimsDepth {
-		return nil, claimsError(fmt.Sprintf("the payload (second part) is nested more than %d levels deep", maxClaimsDepth))
+const (
+	// maxNumberDigits bounds a number's literal and its digits written out
+	// in full, as the CLIs and the plugin protocol write numbers
+	// (big.Float.Text('f', -1)): one 700,000-digit literal costs seconds of
+	// CPU, and 1e-1000000 is short to send but slow to write. Real claims
+	// are Unix times (10 digits) or at most 64-bit integers (20).
+	maxNumberDigits = 1000
+)
+
+// strictJSONValue decodes one JSON value, and nothing after it, to a
+// Terraform value typed as jsondecode would type it. Unlike encoding/json it
+// refuses a key repeated within one object: RFC 7519 section 4 lets a parser
+// reject duplicate claim names, and jsondecode refuses those whose values
+// differ in type (zclconf/go-cty cty/json/type_implied.go, impliedObjectType),
+// so last-wins would yield claims jsondecode never gives.
+func strictJSONValue(data []byte, part string) (attr.Value, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	d := strictDecoder{dec: dec, part: part}
+	v, err := d.value(0)
+	if err != nil {
+		return nil, err
 	}
-	switch v := v.(type) {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, d.notJSON()
+	}
+	return v, nil
+}
+
+type strictDecoder struct {
+	dec  *json.Decoder
+	part string
+}
+
+func (d strictDecoder) notJSON() error {
+	return claimsError(fmt.Sprintf("the %s is not a JSON object", d.part))
+}
+
+func (d strictDecoder) value(depth int) (attr.Value, error) {
+	if depth > maxClaimsDepth {
+		return nil, claimsError(fmt.Sprintf("the %s is nested more than %d levels deep", d.part, maxClaimsDepth))
+	}
+	tok, err := d.dec.Token()
+	if err != nil {
+		return nil, d.notJSON()
+	}
+	switch tok := tok.(type) {
 	case nil:
 		return types.DynamicNull(), nil
 	case bool:
-		return types.BoolValue(v), nil
+		return types.BoolValue(tok), nil
 	case string:
-		return types.StringValue(v), nil
+		return types.StringValue(tok), nil
 	case json.Number:
-		// cty's precision (cty.ParseNumberVal): every digit of a JSON number.
-		f, _, err := big.ParseFloat(string(v), 10, 512, big.ToNearestEven)
-		if err != nil {
-			// Only for exponents beyond big.Float's range.
-			return nil, claimsError("the payload (second part) holds a number out of range")
+		return d.number(tok)
+	case json.Delim:
+		if tok == '[' {
+			return d.tuple(depth)
 		}
-		return types.NumberValue(f), nil
-	case []any:
-		elemTypes := make([]attr.Type, len(v))
-		elems := make([]attr.Value, len(v))
-		for i, e := range v {
-			ev, err := claimsValue(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			elems[i], elemTypes[i] = ev, ev.Type(context.Background())
-		}
-		tuple, diags := types.TupleValue(elemTypes, elems)
-		if diags.HasError() {
-			return nil, claimsError("the payload (second part) could not be converted")
-		}
-		return tuple, nil
-	case map[string]any:
-		attrTypes := make(map[string]attr.Type, len(v))
-		attrs := make(map[string]attr.Value, len(v))
-		for k, e := range v {
-			ev, err := claimsValue(e, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			attrs[k], attrTypes[k] = ev, ev.Type(context.Background())
-		}
-		obj, diags := types.ObjectValue(attrTypes, attrs)
-		if diags.HasError() {
-			return nil, claimsError("the payload (second part) could not be converted")
-		}
-		return obj, nil
+		return d.object(depth)
 	default:
-		return nil, claimsError("the payload (second part) holds a value JSON does not have")
+		return nil, d.notJSON()
 	}
+}
+
+// number keeps cty's precision (cty.ParseNumberVal): every digit of a JSON
+// number, within maxNumberDigits.
+func (d strictDecoder) number(n json.Number) (attr.Value, error) {
+	if len(n) > maxNumberDigits {
+		return nil, claimsError(fmt.Sprintf("the %s holds a number written with more than %d characters", d.part, maxNumberDigits))
+	}
+	f, _, err := big.ParseFloat(string(n), 10, 512, big.ToNearestEven)
+	switch {
+	case err != nil:
+		// Only for exponents beyond big.Float's range.
+		return nil, claimsError(fmt.Sprintf("the %s holds a number out of range", d.part))
+	case f.IsInf():
+		// cty cannot write infinity as JSON (cty/json/marshal.go).
+		return nil, claimsError(fmt.Sprintf("the %s holds a number too large to represent (it would be infinite)", d.part))
+	case writtenDigits(string(n)) > maxNumberDigits:
+		return nil, claimsError(fmt.Sprintf("the %s holds a number of more than %d digits when written out in full", d.part, maxNumberDigits))
+	}
+	return types.NumberValue(f), nil
+}
+
+// writtenDigits counts the digits of a JSON number literal written without
+// an exponent: 1e3 is 1000 (4), 1.5e-3 is 0.0015 (5).
+func writtenDigits(literal string) int64 {
+	mantissa, exponent, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(literal, "-")), "e")
+	whole, fraction, _ := strings.Cut(mantissa, ".")
+	exp, err := strconv.ParseInt(exponent, 10, 32)
+	if exponent != "" && err != nil {
+		return math.MaxInt64
+	}
+	digits := whole + fraction
+	point := int64(len(whole)) + exp // digits before the decimal point
+	trimmed := strings.TrimLeft(digits, "0")
+	point -= int64(len(digits) - len(trimmed))
+	digits = strings.TrimRight(trimmed, "0")
+	switch n := int64(len(digits)); {
+	case n == 0:
+		return 1
+	case point >= n:
+		return point
+	case point <= 0:
+		return 1 - point + n
+	default:
+		return n
+	}
+}
+
+func (d strictDecoder) tuple(depth int) (attr.Value, error) {
+	var elemTypes []attr.Type
+	var elems []attr.Value
+	for d.dec.More() {
+		ev, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		elems, elemTypes = append(elems, ev), append(elemTypes, ev.Type(context.Background()))
+	}
+	if _, err := d.dec.Token(); err != nil { // ']'
+		return nil, d.notJSON()
+	}
+	tuple, diags := types.TupleValue(elemTypes, elems)
+	if diags.HasError() {
+		return nil, claimsError(fmt.Sprintf("the %s could not be converted", d.part))
+	}
+	return tuple, nil
+}
+
+func (d strictDecoder) object(depth int) (attr.Value, error) {
+	attrTypes := map[string]attr.Type{}
+	attrs := map[string]attr.Value{}
+	for d.dec.More() {
+		tok, err := d.dec.Token()
+		key, isKey := tok.(string)
+		if err != nil || !isKey {
+			return nil, d.notJSON()
+		}
+		if _, seen := attrs[key]; seen {
+			return nil, claimsError(fmt.Sprintf("the %s repeats a key within one JSON object, so which value counts is ambiguous", d.part))
+		}
+		ev, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		attrs[key], attrTypes[key] = ev, ev.Type(context.Background())
+	}
+	if _, err := d.dec.Token(); err != nil { // '}'
+		return nil, d.notJSON()
+	}
+	obj, diags := types.ObjectValue(attrTypes, attrs)
+	if diags.HasError() {
+		return nil, claimsError(fmt.Sprintf("the %s could not be converted", d.part))
+	}
+	return obj, nil
 }

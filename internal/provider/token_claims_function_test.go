@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/base64"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -271,6 +272,18 @@ func TestTokenClaimsErrors(t *testing.T) {
 		{"unknown alg", enc(`{"alg":"`+secretPart+`"}`) + "." + payload + "." + sig, "unknown signing algorithm"},
 		{"signature not base64url", header + "." + payload + ".#" + secretPart, "signature (third part) is not unpadded base64url"},
 		{"nested too deep", header + "." + enc(deep) + "." + sig, "nested more than 32 levels"},
+		{"alg none, empty signature (an unsecured JWT)", enc(`{"alg":"none"}`) + "." + payload + ".", "`alg: none`"},
+		{"alg none with a signature", enc(`{"alg":"none","kid":"`+secretPart+`"}`) + "." + payload + "." + sig, "`alg: none`"},
+		{"payload repeats a key", header + "." + enc(`{"sub":"`+secretPart+`","sub":"`+secretPart+`x"}`) + "." + sig, "payload (second part) repeats a key"},
+		{"payload repeats a key with another type", header + "." + enc(`{"`+secretPart+`":1,"`+secretPart+`":"1"}`) + "." + sig, "payload (second part) repeats a key"},
+		{"nested object repeats a key", header + "." + enc(`{"a":[{"b":{"k":1,"k":1}}]}`) + "." + sig, "payload (second part) repeats a key"},
+		{"header repeats a key", enc(`{"alg":"none","alg":"RS256"}`) + "." + payload + "." + sig, "header (first part) repeats a key"},
+		{"number overflows to infinity", header + "." + enc(`{"exp":1e1000000000}`) + "." + sig, "number too large to represent"},
+		{"number overflows to minus infinity", header + "." + enc(`{"exp":-1e1000000000}`) + "." + sig, "number too large to represent"},
+		{"number literal too long", header + "." + enc(`{"n":`+strings.Repeat("7", maxNumberDigits+1)+`}`) + "." + sig, "number written with more than 1000 characters"},
+		{"number literal with too many zeros", header + "." + enc(`{"n":1.`+strings.Repeat("0", maxNumberDigits)+`}`) + "." + sig, "number written with more than 1000 characters"},
+		{"number too long written out", header + "." + enc(`{"n":1e1000000}`) + "." + sig, "more than 1000 digits when written out"},
+		{"number too small written out", header + "." + enc(`{"n":1e-1000000}`) + "." + sig, "more than 1000 digits when written out"},
 		{"trailing newline", header + "." + payload + "." + sig + "\n", "whitespace"},
 		{"Authorization header value", "Bearer " + header + "." + payload + "." + sig, "`Bearer `"},
 		{"huge", header + "." + enc(`{"x":"`+strings.Repeat(secretPart, maxTokenBytes/len(secretPart))+`"}`) + "." + sig, "more than the 1048576"},
@@ -331,5 +344,37 @@ func TestTokenClaimsAcceptsLargestToken(t *testing.T) {
 	claims := claimsOf(t, token)
 	if got := stringClaim(claims["x"]); len(got) != len(filler) {
 		t.Errorf("x has %d bytes, want %d", len(got), len(filler))
+	}
+}
+
+// TestTokenClaimsNumberLimits: numbers up to maxNumberDigits, written as
+// literals or out in full, keep every digit.
+func TestTokenClaimsNumberLimits(t *testing.T) {
+	longest := "9" + strings.Repeat("0", maxNumberDigits-1)
+	claims := claimsOf(t, jwtOf(testHeader, `{"long":`+longest+`,"e":1e999,"small":-1e-998,"zero":0e999999}`))
+	if got := numberClaim(claims["long"]); len(got) != maxNumberDigits || got[0] != '9' {
+		t.Errorf("long has %d digits, want %d", len(got), maxNumberDigits)
+	}
+	if got := numberClaim(claims["e"]); got != "1"+strings.Repeat("0", 999) {
+		t.Errorf("1e999 = %.20s… (%d digits)", got, len(got))
+	}
+	if got := numberClaim(claims["small"]); !strings.HasPrefix(got, "-0.000") || got == "" {
+		t.Errorf("-1e-998 = %.20s…", got)
+	}
+	if got := numberClaim(claims["zero"]); got != "0" {
+		t.Errorf("0e999999 = %s", got)
+	}
+}
+
+func TestWrittenDigits(t *testing.T) {
+	for literal, want := range map[string]int64{
+		"0": 1, "-0": 1, "0.0": 1, "0e5": 1, "7": 1, "1700000000": 10, "-12.5": 3,
+		"1e3": 4, "1E+3": 4, "1.5e-3": 5, "0.001": 4, "120e-1": 2, "0.0120": 4,
+		"123.456e1": 6, "123.456e5": 8, "1e999": 1000, "1e-999": 1000, "1e-1": 2,
+		"1e99999999999": math.MaxInt64,
+	} {
+		if got := writtenDigits(literal); got != want {
+			t.Errorf("writtenDigits(%q) = %d, want %d", literal, got, want)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"math/big"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,8 +19,9 @@ const echoWindow = 8
 // FuzzTokenClaims: the function never panics; it fails only with an error on
 // the token argument that shows no run of the input (or of its decoded
 // parts) beyond what its fixed wording holds anyway; and it succeeds exactly
-// when the input has three parts whose payload is base64url of a JSON object,
-// with one attribute per distinct key.
+// when the input has three parts whose payload is base64url of a JSON object
+// and whose header names a signing algorithm other than "none", with one
+// attribute per key; a repeated key or an infinite number is refused.
 func FuzzTokenClaims(f *testing.F) {
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	header := enc(testHeader)
@@ -31,6 +33,13 @@ func FuzzTokenClaims(f *testing.F) {
 		jwtOf(testHeader, `{} trailing`),
 		jwtOf(testHeader, `null`),
 		jwtOf(`{"alg":"none"}`, `{"sub":"x"}`),
+		enc(`{"alg":"none"}`) + "." + enc(`{"sub":"x"}`) + ".",
+		jwtOf(`{"alg":"none","alg":"RS256"}`, `{"sub":"x"}`),
+		jwtOf(testHeader, `{"a":{"b":1,"b":"1"}}`),
+		jwtOf(testHeader, `{"exp":1e1000000000}`),
+		jwtOf(testHeader, `{"exp":-1e1000000000}`),
+		jwtOf(testHeader, `{"n":1e-1000000}`),
+		jwtOf(testHeader, `{"n":`+strings.Repeat("7", maxNumberDigits+1)+`}`),
 		jwtOf(`{}`, `{"sub":"x"}`),
 		header + "." + enc(`{"sub":"secret-value-here"}`),
 		header + ".c2VjcmV0LXZhbHVlLWhlcmU.sig.x.y",
@@ -119,17 +128,71 @@ func independentlyAJWT(token string) (bool, int) {
 		Alg any `json:"alg"`
 	}
 	var claims map[string]json.RawMessage
-	if json.Unmarshal(decoded[0], &header) != nil || header.Alg == nil ||
+	if json.Unmarshal(decoded[0], &header) != nil || header.Alg == nil || header.Alg == "none" ||
 		!bytes.HasPrefix(bytes.TrimSpace(decoded[0]), []byte("{")) ||
-		json.Unmarshal(decoded[1], &claims) != nil || claims == nil {
+		json.Unmarshal(decoded[1], &claims) != nil || claims == nil ||
+		!uniqueFiniteJSON(decoded[0]) || !uniqueFiniteJSON(decoded[1]) {
 		return false, 0
 	}
 	return true, len(claims)
 }
 
+// uniqueFiniteJSON: no object in data repeats a key, and no number is
+// infinite at big.Float's range: a scan of encoding/json's tokens that keeps
+// the keys seen per open object.
+func uniqueFiniteJSON(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type level struct {
+		keys     map[string]bool
+		wantsKey bool
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return true // syntax is the other checks' business
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.keys != nil && top.wantsKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			key, _ := tok.(string)
+			if top.keys[key] {
+				return false
+			}
+			top.keys[key], top.wantsKey = true, false
+			continue
+		}
+		if top != nil && top.keys != nil {
+			top.wantsKey = true
+		}
+		switch tok := tok.(type) {
+		case json.Number:
+			if f, _, err := big.ParseFloat(string(tok), 10, 64, big.ToNearestEven); err == nil && f.IsInf() {
+				return false
+			}
+		case json.Delim:
+			switch tok {
+			case '{':
+				stack = append(stack, &level{keys: map[string]bool{}, wantsKey: true})
+			case '[':
+				stack = append(stack, &level{})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+}
+
 // documentedRefusal: the function's description and docs name these limits
 // on otherwise well-formed JWTs.
-var documentedRefusal = regexp.MustCompile(`nested more than \d+ levels|signing algorithm|number out of range`)
+var documentedRefusal = regexp.MustCompile(`nested more than \d+ levels|signing algorithm|holds a number|repeats a key`)
 
 // decodedParts are the input's dot-separated parts decoded as base64url,
 // where they decode to valid UTF-8 (the only text an error could carry).

@@ -2,7 +2,9 @@
 // that go-gremlins lacks:
 //
 //	mutation-gate fixcover PROFILE
-//	mutation-gate gate -dir DIR -results FILE -equivalent FILE -efficacy N -coverage N
+//	mutation-gate equivalents -equivalent FILE DIR...
+//	mutation-gate plan -mode full|incremental -record FILE -equivalent FILE [-seed N] "DIR EFFICACY COVERAGE"...
+//	mutation-gate gate -dir DIR -results FILE -equivalent FILE -efficacy N -coverage N [-record FILE -hash HASH]
 //
 // fixcover corrects a coverage profile for gremlins, which decides by column
 // whether a mutant was covered. Go's cover tool puts a tagless switch's case
@@ -18,7 +20,15 @@
 // listed as equivalent (file, mutator, a snippet of the source line, and
 // why), prints every surviving and uncovered mutant as file:line:column
 // MUTATOR and the source line, and fails when test efficacy or mutator
-// coverage is below its threshold.
+// coverage is below its threshold. It also fails when an equivalent entry
+// of the package matched no mutant, or only mutants the tests killed: an
+// entry must not outlive the code it excuses. After a pass it writes the
+// package's line of the record (see record.go).
+//
+// equivalents fails when an entry names a file outside the gated
+// packages, a file that does not exist, or a snippet on none of its lines;
+// it runs before any package, so a moved line fails even a run that skips
+// the package. plan decides which packages a run measures (record.go).
 package main
 
 import (
@@ -35,6 +45,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -50,6 +61,10 @@ func main() {
 		err = fixCover(os.Args[2])
 	case "gate":
 		err = gate(os.Args[2:])
+	case "plan":
+		err = plan(os.Args[2:], os.Stdout)
+	case "equivalents":
+		err = checkEquivalents(os.Args[2:])
 	default:
 		usage()
 	}
@@ -60,7 +75,9 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: mutation-gate fixcover PROFILE | gate -dir DIR -results FILE -equivalent FILE -efficacy N -coverage N")
+	fmt.Fprintln(os.Stderr, "usage: mutation-gate fixcover PROFILE | equivalents -equivalent FILE DIR... | "+
+		"plan -mode full|incremental -record FILE -equivalent FILE [-seed N] 'DIR EFFICACY COVERAGE'... | "+
+		"gate -dir DIR -results FILE -equivalent FILE -efficacy N -coverage N [-record FILE -hash HASH]")
 	os.Exit(2)
 }
 
@@ -193,7 +210,10 @@ type results struct {
 // "dir/file.go | MUTATOR[@column] | snippet of the source line | reason".
 type equivalent struct {
 	file, mutator, snippet, reason string
+	line                           int // in the equivalents file
 	used                           bool
+	// statuses of every mutant the entry matches, whatever its status
+	statuses map[string]int
 }
 
 func readEquivalents(path string) ([]*equivalent, error) {
@@ -219,7 +239,7 @@ func readEquivalents(path string) ([]*equivalent, error) {
 		if parts[2] == "" || parts[3] == "" {
 			return nil, fmt.Errorf("%s:%d: an equivalent mutant needs a snippet and a reason", path, n)
 		}
-		out = append(out, &equivalent{file: parts[0], mutator: parts[1], snippet: parts[2], reason: parts[3]})
+		out = append(out, &equivalent{file: parts[0], mutator: parts[1], snippet: parts[2], reason: parts[3], line: n, statuses: map[string]int{}})
 	}
 	return out, scanner.Err()
 }
@@ -231,6 +251,8 @@ func gate(args []string) error {
 	equivalentsFile := flags.String("equivalent", "", "equivalent mutants file")
 	minEfficacy := flags.Float64("efficacy", 0, "minimum test efficacy, percent")
 	minCoverage := flags.Float64("coverage", 0, "minimum mutator coverage, percent")
+	recordFile := flags.String("record", "", "after a pass, write the package's line of this record")
+	hash := flags.String("hash", "", "the package's hash for the record (mutation-gate plan)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -265,8 +287,12 @@ func gate(args []string) error {
 				code = strings.TrimSpace(src[m.Line-1])
 			}
 			where := fmt.Sprintf("%s:%d:%d %s", path, m.Line, m.Column, m.Type)
+			e := matchEquivalent(equivalents, path, m.Type, m.Column, code)
+			if e != nil {
+				e.statuses[m.Status]++
+			}
 			if m.Status == "LIVED" || m.Status == "NOT COVERED" {
-				if e := matchEquivalent(equivalents, path, m.Type, m.Column, code); e != nil {
+				if e != nil {
 					e.used = true
 					excluded++
 					report = append(report, fmt.Sprintf("  equivalent   %s  (%s)", where, e.reason))
@@ -294,9 +320,19 @@ func gate(args []string) error {
 	for _, line := range report {
 		fmt.Println(line)
 	}
+	var failures []string
 	for _, e := range equivalents {
-		if !e.used && strings.HasPrefix(e.file, *dir+"/") {
-			fmt.Printf("  note: equivalent entry matched nothing (stale?): %s | %s | %s\n", e.file, e.mutator, e.snippet)
+		if e.used || filepath.Dir(e.file) != *dir {
+			continue
+		}
+		entry := fmt.Sprintf("%s:%d (%s | %s | %s)", *equivalentsFile, e.line, e.file, e.mutator, e.snippet)
+		switch {
+		case len(e.statuses) == 0:
+			failures = append(failures, fmt.Sprintf("stale equivalent entry %s matches no mutant: the code moved or changed; fix or remove the entry", entry))
+		case e.statuses["TIMED OUT"] == 0:
+			failures = append(failures, fmt.Sprintf("equivalent entry %s matches only mutants the tests kill, so they are not equivalent: remove the entry", entry))
+		default:
+			fmt.Printf("  note: equivalent entry %s matched only mutants that timed out\n", entry)
 		}
 	}
 
@@ -309,7 +345,6 @@ func gate(args []string) error {
 	}
 	fmt.Printf("%s: killed %d, timed out %d, survived %d, not covered %d, equivalent %d; efficacy %.1f%% (min %.0f%%), mutator coverage %.1f%% (min %.0f%%)\n",
 		*dir, killed, timedOut, lived, notCovered, excluded, efficacy, *minEfficacy, coverage, *minCoverage)
-	var failures []string
 	if efficacy < *minEfficacy {
 		failures = append(failures, fmt.Sprintf("test efficacy %.1f%% is below %.0f%%: kill the SURVIVED mutants above with tests", efficacy, *minEfficacy))
 	}
@@ -324,7 +359,57 @@ func gate(args []string) error {
 	if len(failures) > 0 {
 		return fmt.Errorf("%s: %s", *dir, strings.Join(failures, "; "))
 	}
+	if *recordFile != "" {
+		if *hash == "" {
+			return fmt.Errorf("%s: -record needs -hash", *dir)
+		}
+		return writeRecord(*recordFile, recordLine{dir: *dir, hash: *hash, efficacy: efficacy, coverage: coverage, date: time.Now().UTC().Format("2006-01-02")})
+	}
 	return nil
+}
+
+// checkEquivalents fails for every entry that names a file outside the
+// gated directories, a missing file, or a snippet on none of its lines.
+func checkEquivalents(args []string) error {
+	flags := flag.NewFlagSet("equivalents", flag.ContinueOnError)
+	equivalentsFile := flags.String("equivalent", ".gremlins-equivalent", "equivalent mutants file")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	gated := map[string]bool{}
+	for _, dir := range flags.Args() {
+		gated[dir] = true
+	}
+	equivalents, err := readEquivalents(*equivalentsFile)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for _, e := range equivalents {
+		where := fmt.Sprintf("%s:%d: %s | %s | %s", *equivalentsFile, e.line, e.file, e.mutator, e.snippet)
+		text, err := os.ReadFile(e.file)
+		switch {
+		case !gated[filepath.Dir(e.file)]:
+			stale = append(stale, where+": not in a gated package")
+		case err != nil:
+			stale = append(stale, where+": no such file (moved?)")
+		case !containsOnOneLine(string(text), e.snippet):
+			stale = append(stale, where+": the snippet is on no line of the file (the code moved or changed?)")
+		}
+	}
+	if len(stale) > 0 {
+		return fmt.Errorf("stale equivalent entries; fix or remove them:\n  %s", strings.Join(stale, "\n  "))
+	}
+	return nil
+}
+
+func containsOnOneLine(text, snippet string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, snippet) {
+			return true
+		}
+	}
+	return false
 }
 
 // matchEquivalent finds the entry for a mutant. An entry's mutator may name
