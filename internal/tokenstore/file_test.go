@@ -197,7 +197,7 @@ func TestFileReplaceIsAtomicForReaders(t *testing.T) {
 			}
 		})
 	}
-	for i := range 100 {
+	for i := range 30 {
 		snap, err := s.Read(context.Background())
 		if err != nil {
 			t.Fatal(err)
