@@ -64,7 +64,7 @@ func smEnv(t *testing.T, s *cognitotest.Server) {
 
 // isolateAWSEnv clears what the SDK's default chain would find on this
 // machine.
-func isolateAWSEnv(t *testing.T) {
+func isolateAWSEnv(t testing.TB) {
 	t.Helper()
 	for _, k := range []string{
 		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE",
