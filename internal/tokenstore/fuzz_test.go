@@ -19,7 +19,7 @@ import (
 func checkSafeError(t *testing.T, err error, codes func(string) bool) *Error {
 	t.Helper()
 	e := reasonOf(t, err)
-	ref := &Error{Reason: e.Reason, Op: e.Op, Store: e.Store, Code: e.Code, Attempts: e.Attempts, TokenLost: e.TokenLost}
+	ref := &Error{Reason: e.Reason, Op: e.Op, Store: e.Store, Code: e.Code, Attempts: e.Attempts, TokenLost: e.TokenLost, PendingVersion: e.PendingVersion}
 	if e.Error() != ref.Error() {
 		t.Fatalf("message %q carries more than its fields", e.Error())
 	}

@@ -173,8 +173,14 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 	for _, op := range []string{cognitotest.SMPutSecretValue, cognitotest.SMUpdateSecretVersionStage} {
 		pool.DenySecretsManager(op)
 		_, err := s.Replace(context.Background(), snap, "t1")
-		if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+		e := reasonOf(t, err)
+		if e.Reason != AccessDenied || e.Op != "write" {
 			t.Errorf("%s denied: %+v", op, e)
+		}
+		// After a stored put the version that holds the token is named.
+		if pending := op == cognitotest.SMUpdateSecretVersionStage; pending != (e.PendingVersion != "") ||
+			pending && (pool.SecretStages("x")[PendingStage] != e.PendingVersion || !strings.Contains(e.Error(), e.PendingVersion)) {
+			t.Errorf("%s denied: pending version %q, stages %v", op, e.PendingVersion, pool.SecretStages("x"))
 		}
 	}
 	pool.DenySecretsManager()
@@ -188,7 +194,7 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 	pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInvalidParameter})
 	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied})
 	_, err = s.Replace(context.Background(), snap, "t1")
-	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" || e.PendingVersion == "" {
 		t.Errorf("re-read: %+v", e)
 	}
 	if v, _ := pool.SecretValue("x"); v != "t0" {
