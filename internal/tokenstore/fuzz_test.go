@@ -126,7 +126,7 @@ func FuzzSecretsManagerRead(f *testing.F) {
 			}
 			return
 		}
-		checkSafeError(t, err, func(c string) bool {
+		_ = checkSafeError(t, err, func(c string) bool {
 			// The service's error type, printable and capped, ours, or
 			// the SDK's for an answer without one.
 			return c == "" || c == "SecretBinary" || c == "UnknownError" || strings.Contains(printableCode(et), c) || strings.HasPrefix(c, "HTTP")
