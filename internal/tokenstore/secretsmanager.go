@@ -263,6 +263,8 @@ func classifyAWS(err error) (Reason, string) {
 		return Other, code
 	case isCredentialsError(err):
 		return NoCredentials, ""
+	// An answer that is not AWS JSON (a proxy's or load balancer's HTML
+	// page) carries no error code, only its status.
 	case errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500:
 		return Unreachable, "HTTP" + strconv.Itoa(respErr.HTTPStatusCode())
 	case errors.As(err, &netErr):
