@@ -28,7 +28,7 @@ func TestReasonAndCodeText(t *testing.T) {
 			t.Errorf("Reason(%d) is %q, want %q", int(r), got, want)
 		}
 	}
-	if got := printableCode("Bad\x00Code\n é"); got != "BadCode" {
+	if got := printableCode("Bad\x00Code\n \x7f é~"); got != "BadCode~" {
 		t.Errorf("printableCode %q", got)
 	}
 	if got := printableCode(strings.Repeat("A", 100)); len(got) != maxCodeLen {
