@@ -11,8 +11,9 @@ type Reason int
 const (
 	// Other is any failure not below; Error.Code names it when known.
 	Other Reason = iota
-	// NotFound: no such file or secret (or the secret is scheduled for
-	// deletion).
+	// NotFound: no such file or secret, or a secret without a current
+	// version. A secret scheduled for deletion is Other with Code
+	// InvalidRequestException.
 	NotFound
 	// Empty: the store exists but holds no token.
 	Empty
@@ -61,8 +62,8 @@ type Error struct {
 	// Code is the service's error code or the OS error's name, printable and
 	// at most maxCodeLen bytes; "" when there is none.
 	Code string
-	// Attempts counts the requests made, retries included (0 when none
-	// was sent).
+	// Attempts counts the requests made, retries included; 0 for a
+	// failure found without a request (a file, a value of the wrong shape).
 	Attempts int
 	// TokenLost: Cognito had already rotated the token and the new one
 	// could not be stored, so the store holds a spent token.

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -29,6 +28,7 @@ const maxFileBytes = 1 << 20
 var (
 	createTemp = os.CreateTemp
 	renameFile = os.Rename
+	syncFile   = (*os.File).Sync
 )
 
 type fileStore struct {
@@ -123,11 +123,8 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	// CreateTemp already uses 0600; Chmod states the guarantee against an
-	// unusual umask-independent implementation.
-	if err = tmp.Chmod(fileMode); err != nil && runtime.GOOS != "windows" {
-		return err
-	}
+	// os.CreateTemp creates the file with mode 0600 (its documentation),
+	// so the token is never readable by others, not even before the rename.
 	if _, err = tmp.WriteString(token + "\n"); err != nil {
 		return err
 	}
@@ -151,7 +148,7 @@ func syncDir(dir string) {
 	if err != nil {
 		return
 	}
-	_ = d.Sync()
+	_ = syncFile(d)
 	_ = d.Close()
 }
 

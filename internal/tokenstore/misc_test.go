@@ -71,13 +71,28 @@ func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
 	if _, err := s.Replace(context.Background(), snap, "new"); !errors.Is(err, boom) {
 		t.Fatalf("create temp: %v", err)
 	}
+	// The temporary file is made next to the target (one file system, so
+	// the rename is atomic), and the directory is synced after the rename.
+	var tempDirs, synced []string
+	createTemp = func(d, p string) (*os.File, error) { tempDirs = append(tempDirs, d); return os.CreateTemp(d, p) }
+	syncFile = func(f *os.File) error { synced = append(synced, f.Name()); return f.Sync() }
+	t.Cleanup(func() { syncFile = (*os.File).Sync })
+	if ok, err := s.Replace(context.Background(), snap, "new"); !ok || err != nil {
+		t.Fatalf("replace: %v %v", ok, err)
+	}
+	if len(tempDirs) != 1 || filepath.Clean(tempDirs[0]) != dir || len(synced) != 1 || filepath.Clean(synced[0]) != dir {
+		t.Errorf("temporary file in %v, synced %v; want both in %s", tempDirs, synced, dir)
+	}
 	// A relative path writes in the working directory.
-	createTemp = os.CreateTemp
+	tempDirs = nil
 	t.Chdir(dir)
 	rel := NewFile("token")
 	snap, _ = rel.Read(context.Background())
-	if ok, err := rel.Replace(context.Background(), snap, "new"); !ok || err != nil {
+	if ok, err := rel.Replace(context.Background(), snap, "newer"); !ok || err != nil {
 		t.Fatalf("relative path: %v %v", ok, err)
+	}
+	if len(tempDirs) != 1 || tempDirs[0] != "." {
+		t.Errorf("relative path: temporary file in %v", tempDirs)
 	}
 }
 

@@ -47,7 +47,8 @@ type SecretsManagerOptions struct {
 	// HTTPClient is the provider's shared transport; nil = the SDK's.
 	HTTPClient *http.Client
 	// Policy is the shared retry policy; the zero Policy means the
-	// defaults (retrypolicy.Resolve with nothing set).
+	// defaults (retrypolicy.Resolve with nothing set but what the SDK's
+	// configuration holds: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
 	Policy retrypolicy.Policy
 }
 
