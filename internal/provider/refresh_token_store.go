@@ -61,13 +61,19 @@ const storeFileDescription = "Path of a file holding the refresh token. A relati
 // storeValidators are the validators of the refresh_token_store object:
 // exactly one of refresh_token and refresh_token_store.
 func storeValidators() []validator.Object {
-	return []validator.Object{objectvalidator.ExactlyOneOf(path.MatchRoot("refresh_token"))}
+	return []validator.Object{withAdvice{
+		object: objectvalidator.ExactlyOneOf(path.MatchRoot("refresh_token"), path.MatchRoot(storeAttribute)),
+		advice: "Use `refresh_token` for a token you pass in, or `refresh_token_store` for a token the provider keeps current in a file or a Secrets Manager secret.",
+	}}
 }
 
 func storeSecretIDValidators() []validator.String {
 	return []validator.String{
 		// Exactly one store kind; checked once, on this member.
-		stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName(storeFileAttr)),
+		withAdvice{
+			str:    stringvalidator.ExactlyOneOf(path.MatchRoot(storeAttribute).AtName(storeSecretIDAttr), path.MatchRoot(storeAttribute).AtName(storeFileAttr)),
+			advice: "Use `file` for a file on this machine, or `secretsmanager_secret_id` for an AWS Secrets Manager secret.",
+		},
 		stringvalidator.LengthBetween(1, maxSecretIDLength),
 		secretIDValidator{},
 	}
@@ -307,4 +313,45 @@ const refreshTokenReuse = "RefreshTokenReuseException"
 func isRefreshTokenReuse(err error) bool {
 	var e *cognito.Error
 	return errors.As(err, &e) && e.Code == refreshTokenReuse
+}
+
+// withAdvice runs a framework validator and adds what to do to its
+// diagnostics, which only state the rule.
+type withAdvice struct {
+	object validator.Object
+	str    validator.String
+	advice string
+}
+
+func (v withAdvice) Description(ctx context.Context) string {
+	if v.object != nil {
+		return v.object.Description(ctx)
+	}
+	return v.str.Description(ctx)
+}
+
+func (v withAdvice) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v withAdvice) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	var inner validator.ObjectResponse
+	v.object.ValidateObject(ctx, req, &inner)
+	resp.Diagnostics.Append(v.advise(inner.Diagnostics)...)
+}
+
+func (v withAdvice) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	var inner validator.StringResponse
+	v.str.ValidateString(ctx, req, &inner)
+	resp.Diagnostics.Append(v.advise(inner.Diagnostics)...)
+}
+
+func (v withAdvice) advise(diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok && d.Severity() == diag.SeverityError {
+			out.AddAttributeError(withPath.Path(), d.Summary(), strings.TrimSuffix(d.Detail(), ".")+". "+v.advice)
+			continue
+		}
+		out.Append(d)
+	}
+	return out
 }
