@@ -55,7 +55,7 @@ func storeFaultCases() []storeFaultCase {
 			prepare:     smFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService}),
 			wantCognito: 1, wantStored: true},
 		{name: "GetSecretValue denied", secretsManager: true, rotation: true,
-			prepare: func(_ *testing.T, p *pool, _ testStore) { p.DenySecretsManager(cognitotest.SMGetSecretValue) },
+			prepare:   func(_ *testing.T, p *pool, _ testStore) { p.DenySecretsManager(cognitotest.SMGetSecretValue) },
 			wantError: regexp.MustCompile(`(?s)access denied.*secretsmanager:GetSecretValue.*` + nothingSpent[4:])},
 		{name: "secret deleted", secretsManager: true, rotation: true,
 			prepare:   func(_ *testing.T, p *pool, s testStore) { p.DeleteSecret(s.cfg.secretID) },
