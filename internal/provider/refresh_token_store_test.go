@@ -285,3 +285,27 @@ func TestStoreTokenMaskedInLogs(t *testing.T) {
 		t.Errorf("the diagnostic shows the store's token:\n%s", diagText(diags))
 	}
 }
+
+// Through the protocol server, as a CLI drives it: validate, configure, then
+// open (ephemeral) or read (data source) with a file store of a rotating
+// client. The rotated token is in the store when the call returns.
+func TestStoreThroughProtocol(t *testing.T) {
+	for _, kind := range []string{"ephemeral", "data source"} {
+		t.Run(kind, func(t *testing.T) {
+			p := freshPool(t)
+			in := p.signIn(cognitotest.AppClient{Rotation: true})
+			store := newFileStore(t, in.RefreshToken)
+			diags := protocolRun(t, kind, map[string]any{"region": "eu-west-1", "endpoint": p.URL},
+				map[string]any{"client_id": in.ClientID, storeAttribute: map[string]any{storeFileAttr: store.cfg.file}})
+			for _, d := range diags {
+				t.Errorf("%s: %s: %s", d.Severity, d.Summary, d.Detail)
+			}
+			if got := p.RequestCount(); got != 1 {
+				t.Errorf("Cognito saw %d requests, want 1", got)
+			}
+			if v := store.value(); v == in.RefreshToken || store.writes() != 1 {
+				t.Error("the rotated token is not in the store")
+			}
+		})
+	}
+}
