@@ -25,6 +25,12 @@ const lockRetry = 20 * time.Millisecond
 // maxFileBytes bounds what Read loads: a refresh token is a few KiB.
 const maxFileBytes = 1 << 20
 
+// Seams for tests of failures root cannot provoke through permissions.
+var (
+	createTemp = os.CreateTemp
+	renameFile = os.Rename
+)
+
 type fileStore struct {
 	path string
 }
@@ -56,15 +62,14 @@ func (f *fileStore) load() (string, error) {
 		return "", f.fail("read", err)
 	}
 	defer fh.Close()
-	buf := make([]byte, maxFileBytes+1)
-	n, err := readFull(fh, buf)
+	b, err := io.ReadAll(io.LimitReader(fh, maxFileBytes+1))
 	if err != nil {
 		return "", f.fail("read", err)
 	}
-	if n > maxFileBytes {
+	if len(b) > maxFileBytes {
 		return "", &Error{Reason: Malformed, Op: "read", Store: f.Name(), Code: "TooLarge"}
 	}
-	return checkToken(string(buf[:n]), "read", f.Name())
+	return checkToken(string(b), "read", f.Name())
 }
 
 func (f *fileStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
@@ -108,7 +113,7 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := createTemp(dir, "."+base+".tmp-*")
 	if err != nil {
 		return err
 	}
@@ -132,7 +137,7 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), f.path); err != nil {
+	if err = renameFile(tmp.Name(), f.path); err != nil {
 		return err
 	}
 	syncDir(dir)
@@ -148,22 +153,6 @@ func syncDir(dir string) {
 	}
 	_ = d.Sync()
 	_ = d.Close()
-}
-
-// readFull reads until buf is full or EOF.
-func readFull(fh *os.File, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := fh.Read(buf[n:])
-		n += m
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // fail classifies an OS error for this store.
