@@ -138,7 +138,9 @@ func (s *Server) checkLocked(in GetTokensInput) (checked, *apiError) {
 		return checked{}, newErr(ErrNotAuthorized, MsgRefreshTokenRevoked)
 	case !now.Before(tok.sess.expiresAt):
 		return checked{}, newErr(ErrNotAuthorized, MsgRefreshTokenExpired)
-	case tok.rotated && !now.Before(tok.rotatedAt.Add(client.GracePeriod)):
+	// Grace 0 means at once (COGNITO.md, refresh-token rotation), whatever
+	// the clock says: a clock stepped back must not reopen the window.
+	case tok.rotated && (client.GracePeriod == 0 || !now.Before(tok.rotatedAt.Add(client.GracePeriod))):
 		return checked{}, newErr(ErrRefreshTokenReuse, MsgRefreshTokenReused)
 	}
 	user, ok := s.users[tok.sess.username]

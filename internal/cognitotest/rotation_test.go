@@ -80,3 +80,44 @@ func TestRevokeRevokesFamily(t *testing.T) {
 		t.Fatalf("child of revoked token: %v", err)
 	}
 }
+
+// With a grace period of 0 the old token fails at once: in the same instant
+// (a frozen clock) and after the clock steps back (NTP), and under
+// concurrent reuse exactly one caller gets through.
+func TestRotationGraceZeroIsExact(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var step time.Duration
+	s := newTestServer(t, PoolConfig{Now: func() time.Time { return base.Add(step) }})
+	c := s.AddClient(AppClient{Rotation: true})
+	s.AddUser(User{Username: "alice"})
+
+	rt := s.IssueRefreshToken(c.ID, "alice")
+	mustRefresh(t, s, input(c.ID, rt))
+	if _, err := refresh(t, s, input(c.ID, rt)); !isA[*types.RefreshTokenReuseException](err) {
+		t.Fatalf("same instant: %v", err)
+	}
+	step = -time.Second
+	if _, err := refresh(t, s, input(c.ID, rt)); !isA[*types.RefreshTokenReuseException](err) {
+		t.Fatalf("clock stepped back: %v", err)
+	}
+
+	rt = s.IssueRefreshToken(c.ID, "alice")
+	const callers = 8
+	errs := make(chan error, callers)
+	for range callers {
+		go func() { _, err := refresh(t, s, input(c.ID, rt)); errs <- err }()
+	}
+	ok := 0
+	for range callers {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case !isA[*types.RefreshTokenReuseException](err):
+			t.Errorf("concurrent reuse: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of %d concurrent callers got through, want exactly 1", ok, callers)
+	}
+}

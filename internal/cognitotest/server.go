@@ -101,6 +101,7 @@ type Server struct {
 	events    []TriggerEvent
 	conns     int
 	oauth     oauthPool // the token endpoint's clients and resource servers
+	secrets   smState   // the Secrets Manager double (secretsmanager.go)
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine
@@ -217,6 +218,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && r.URL.Path == "/"+s.cfg.PoolID+"/.well-known/jwks.json" {
 		w.Header().Set("Content-Type", "application/json")
 		writeBody(w, http.StatusOK, s.jwks)
+		return
+	}
+
+	if strings.HasPrefix(r.Header.Get("X-Amz-Target"), smTargetPrefix) {
+		s.serveSecretsManager(w, r)
 		return
 	}
 

@@ -1,0 +1,125 @@
+package tokenstore
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Exchange trades a refresh token at Cognito. It returns the rotated refresh
+// token, or "" when Cognito issued none (no rotation). The caller's closure
+// keeps the other issued tokens.
+type Exchange func(ctx context.Context, refreshToken string) (rotated string, err error)
+
+// Outcome reports what one Cycle did.
+type Outcome struct {
+	// Rotated: Cognito issued a new refresh token.
+	Rotated bool
+	// Written: this run stored the new token.
+	Written bool
+	// LostRace: another run replaced the token first; the store keeps
+	// that run's token, which is as valid as this run's.
+	LostRace bool
+	// Reads counts store reads, Exchanges calls to Cognito.
+	Reads, Exchanges int
+	// WriteSpan is the window in which a rotated token lived only in
+	// memory: from Cognito's answer to the end of the store's write.
+	WriteSpan time.Duration
+}
+
+// WriteBackTimeout bounds the write of a rotated token. The write runs even
+// when ctx is canceled or past its deadline: Cognito has already spent the
+// old token, so abandoning the write would lose the chain.
+const WriteBackTimeout = 2 * time.Minute
+
+// Reuse polling: how long to wait between store reads while another run
+// that rotated the token has not written it yet.
+const (
+	pollFirst = 100 * time.Millisecond
+	pollMax   = time.Second
+)
+
+// Cycle runs one read, exchange and write-back:
+//  1. read the token from s;
+//  2. exchange it;
+//  3. when Cognito rotated it, write the new token back before returning,
+//     as a compare-and-swap against what was read;
+//  4. if another run won that race, keep its token and still succeed;
+//  5. if the exchange fails with a reuse error (isReuse) and the store now
+//     holds another token, retry with it; if it holds the same one, poll
+//     until ctx's deadline for a winner that has not written yet.
+//
+// Store failures are *Error; the exchange's own errors are returned
+// unchanged. A failed write after rotation is an *Error with TokenLost set.
+func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) bool) (Outcome, error) {
+	var out Outcome
+	snap, err := s.Read(ctx)
+	out.Reads++
+	if err != nil {
+		return out, err
+	}
+	for {
+		out.Exchanges++
+		rotated, err := exchange(ctx, snap.Token)
+		answered := time.Now()
+		if err != nil {
+			if isReuse == nil || !isReuse(err) {
+				return out, err
+			}
+			next, ok := awaitNewToken(ctx, s, snap, &out)
+			if !ok {
+				return out, err
+			}
+			snap = next
+			continue
+		}
+		if rotated == "" || rotated == snap.Token {
+			return out, nil
+		}
+		out.Rotated = true
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteBackTimeout)
+		swapped, werr := s.Replace(wctx, snap, rotated)
+		cancel()
+		out.WriteSpan = time.Since(answered)
+		if werr != nil {
+			var se *Error
+			if !errors.As(werr, &se) {
+				se = &Error{Op: "write", Store: s.Name(), err: werr}
+			}
+			lost := *se
+			lost.TokenLost = true
+			return out, &lost
+		}
+		out.Written, out.LostRace = swapped, !swapped
+		return out, nil
+	}
+}
+
+// awaitNewToken polls s with bounded backoff until it holds a token other
+// than prev's or ctx ends. Read failures while polling count as "not yet":
+// the reuse error that started the wait is the one worth reporting.
+func awaitNewToken(ctx context.Context, s Store, prev Snapshot, out *Outcome) (Snapshot, bool) {
+	delay := pollFirst
+	first := true
+	for {
+		if !first {
+			t := time.NewTimer(delay)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return Snapshot{}, false
+			case <-t.C:
+			}
+			delay = min(2*delay, pollMax)
+		}
+		first = false
+		snap, err := s.Read(ctx)
+		out.Reads++
+		if err == nil && snap.Token != prev.Token {
+			return snap, true
+		}
+		if ctx.Err() != nil {
+			return Snapshot{}, false
+		}
+	}
+}

@@ -1,0 +1,31 @@
+package tokenstore
+
+import (
+	"context"
+)
+
+// Store holds one refresh token.
+type Store interface {
+	// Name describes the store for messages, e.g. `file "/x/.token"` or
+	// `Secrets Manager secret "name"`; never the value.
+	Name() string
+	// Read returns the token the store holds now. Failures are *Error.
+	Read(ctx context.Context) (Snapshot, error)
+	// Replace stores next only if the store still holds prev (a
+	// compare-and-swap). swapped=false with err=nil: another writer won,
+	// and the store keeps its token. Failures are *Error.
+	Replace(ctx context.Context, prev Snapshot, next string) (swapped bool, err error)
+}
+
+// Snapshot is what one Read saw: the token and the identity of the stored
+// value it came from (Secrets Manager: the VersionId; file: the content).
+type Snapshot struct {
+	Token   string
+	version string
+}
+
+// String never shows the token, so a Snapshot is safe in a format string.
+func (s Snapshot) String() string { return "tokenstore.Snapshot{redacted}" }
+
+// GoString is String for %#v.
+func (s Snapshot) GoString() string { return s.String() }
