@@ -196,6 +196,13 @@ func tfValue(t *testing.T, typ tftypes.Type, v any) tftypes.Value {
 		}
 		return tftypes.NewValue(typ, m)
 	case map[string]any:
+		if obj, ok := typ.(tftypes.Object); ok { // a nested attribute: unset members are null
+			m := map[string]tftypes.Value{}
+			for name, attrType := range obj.AttributeTypes {
+				m[name] = tfValue(t, attrType, v[name])
+			}
+			return tftypes.NewValue(typ, m)
+		}
 		m := map[string]tftypes.Value{}
 		for k, e := range v {
 			m[k] = tfValue(t, tftypes.String, e)
@@ -310,7 +317,7 @@ func TestBadInput(t *testing.T) {
 	// counts the requests that reach it through a tap of its own.
 	p := newPool(t, cognitotest.PoolConfig{})
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, tc := range badInputs() {
+		for _, tc := range append(badInputs(), storeBadInputs()...) {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				tap := newTokenTap(t, p.URL)

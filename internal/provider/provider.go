@@ -122,6 +122,10 @@ type providerData struct {
 	// unknownConfig is set when a provider argument is not known yet (plan
 	// time, computed from another resource): refreshing must wait for apply.
 	unknownConfig bool
+	// region is the provider's `region` ("" = the SDK's chain), for
+	// refresh-token stores; stores holds them, built on first use.
+	region string
+	stores storeCache
 }
 
 func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -174,6 +178,7 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"timeout":              policy.Timeout.String(),
 	})
 	data.client = client
+	data.region = clientConfig.Region
 	data.tokenSource = clientcredentials.New(tokenEndpointHTTPClient(client.HTTPClient()), policy)
 }
 

@@ -28,6 +28,8 @@ type refreshedTokensModel struct {
 	DeviceKey      types.String `tfsdk:"device_key"`
 	ClientMetadata types.Map    `tfsdk:"client_metadata"`
 	Region         types.String `tfsdk:"region"`
+	// RefreshTokenStore replaces RefreshToken (exactly one is set).
+	RefreshTokenStore types.Object `tfsdk:"refresh_token_store"`
 
 	AccessToken       types.String `tfsdk:"access_token"`
 	IDToken           types.String `tfsdk:"id_token"`
@@ -44,6 +46,7 @@ func (m *refreshedTokensModel) fields() map[string]any {
 	return map[string]any{
 		"refresh_token": &m.RefreshToken, "client_id": &m.ClientID, "client_secret": &m.ClientSecret,
 		"device_key": &m.DeviceKey, "client_metadata": &m.ClientMetadata, "region": &m.Region,
+		storeAttribute: &m.RefreshTokenStore,
 		"access_token": &m.AccessToken, "id_token": &m.IDToken, "new_refresh_token": &m.NewRefreshToken,
 		"token_type": &m.TokenType, "expires_in": &m.ExpiresIn, "expires_at": &m.ExpiresAt,
 		"new_device_key": &m.NewDeviceKey, "new_device_group_key": &m.NewDeviceGroupKey,
@@ -83,6 +86,8 @@ func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnost
 			*f, ok = value.(types.Map)
 		case *types.Set:
 			*f, ok = value.(types.Set)
+		case *types.Object:
+			*f, ok = value.(types.Object)
 		}
 		if !ok {
 			diags.AddError("Value Conversion Error",
@@ -106,6 +111,8 @@ func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnos
 			values[name] = *f
 		case *types.Set:
 			values[name] = *f
+		case *types.Object:
+			values[name] = *f
 		}
 	}
 	obj, diags := types.ObjectValue(config.AttributeTypes(ctx), values)
@@ -124,6 +131,8 @@ const (
 	outputNumber
 	inputSet  // a set of strings
 	outputSet // a set of strings
+	// inputStore is refresh_token_store (see refresh_token_store.go).
+	inputStore
 )
 
 // attributeSpec describes one attribute independently of the schema package
@@ -142,8 +151,8 @@ type attributeSpec struct {
 
 func refreshedTokensAttributes() map[string]attributeSpec {
 	return map[string]attributeSpec{
-		"refresh_token": {kind: inputString, required: true, sensitive: true,
-			description: "The refresh token to exchange, as issued by the user pool when the user signed in.",
+		"refresh_token": {kind: inputString, sensitive: true,
+			description: "The refresh token to exchange, as issued by the user pool when the user signed in. Exactly one of `refresh_token` and `refresh_token_store` must be set; with an app client that rotates refresh tokens, prefer `refresh_token_store`.",
 			validators: []validator.String{
 				stringvalidator.LengthAtLeast(1),
 				patternValidator{refreshTokenPattern, "a Cognito refresh token: letters, digits and `-_=.` only"},
@@ -169,6 +178,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"client_metadata": {kind: inputMap,
 			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
+		storeAttribute: {kind: inputStore, description: storeDescription},
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
 			validators:  []validator.String{regionValidator}},
@@ -257,6 +267,8 @@ func fullyKnown(v attr.Value) bool {
 		elements = c.Elements()
 	case types.Set:
 		elements = c.Elements()
+	case types.Object:
+		elements = slices.Collect(maps.Values(c.Attributes()))
 	}
 	return !slices.ContainsFunc(elements, func(e attr.Value) bool { return !fullyKnown(e) })
 }
@@ -284,18 +296,31 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	}
 
 	ctx = maskSecrets(ctx, req.Secrets())
+	store, storeSet := storeFrom(model.RefreshTokenStore)
 	tflog.Debug(ctx, "Refreshing Cognito tokens", map[string]any{
 		"region_override":     req.Region,
 		"client_secret_set":   req.ClientSecret != "",
 		"device_key_set":      req.DeviceKey != "",
 		"client_metadata_len": len(req.ClientMetadata),
+		"store_set":           storeSet,
 	})
-	tokens, err := data.client.Refresh(ctx, req)
-	if err != nil {
-		// The SDK's error text can echo request values; masking covers it.
-		tflog.Debug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
-		addRefreshError(&diags, err)
-		return diags
+	var tokens cognito.Tokens
+	if storeSet {
+		var storeDiags diag.Diagnostics
+		tokens, ctx, storeDiags = refreshThroughStore(ctx, data, req, store)
+		diags.Append(storeDiags...)
+		if diags.HasError() {
+			return diags
+		}
+	} else {
+		var err error
+		tokens, err = data.client.Refresh(ctx, req)
+		if err != nil {
+			// The SDK's error text can echo request values; masking covers it.
+			tflog.Debug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
+			addRefreshError(&diags, err)
+			return diags
+		}
 	}
 
 	ctx = maskSecrets(ctx, tokens.Secrets())
@@ -308,7 +333,8 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 		"token_length": len(tokens.AccessToken),
 	})
 	setTokens(model, tokens)
-	if tokens.NewRefreshToken != "" {
+	// With a store the rotated token is already stored: nothing to warn of.
+	if tokens.NewRefreshToken != "" && !storeSet {
 		diags.AddAttributeWarning(path.Root("refresh_token"), "Refresh token rotated",
 			"The app client rotates refresh tokens: Cognito issued `new_refresh_token` and will invalidate the `refresh_token` given here once the client's grace period (0-60 seconds) is over. "+
 				"Store `new_refresh_token` (for example in a secret store through a write-only attribute) and use it next time. "+

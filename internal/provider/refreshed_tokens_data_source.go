@@ -38,6 +38,8 @@ func (d *refreshedTokensDataSource) Schema(_ context.Context, _ datasource.Schem
 
 func dataSourceAttribute(spec attributeSpec) schema.Attribute {
 	switch spec.kind {
+	case inputStore:
+		return dataSourceStoreAttribute()
 	case inputMap:
 		return schema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
 			Validators: spec.mapValidators}

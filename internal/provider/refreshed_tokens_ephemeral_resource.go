@@ -38,6 +38,8 @@ func (r *refreshedTokensEphemeralResource) Schema(_ context.Context, _ ephemeral
 
 func ephemeralAttribute(spec attributeSpec) schema.Attribute {
 	switch spec.kind {
+	case inputStore:
+		return ephemeralStoreAttribute()
 	case inputMap:
 		return schema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
 			Validators: spec.mapValidators}

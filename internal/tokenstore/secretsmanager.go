@@ -77,20 +77,12 @@ func (s *secretsManagerStore) Name() string {
 
 func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, error) {
 	s.once.Do(func() {
-		policy := s.opts.Policy
-		if policy.MaxAttempts <= 0 {
-			policy = retrypolicy.Resolve(retrypolicy.Settings{}, 0, "")
-		}
 		loads := []func(*config.LoadOptions) error{
-			config.WithRetryer(func() aws.Retryer { return policy.NewRetryer() }),
 			config.WithClientLogMode(0),
 			config.WithLogger(logging.Nop{}),
 		}
 		if s.opts.Region != "" {
 			loads = append(loads, config.WithRegion(s.opts.Region))
-		}
-		if s.opts.HTTPClient != nil {
-			loads = append(loads, config.WithHTTPClient(s.opts.HTTPClient))
 		}
 		// The context only bounds loading shared files; credentials are
 		// fetched (lazily, cached) when the first request is signed.
@@ -99,6 +91,22 @@ func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, e
 			s.errCfg = err
 			return
 		}
+		// Set after loading: the shared client already trusts AWS_CA_BUNDLE
+		// (internal/cognito sharedHTTPClient), and LoadDefaultConfig refuses
+		// to apply a CA bundle to a plain *http.Client.
+		if s.opts.HTTPClient != nil {
+			cfg.HTTPClient = s.opts.HTTPClient
+		}
+		policy := s.opts.Policy
+		if policy.MaxAttempts <= 0 {
+			policy = retrypolicy.Resolve(retrypolicy.Settings{}, cfg.RetryMaxAttempts, cfg.RetryMode)
+		}
+		// The service client would wrap any retryer with
+		// cfg.RetryMaxAttempts (AWS_MAX_ATTEMPTS; secretsmanager
+		// api_client.go finalizeRetryMaxAttempts); the policy has weighed it.
+		cfg.RetryMaxAttempts = 0
+		cfg.RetryMode = policy.Mode
+		cfg.Retryer = func() aws.Retryer { return policy.NewRetryer() }
 		s.client = secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 			o.ClientLogMode = 0
 			o.Logger = logging.Nop{}

@@ -1,0 +1,357 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
+)
+
+// Names of the refresh-token store's attributes.
+const (
+	storeAttribute    = "refresh_token_store"
+	storeSecretIDAttr = "secretsmanager_secret_id"
+	storeFileAttr     = "file"
+)
+
+const storeDescription = "Where the provider keeps the refresh token, instead of `refresh_token`: set exactly one of the two. " +
+	"Each open (or read) reads the token from the store, exchanges it with Cognito and, when the app client rotates refresh tokens, " +
+	"writes the rotated token back to the store **before returning**, and only if the store still holds the token it read (a compare-and-swap). " +
+	"When another run wrote first, its token is kept and this run's tokens are still returned (both are valid); when Cognito answers that the token was already rotated " +
+	"and the store now holds another one, the provider reads the store again and retries, waiting up to the provider's `timeout` for the other run to write. " +
+	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, whatever the app client's grace period. " +
+	"Without rotation the store is only read, never written. `new_refresh_token` still returns the rotated token. " +
+	"Put the first refresh token into the store yourself (from the user's sign-in); after that the provider keeps it current. " +
+	"If a diagnostic says the new token was lost, sign in again and put the new refresh token into the store."
+
+const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret whose current value (the `AWSCURRENT` version's `SecretString`) is the refresh token. " +
+	"The provider reads it with `secretsmanager:GetSecretValue`; after a rotation it writes the new token as a new version (`secretsmanager:PutSecretValue`) " +
+	"and moves `AWSCURRENT` to that version from the one it read (`secretsmanager:UpdateSecretVersionStage`), which fails if another run moved it first. " +
+	"Those three actions on the secret are the IAM permissions needed; a secret encrypted with a customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key. " +
+	"The calls are signed with AWS credentials from the AWS SDK's default chain (environment variables, `AWS_PROFILE` and the shared config and credentials files, SSO, web identity, EC2 and ECS roles), " +
+	"used **for the store only**: the Cognito call stays unauthenticated. " +
+	"The region is the ARN's when an ARN is given, else this resource's `region`, else the provider's. " +
+	"`AWS_ENDPOINT_URL_SECRETS_MANAGER` (or `AWS_ENDPOINT_URL`) replaces the endpoint, as for every AWS SDK. " +
+	"Pacing: AWS advises calling `PutSecretValue` no more than once every 10 minutes, sustained. Every rotation writes a version, and Secrets Manager removes unlabeled versions only beyond 100 and never those younger than 24 hours, " +
+	"so a pipeline that rotates at every plan and apply accumulates versions toward the secret's version quota; for frequent runs on one machine prefer `file`."
+
+const storeFileDescription = "Path of a file holding the refresh token. A relative path is relative to the directory Terraform or OpenTofu runs in " +
+	"(the working directory, after `-chdir`), not to the module: use `\"${path.root}/...\"` or an absolute path to make that explicit. " +
+	"The provider reads the file; after a rotation it takes an exclusive lock, checks that the file still holds the token it read, " +
+	"and replaces it by an atomic rename with mode 0600, so the directory must be writable. Every run that shares the token must use the same file on one machine; " +
+	"keep it out of version control. No AWS credentials are used."
+
+// storeValidators are the validators of the refresh_token_store object:
+// exactly one of refresh_token and refresh_token_store.
+func storeValidators() []validator.Object {
+	return []validator.Object{withAdvice{
+		object: objectvalidator.ExactlyOneOf(path.MatchRoot("refresh_token"), path.MatchRoot(storeAttribute)),
+		advice: "Use `refresh_token` for a token you pass in, or `refresh_token_store` for a token the provider keeps current in a file or a Secrets Manager secret.",
+	}}
+}
+
+func storeSecretIDValidators() []validator.String {
+	return []validator.String{
+		// Exactly one store kind; checked once, on this member.
+		withAdvice{
+			str:    stringvalidator.ExactlyOneOf(path.MatchRoot(storeAttribute).AtName(storeSecretIDAttr), path.MatchRoot(storeAttribute).AtName(storeFileAttr)),
+			advice: "Use `file` for a file on this machine, or `secretsmanager_secret_id` for an AWS Secrets Manager secret.",
+		},
+		stringvalidator.LengthBetween(1, maxSecretIDLength),
+		secretIDValidator{},
+	}
+}
+
+func storeFileValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1), filePathValidator{}}
+}
+
+func ephemeralStoreAttribute() ephschema.Attribute {
+	return ephschema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: storeDescription,
+		Validators:          storeValidators(),
+		Attributes: map[string]ephschema.Attribute{
+			storeSecretIDAttr: ephschema.StringAttribute{Optional: true, MarkdownDescription: storeSecretIDDescription, Validators: storeSecretIDValidators()},
+			storeFileAttr:     ephschema.StringAttribute{Optional: true, MarkdownDescription: storeFileDescription, Validators: storeFileValidators()},
+		},
+	}
+}
+
+func dataSourceStoreAttribute() dsschema.Attribute {
+	return dsschema.SingleNestedAttribute{
+		Optional:            true,
+		MarkdownDescription: storeDescription,
+		Validators:          storeValidators(),
+		Attributes: map[string]dsschema.Attribute{
+			storeSecretIDAttr: dsschema.StringAttribute{Optional: true, MarkdownDescription: storeSecretIDDescription, Validators: storeSecretIDValidators()},
+			storeFileAttr:     dsschema.StringAttribute{Optional: true, MarkdownDescription: storeFileDescription, Validators: storeFileValidators()},
+		},
+	}
+}
+
+// storeConfig is refresh_token_store as read from the configuration.
+type storeConfig struct {
+	secretID string
+	file     string
+}
+
+// storeFrom reads refresh_token_store; ok is false when it is not set.
+func storeFrom(obj types.Object) (cfg storeConfig, ok bool) {
+	if obj.IsNull() || obj.IsUnknown() {
+		return cfg, false
+	}
+	attrs := obj.Attributes()
+	if s, isString := attrs[storeSecretIDAttr].(types.String); isString {
+		cfg.secretID = s.ValueString()
+	}
+	if s, isString := attrs[storeFileAttr].(types.String); isString {
+		cfg.file = s.ValueString()
+	}
+	return cfg, true
+}
+
+// storePath is the path of the store attribute that is set.
+func (c storeConfig) attributePath() path.Path {
+	if c.file != "" {
+		return path.Root(storeAttribute).AtName(storeFileAttr)
+	}
+	return path.Root(storeAttribute).AtName(storeSecretIDAttr)
+}
+
+// hasSurroundingSpace reports leading or trailing white space, which in a
+// name or path is nearly always a copy-and-paste slip.
+func hasSurroundingSpace(s string) bool { return strings.TrimSpace(s) != s }
+
+// Shapes of a Secrets Manager SecretId (API reference, GetSecretValue and
+// CreateSecret): a name of up to 512 of `A-Za-z0-9/_+=.@-`, or the secret's
+// ARN; 2048 characters at most.
+const maxSecretIDLength = 2048
+
+var (
+	secretNamePattern = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+	secretARNPattern  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
+)
+
+// secretIDValidator accepts a secret name or ARN, never echoing the value.
+type secretIDValidator struct{}
+
+func (secretIDValidator) Description(context.Context) string {
+	return "must be a Secrets Manager secret name (letters, digits and `/_+=.@-`, up to 512) or a secret ARN (`arn:aws:secretsmanager:<region>:<account>:secret:<name>`)"
+}
+
+func (v secretIDValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v secretIDValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id := req.ConfigValue.ValueString()
+	if strings.HasPrefix(id, "arn:") {
+		if !secretARNPattern.MatchString(id) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid secret ARN",
+				fmt.Sprintf("The value of %s starts like an ARN but is not a Secrets Manager secret ARN: it %s. Check the partition, service, region, 12-digit account and `secret:` parts.", req.Path, v.Description(ctx)))
+		}
+		return
+	}
+	if !secretNamePattern.MatchString(id) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid secret name",
+			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
+	}
+}
+
+// regionOfSecretARN is the region part of a secret ARN, "" for a name.
+func regionOfSecretARN(id string) string {
+	if !secretARNPattern.MatchString(id) {
+		return ""
+	}
+	return strings.Split(id, ":")[3]
+}
+
+// filePathValidator accepts a path to a file: absolute, or relative to the
+// working directory. It never echoes the value.
+type filePathValidator struct{}
+
+func (filePathValidator) Description(context.Context) string {
+	return "must be the path of a file (absolute, or relative to the working directory), without a NUL byte, surrounding white space or a trailing `/`"
+}
+
+func (v filePathValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v filePathValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	p := req.ConfigValue.ValueString()
+	if p == "" {
+		return // LengthAtLeast(1) says so
+	}
+	base := filepath.Base(p)
+	if strings.ContainsRune(p, 0) || hasSurroundingSpace(p) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) || base == "." || base == ".." {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file path",
+			fmt.Sprintf("The value of %s %s: it names the file the refresh token is kept in, not a directory.", req.Path, v.Description(ctx)))
+	}
+}
+
+// storeCache keeps the stores of one provider configuration, built on first
+// use: a Secrets Manager store loads the AWS configuration (shared files,
+// credential chain) once, on its first request, and never in Configure.
+type storeCache struct {
+	mu     sync.Mutex
+	stores map[storeKey]tokenstore.Store
+}
+
+type storeKey struct{ kind, id, region string }
+
+// store returns the store cfg names; region is the resource's override.
+func (d *providerData) store(cfg storeConfig, region string) tokenstore.Store {
+	key := storeKey{kind: storeFileAttr, id: cfg.file}
+	if cfg.file == "" {
+		key = storeKey{kind: storeSecretIDAttr, id: cfg.secretID, region: d.storeRegion(cfg.secretID, region)}
+	}
+	d.stores.mu.Lock()
+	defer d.stores.mu.Unlock()
+	if s, ok := d.stores.stores[key]; ok {
+		return s
+	}
+	var s tokenstore.Store
+	if key.kind == storeFileAttr {
+		s = tokenstore.NewFile(cfg.file)
+	} else {
+		// No shared HTTP client: the SDK refuses one it cannot rebuild
+		// when AWS_CA_BUNDLE (or a profile's ca_bundle) is set ("unable to
+		// add custom RootCAs HTTPClient"), so the store's client builds its
+		// own transport, which honours the bundle.
+		s = tokenstore.NewSecretsManager(cfg.secretID, tokenstore.SecretsManagerOptions{
+			Region: key.region, Policy: d.client.Policy(),
+		})
+	}
+	if d.stores.stores == nil {
+		d.stores.stores = map[storeKey]tokenstore.Store{}
+	}
+	d.stores.stores[key] = s
+	return s
+}
+
+// storeRegion is where a secret lives: an ARN's region, else the
+// resource's region, else the provider's ("" leaves it to the SDK's chain,
+// as for Cognito).
+func (d *providerData) storeRegion(secretID, resourceRegion string) string {
+	if r := regionOfSecretARN(secretID); r != "" {
+		return r
+	}
+	if resourceRegion != "" {
+		return resourceRegion
+	}
+	return d.region
+}
+
+// refreshThroughStore runs the store's cycle (read, exchange, write-back)
+// for req, whose RefreshToken comes from the store. The returned context
+// masks every token the cycle saw.
+func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Request, cfg storeConfig) (cognito.Tokens, context.Context, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	store := data.store(cfg, req.Region)
+	// The provider's timeout bounds the whole cycle, including the wait for
+	// another run's write after a reuse answer.
+	cycleCtx, cancel := context.WithTimeout(ctx, data.client.Policy().Timeout)
+	defer cancel()
+
+	var tokens cognito.Tokens
+	var seen []string
+	exchange := func(ctx context.Context, refreshToken string) (string, error) {
+		seen = append(seen, refreshToken)
+		req.RefreshToken = refreshToken
+		issued, err := data.client.Refresh(maskSecrets(ctx, req.Secrets()), req)
+		if err != nil {
+			return "", err
+		}
+		tokens = issued
+		seen = append(seen, issued.NewRefreshToken)
+		return issued.NewRefreshToken, nil
+	}
+	outcome, err := tokenstore.Cycle(cycleCtx, store, exchange, isRefreshTokenReuse)
+	ctx = maskSecrets(ctx, redact.NonEmpty(append(seen, tokens.Secrets()...)...))
+	tflog.Debug(ctx, "Refresh-token store cycle", map[string]any{
+		"store":      store.Name(),
+		"rotated":    outcome.Rotated,
+		"written":    outcome.Written,
+		"lost_race":  outcome.LostRace,
+		"reads":      outcome.Reads,
+		"exchanges":  outcome.Exchanges,
+		"write_span": outcome.WriteSpan.String(),
+	})
+	if err != nil {
+		tflog.Debug(ctx, "Refresh-token store cycle failed", map[string]any{"error": causeText(err)})
+		addStoreCycleError(&diags, err, store.Name(), cfg)
+		return cognito.Tokens{}, ctx, diags
+	}
+	return tokens, ctx, diags
+}
+
+// refreshTokenReuse is Cognito's answer to a refresh token that rotation
+// already invalidated.
+const refreshTokenReuse = "RefreshTokenReuseException"
+
+func isRefreshTokenReuse(err error) bool {
+	var e *cognito.Error
+	return errors.As(err, &e) && e.Code == refreshTokenReuse
+}
+
+// withAdvice runs a framework validator and adds what to do to its
+// diagnostics, which only state the rule.
+type withAdvice struct {
+	object validator.Object
+	str    validator.String
+	advice string
+}
+
+func (v withAdvice) Description(ctx context.Context) string {
+	if v.object != nil {
+		return v.object.Description(ctx)
+	}
+	return v.str.Description(ctx)
+}
+
+func (v withAdvice) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v withAdvice) ValidateObject(ctx context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	var inner validator.ObjectResponse
+	v.object.ValidateObject(ctx, req, &inner)
+	resp.Diagnostics.Append(v.advise(inner.Diagnostics)...)
+}
+
+func (v withAdvice) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	var inner validator.StringResponse
+	v.str.ValidateString(ctx, req, &inner)
+	resp.Diagnostics.Append(v.advise(inner.Diagnostics)...)
+}
+
+func (v withAdvice) advise(diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok && d.Severity() == diag.SeverityError {
+			out.AddAttributeError(withPath.Path(), d.Summary(), strings.TrimSuffix(d.Detail(), ".")+". "+v.advice)
+			continue
+		}
+		out.Append(d)
+	}
+	return out
+}

@@ -1,0 +1,258 @@
+package provider
+
+// The Open/Read cycle with a refresh-token store, through refreshTokens (the
+// logic Open and Read share) with a real cognito.Client, the real stores
+// and the double's Cognito and Secrets Manager.
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+// storeObject is a refresh_token_store value.
+func storeObject(cfg storeConfig) types.Object {
+	value := func(s string) attr.Value { return nullIfEmpty(s) }
+	return types.ObjectValueMust(
+		map[string]attr.Type{storeSecretIDAttr: types.StringType, storeFileAttr: types.StringType},
+		map[string]attr.Value{storeSecretIDAttr: value(cfg.secretID), storeFileAttr: value(cfg.file)})
+}
+
+// storeModel is a configuration that takes its refresh token from cfg.
+func storeModel(in tokenInputs, cfg storeConfig) *refreshedTokensModel {
+	m := faultModel(in)
+	m.RefreshToken = types.StringNull()
+	m.RefreshTokenStore = storeObject(cfg)
+	return m
+}
+
+// testStore is one kind of store in the double's world.
+type testStore struct {
+	kind string
+	cfg  storeConfig
+	// value is what the store holds now.
+	value func() string
+	// writes counts the store's writes (Secrets Manager: PutSecretValue
+	// calls, including a race loser's, whose version never becomes current).
+	writes func() int
+}
+
+// newFileStore puts token into a fresh file store.
+func newFileStore(t *testing.T, token string) testStore {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "refresh-token")
+	if err := os.WriteFile(file, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A file store's write is a new content: writes counts the changes
+	// value has seen.
+	var mu sync.Mutex
+	last, writes := token, 0
+	read := func() string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Errorf("reading the file store: %v", err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if v := strings.TrimSpace(string(b)); v != last {
+			last, writes = v, writes+1
+		}
+		return last
+	}
+	return testStore{kind: "file", cfg: storeConfig{file: file}, value: read,
+		writes: func() int {
+			read()
+			mu.Lock()
+			defer mu.Unlock()
+			return writes
+		}}
+}
+
+// newSecretStore puts token into a new secret of the double, reached
+// through AWS_ENDPOINT_URL_SECRETS_MANAGER with dummy credentials. Tests
+// using it cannot run in parallel.
+func newSecretStore(t *testing.T, p *pool, token string) testStore {
+	t.Helper()
+	useDoubleForSecretsManager(t, p)
+	name := "terraform/" + strings.ReplaceAll(t.Name(), "/", "-")
+	p.CreateSecret(name, token)
+	return testStore{kind: "Secrets Manager", cfg: storeConfig{secretID: name},
+		value: func() string {
+			v, _ := p.SecretValue(name)
+			return v
+		},
+		writes: func() int { return p.SecretsManagerCalls(cognitotest.SMPutSecretValue) }}
+}
+
+// useDoubleForSecretsManager points the AWS SDK's Secrets Manager clients at
+// the double, with dummy credentials and nothing else from the environment.
+func useDoubleForSecretsManager(t *testing.T, p *pool) {
+	t.Helper()
+	isolateAWSEnvironment(t)
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", p.URL)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDSTOREDOUBLE00000")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "store-double-secret-key")
+}
+
+// storeProvider is a configured provider whose region is the double's.
+func storeProvider(t *testing.T, p *pool) *providerData {
+	t.Helper()
+	data := newFaultProvider(t, p.URL, 2, 30*time.Second)
+	data.region = "eu-west-1"
+	return data
+}
+
+// storeKinds runs test once per kind of store, holding token.
+func storeKinds(t *testing.T, p func(t *testing.T) *pool, test func(t *testing.T, p *pool, store func(token string) testStore)) {
+	t.Run("file", func(t *testing.T) {
+		pl := p(t)
+		test(t, pl, func(token string) testStore { return newFileStore(t, token) })
+	})
+	t.Run("secretsmanager", func(t *testing.T) {
+		pl := p(t)
+		test(t, pl, func(token string) testStore { return newSecretStore(t, pl, token) })
+	})
+}
+
+func freshPool(t *testing.T) *pool { return newPool(t, cognitotest.PoolConfig{}) }
+
+func refreshOK(t *testing.T, data *providerData, m *refreshedTokensModel) {
+	t.Helper()
+	if diags := refreshTokens(context.Background(), data, m); diags.HasError() {
+		t.Fatalf("refresh failed:\n%s", diagText(diags))
+	}
+	if m.AccessToken.ValueString() == "" {
+		t.Fatal("no access token")
+	}
+}
+
+// Without rotation Cognito issues no refresh token: the store is read and
+// never written.
+func TestStoreWithoutRotationIsOnlyRead(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.signIn(cognitotest.AppClient{})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		for range 2 {
+			m := storeModel(in, store.cfg)
+			refreshOK(t, data, m)
+			if !m.NewRefreshToken.IsNull() {
+				t.Error("new_refresh_token is set without rotation")
+			}
+		}
+		if got := store.writes(); got != 0 {
+			t.Errorf("the store was written %d times without rotation", got)
+		}
+		if store.value() != in.RefreshToken {
+			t.Error("the store no longer holds the original token")
+		}
+		if p.RequestCount() != 2 {
+			t.Errorf("Cognito saw %d requests, want 2", p.RequestCount())
+		}
+	})
+}
+
+// With rotation (grace 0) the rotated token is in the store when the
+// refresh returns, so every later refresh works.
+func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.signIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		previous := in.RefreshToken
+		for i := range 3 {
+			m := storeModel(in, store.cfg)
+			refreshOK(t, data, m)
+			rotated := m.NewRefreshToken.ValueString()
+			if rotated == "" || rotated == previous {
+				t.Fatalf("refresh %d: no rotated token in new_refresh_token", i)
+			}
+			if store.value() != rotated {
+				t.Fatalf("refresh %d: the store does not hold the rotated token when the refresh returns", i)
+			}
+			previous = rotated
+		}
+		if got := store.writes(); got != 3 {
+			t.Errorf("the store was written %d times for 3 rotations", got)
+		}
+	})
+}
+
+// Two runs read the same token; the later one to write loses the race, still
+// succeeds, and the store keeps the winner's token. The grace period lets
+// both exchanges of the same token through, as Cognito does.
+func TestStoreLostRaceKeepsWinner(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.signIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		// The slow run's exchange is held until the fast run has written.
+		p.InjectFault(cognitotest.Fault{Delay: 2 * time.Second})
+		slow, fast := storeModel(in, store.cfg), storeModel(in, store.cfg)
+		done := make(chan diag.Diagnostics)
+		go func() { done <- refreshTokens(context.Background(), data, slow) }()
+		waitForFaultTaken(t, p)
+		refreshOK(t, data, fast)
+		if diags := <-done; diags.HasError() {
+			t.Fatalf("the run that lost the race failed:\n%s", diagText(diags))
+		}
+		winner, loser := fast.NewRefreshToken.ValueString(), slow.NewRefreshToken.ValueString()
+		if winner == "" || loser == "" || winner == loser {
+			t.Fatal("both runs must get their own rotated token")
+		}
+		if store.value() != winner {
+			t.Error("the store does not hold the winner's token")
+		}
+		// The stored token works.
+		refreshOK(t, data, storeModel(in, store.cfg))
+	})
+}
+
+// With grace 0, a run that presents a token another run has just rotated gets
+// RefreshTokenReuseException; it reads the store again and retries with the
+// other run's token.
+func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.signIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		p.InjectFault(cognitotest.Fault{Delay: 2 * time.Second})
+		slow, fast := storeModel(in, store.cfg), storeModel(in, store.cfg)
+		done := make(chan diag.Diagnostics)
+		go func() { done <- refreshTokens(context.Background(), data, slow) }()
+		waitForFaultTaken(t, p)
+		refreshOK(t, data, fast)
+		if diags := <-done; diags.HasError() {
+			t.Fatalf("the run that met a rotated token failed:\n%s", diagText(diags))
+		}
+		if got := slow.NewRefreshToken.ValueString(); got == "" || store.value() != got {
+			t.Error("the retried run's rotated token is not in the store")
+		}
+		// One exchange each, plus the retry after the reuse answer.
+		if got := p.RequestCount(); got != 3 {
+			t.Errorf("Cognito saw %d requests, want 3", got)
+		}
+		refreshOK(t, data, storeModel(in, store.cfg))
+	})
+}
+
+// waitForFaultTaken waits until a request has taken the queued fault.
+func waitForFaultTaken(t *testing.T, p *pool) {
+	t.Helper()
+	for deadline := time.Now().Add(faultSanityLimit); p.PendingFaults() > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first run never reached Cognito")
+		}
+	}
+}

@@ -1,0 +1,321 @@
+package tokenstore
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	smithy "github.com/aws/smithy-go"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+func TestSecretsManagerReadThroughEndpointEnv(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	arn := pool.CreateSecret("app/token", " tok-1\n")
+	for _, id := range []string{"app/token", arn} {
+		s := smStore(pool, id, 1)
+		snap, err := s.Read(context.Background())
+		if err != nil || snap.Token != "tok-1" || snap.version == "" {
+			t.Fatalf("%s: %q %v", id, snap.Token, err)
+		}
+	}
+	if got := smStore(pool, "app/token", 1).Name(); got != `Secrets Manager secret "app/token"` {
+		t.Errorf("Name %q", got)
+	}
+	// Without the variable the SDK would go to AWS: the double saw our reads.
+	if n := pool.SecretsManagerCalls(cognitotest.SMGetSecretValue); n != 2 {
+		t.Errorf("double saw %d reads", n)
+	}
+}
+
+func TestSecretsManagerReadFailures(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("none", "")
+	pool.CreateSecret("blank", "  ")
+	pool.CreateSecret("json", `{"refresh_token":"x"}`)
+	pool.CreateSecret("bin", "x")
+	pool.SetSecretBinary("bin", []byte{1, 2})
+	pool.CreateSecret("gone", "x")
+	pool.DeleteSecret("gone")
+	cases := map[string]struct {
+		reason Reason
+		code   string
+	}{
+		"missing": {NotFound, "ResourceNotFoundException"},
+		"none":    {NotFound, "ResourceNotFoundException"},
+		"blank":   {Empty, ""},
+		"json":    {Malformed, ""},
+		"bin":     {Malformed, "SecretBinary"},
+		"gone":    {Other, "InvalidRequestException"},
+	}
+	for id, want := range cases {
+		s := smStore(pool, id, 1)
+		_, err := s.Read(context.Background())
+		e := reasonOf(t, err)
+		if e.Reason != want.reason || e.Code != want.code || e.Op != "read" || e.Store != s.Name() {
+			t.Errorf("%s: %+v", id, e)
+		}
+		if strings.Contains(err.Error(), "refresh_token") {
+			t.Errorf("%s: the value leaked into %q", id, err)
+		}
+	}
+	pool.DenySecretsManager(cognitotest.SMGetSecretValue)
+	_, err := smStore(pool, "json", 1).Read(context.Background())
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Code != "AccessDeniedException" {
+		t.Errorf("denied: %+v", e)
+	}
+}
+
+func TestSecretsManagerNoCredentials(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	isolateAWSEnv(t)
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", pool.URL)
+	pool.CreateSecret("x", "tok")
+	_, err := smStore(pool, "x", 1).Read(ctxTimeout(t, 20*time.Second))
+	if e := reasonOf(t, err); e.Reason != NoCredentials {
+		t.Fatalf("%+v: %v", e, errors.Unwrap(e))
+	}
+	if n := pool.SecretsManagerCalls(""); n != 0 {
+		t.Errorf("an unsigned request reached the service (%d)", n)
+	}
+}
+
+func TestSecretsManagerRegionApplies(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true) // us-east-1
+	smEnv(t, pool)
+	pool.CreateSecret("x", "tok")
+	s := NewSecretsManager("x", SecretsManagerOptions{Region: "eu-west-1", Policy: policy(1)})
+	_, err := s.Read(context.Background())
+	if e := reasonOf(t, err); e.Reason != InvalidCredentials {
+		t.Errorf("a request signed for eu-west-1 at a us-east-1 service: %+v", e)
+	}
+	// Without Region the SDK chain's region applies.
+	t.Setenv("AWS_REGION", pool.Region())
+	if _, err := NewSecretsManager("x", SecretsManagerOptions{Policy: policy(1)}).Read(context.Background()); err != nil {
+		t.Errorf("region from AWS_REGION: %v", err)
+	}
+}
+
+func TestSecretsManagerReplaceIsCompareAndSwap(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	s := smStore(pool, "x", 1)
+	snap, err := s.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := s.Replace(context.Background(), snap, "t1")
+	if err != nil || !ok {
+		t.Fatalf("replace: %v %v", ok, err)
+	}
+	if v, _ := pool.SecretValue("x"); v != "t1" {
+		t.Fatalf("current %q", v)
+	}
+	st := pool.SecretStages("x")
+	if st[cognitotest.StagePrevious] != snap.version || st[PendingStage] != st[cognitotest.StageCurrent] {
+		t.Errorf("stages after the swap: %v", st)
+	}
+	// A writer that read t0 loses; t1 stays current.
+	ok, err = s.Replace(context.Background(), snap, "t2")
+	if err != nil || ok {
+		t.Fatalf("stale replace: %v %v", ok, err)
+	}
+	if v, _ := pool.SecretValue("x"); v != "t1" {
+		t.Errorf("current after a lost race %q", v)
+	}
+	if _, err := s.Replace(context.Background(), snap, "not a token"); reasonOf(t, err).Reason != Malformed {
+		t.Errorf("malformed next: %v", err)
+	}
+	if n := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue); n != 2 {
+		t.Errorf("%d PutSecretValue calls, want 2 (the malformed value is never sent)", n)
+	}
+}
+
+// A lost answer to the move is retried; the retry meets
+// InvalidParameterException because the label has moved, and the store
+// recognizes its own version.
+func TestSecretsManagerReplaceAfterLostAnswer(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	s := smStore(pool, "x", 3)
+	snap, _ := s.Read(context.Background())
+	pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{Status: http.StatusBadGateway, AfterProcessing: true})
+	pool.InjectSecretsManagerFault(cognitotest.SMPutSecretValue, cognitotest.Fault{Status: http.StatusBadGateway, AfterProcessing: true})
+	ok, err := s.Replace(context.Background(), snap, "t1")
+	if err != nil || !ok {
+		t.Fatalf("replace: %v %v", ok, err)
+	}
+	if v, _ := pool.SecretValue("x"); v != "t1" {
+		t.Errorf("current %q", v)
+	}
+	// The retried put was idempotent: one new version, not two.
+	if n := pool.SecretVersionCount("x"); n != 2 {
+		t.Errorf("%d versions", n)
+	}
+}
+
+func TestSecretsManagerWriteFailures(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	s := smStore(pool, "x", 2)
+	snap, _ := s.Read(context.Background())
+	for _, op := range []string{cognitotest.SMPutSecretValue, cognitotest.SMUpdateSecretVersionStage} {
+		pool.DenySecretsManager(op)
+		_, err := s.Replace(context.Background(), snap, "t1")
+		if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+			t.Errorf("%s denied: %+v", op, e)
+		}
+	}
+	pool.DenySecretsManager()
+	// Throttled on every attempt: the policy's attempts, then Throttled.
+	pool.InjectSecretsManagerFault(cognitotest.SMPutSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrThrottling, Times: 2})
+	_, err := s.Replace(context.Background(), snap, "t1")
+	if e := reasonOf(t, err); e.Reason != Throttled || e.Attempts != 2 || e.Code != "ThrottlingException" {
+		t.Errorf("throttled: %+v", e)
+	}
+	// The re-read after a refused move can fail too.
+	pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInvalidParameter})
+	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied})
+	_, err = s.Replace(context.Background(), snap, "t1")
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+		t.Errorf("re-read: %+v", e)
+	}
+	if v, _ := pool.SecretValue("x"); v != "t0" {
+		t.Errorf("current %q", v)
+	}
+}
+
+func TestSecretsManagerUnreachableAndTimeout(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 2})
+	_, err := smStore(pool, "x", 2).Read(context.Background())
+	if e := reasonOf(t, err); e.Reason != Unreachable || e.Attempts != 2 {
+		t.Errorf("5xx: %+v", e)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{Status: http.StatusServiceUnavailable})
+	if _, err := smStore(pool, "x", 1).Read(context.Background()); reasonOf(t, err).Reason != Unreachable {
+		t.Errorf("503 without a code: %v", err)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{Delay: time.Minute})
+	if _, err := smStore(pool, "x", 1).Read(ctxTimeout(t, 300*time.Millisecond)); reasonOf(t, err).Reason != Timeout {
+		t.Errorf("hang: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := smStore(pool, "x", 1).Read(ctx); reasonOf(t, err).Reason != Canceled {
+		t.Errorf("canceled: %v", err)
+	}
+	// Nothing listens: unreachable after the policy's attempts.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", dead)
+	_, err = smStore(pool, "x", 2).Read(context.Background())
+	if e := reasonOf(t, err); e.Reason != Unreachable || e.Attempts != 2 {
+		t.Errorf("connection refused: %+v", e)
+	}
+}
+
+// The store is unreachable before the exchange: no request goes to Cognito.
+func TestCycleSecretsManagerUnreachableSpendsNothing(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ResetConnection: true, Times: 2})
+	_, err := Cycle(context.Background(), smStore(pool, "x", 2), cognitoExchange(pool, client.ID), isReuse)
+	if e := reasonOf(t, err); e.Reason != Unreachable || e.Op != "read" {
+		t.Fatalf("%+v", e)
+	}
+	if n := pool.RequestCount(); n != 0 {
+		t.Errorf("%d Cognito requests; the token must not be spent", n)
+	}
+}
+
+func TestCycleSecretsManagerNoRotationNoWrite(t *testing.T) {
+	pool, client, rt := rotatingPool(t, false)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	s := smStore(pool, "x", 1)
+	for range 3 {
+		if out, err := Cycle(context.Background(), s, cognitoExchange(pool, client.ID), isReuse); err != nil || out.Rotated {
+			t.Fatalf("%v %+v", err, out)
+		}
+	}
+	if n := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue) + pool.SecretsManagerCalls(cognitotest.SMUpdateSecretVersionStage); n != 0 {
+		t.Errorf("%d writes without rotation", n)
+	}
+}
+
+// The write after rotation fails on every attempt: the token is lost and
+// the error says so.
+func TestCycleSecretsManagerWriteFailureLosesToken(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	pool.InjectSecretsManagerFault(cognitotest.SMPutSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 3})
+	out, err := Cycle(context.Background(), smStore(pool, "x", 3), cognitoExchange(pool, client.ID), isReuse)
+	e := reasonOf(t, err)
+	if !e.TokenLost || e.Reason != Unreachable || e.Attempts != 3 || !out.Rotated || out.WriteSpan <= 0 {
+		t.Fatalf("%+v %+v", e, out)
+	}
+	if !strings.Contains(e.Error(), "not stored") {
+		t.Errorf("message %q does not say the token was lost", e.Error())
+	}
+	// The same faults fewer times than the policy's attempts are survived.
+	pool2, client2, rt2 := rotatingPool(t, true)
+	smEnv(t, pool2)
+	pool2.CreateSecret("x", rt2)
+	pool2.InjectSecretsManagerFault(cognitotest.SMPutSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 2})
+	if out, err := Cycle(context.Background(), smStore(pool2, "x", 3), cognitoExchange(pool2, client2.ID), isReuse); err != nil || !out.Written {
+		t.Fatalf("retried write: %v %+v", err, out)
+	}
+}
+
+func TestCycleConcurrentSecretsManagerGraceZero(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	concurrentRuns(t, smStore(pool, "x", 3), cognitoExchange(pool, client.ID), 8)
+}
+
+func TestClassifyAWS(t *testing.T) {
+	cases := []struct {
+		err  error
+		want Reason
+		code string
+	}{
+		{&smithy.GenericAPIError{Code: "ExpiredTokenException"}, InvalidCredentials, "ExpiredTokenException"},
+		{&smithy.GenericAPIError{Code: "DecryptionFailure"}, AccessDenied, "DecryptionFailure"},
+		{&smithy.GenericAPIError{Code: "Weird"}, Other, "Weird"},
+		{errors.New("get identity: x"), NoCredentials, ""},
+		{errors.New("failed to refresh cached credentials, no provider"), NoCredentials, ""},
+		{&net.DNSError{IsTimeout: true}, Timeout, ""},
+		{&net.DNSError{IsNotFound: true}, Unreachable, ""},
+		{errors.New("x"), Other, ""},
+	}
+	for _, c := range cases {
+		r, code := classifyAWS(c.err)
+		if r != c.want || code != c.code {
+			t.Errorf("%v: %v %q", c.err, r, code)
+		}
+	}
+	if n := attempts(&retry.MaxAttemptsError{Attempt: 4}); n != 4 {
+		t.Errorf("attempts %d", n)
+	}
+}
