@@ -5,7 +5,7 @@
 # scripts/bench.sh (make bench)
 #
 # Measures the provider and writes the table to BENCHMARKS.md:
-#   1. per-refresh overhead: Go benchmarks in internal/bench (bare SDK call vs
+#   1. per-refresh overhead: Go benchmarks in dev/bench (bare SDK call vs
 #      the framework's OpenEphemeralResource / ReadDataSource), loopback double
 #   2. cold start to GetProviderSchema over the real plugin handshake, and peak
 #      RSS, vs an empty framework provider built in the same run
@@ -57,11 +57,12 @@ start=$SECONDS
 run_started="$(date +%s)"
 log "building release-style binaries (CGO_ENABLED=0 -trimpath -ldflags '-s -w')"
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/provider/terraform-provider-cognito" .
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/emptyprovider" ./internal/bench/emptyprovider
-go build -o "$work/benchrun" ./internal/bench/benchrun
+# The workshop is its own module (dev/go.mod); go -C builds it from there.
+CGO_ENABLED=0 go -C dev build -trimpath -ldflags "-s -w" -o "$work/emptyprovider" ./bench/emptyprovider
+go -C dev build -o "$work/benchrun" ./bench/benchrun
 
-log "Go benchmarks: go test -run '^\$' -bench BenchmarkRefresh -benchmem -count $count -benchtime $benchtime ./internal/bench/"
-go test -run '^$' -bench BenchmarkRefresh -benchmem -count "$count" -benchtime "$benchtime" ./internal/bench/ | tee "$work/gobench.txt" >&2
+log "Go benchmarks: go -C dev test -run '^\$' -bench BenchmarkRefresh -benchmem -count $count -benchtime $benchtime ./bench/"
+go -C dev test -run '^$' -bench BenchmarkRefresh -benchmem -count "$count" -benchtime "$benchtime" ./bench/ | tee "$work/gobench.txt" >&2
 
 log "cold start, scale through $cli, sizes"
 args=(-provider "$work/provider/terraform-provider-cognito" -empty "$work/emptyprovider" -cli "$cli"

@@ -5,8 +5,8 @@
 # scripts/demo.sh - `make demo`: the provider's main job in one command.
 #
 # Builds this provider and the demo-only "platform" provider
-# (internal/demo/platform), starts the local Cognito double
-# (internal/cmd/cognito-double) on 127.0.0.1, and runs a real `init` +
+# (dev/demo/platform), starts the local Cognito double
+# (dev/cmd/cognito-double) on 127.0.0.1, and runs a real `init` +
 # `apply -auto-approve` of examples/demo, in which
 # ephemeral "cognito_refreshed_tokens" refreshes a session and hands the access
 # token to the platform provider's configuration; and
@@ -157,8 +157,9 @@ cognito_dir="$mirror/$host/cognito-tokens/cognito/0.0.1/$target"
 platform_dir="$mirror/$host/cognito-tokens/platform/0.0.1/$target"
 {
 	go build -o "$cognito_dir/terraform-provider-cognito" .
-	go build -o "$platform_dir/terraform-provider-platform" ./internal/demo/platform/cmd/terraform-provider-platform
-	[[ $real -eq 1 ]] || go build -o "$work/cognito-double" ./internal/cmd/cognito-double
+	# The demo provider and the double live in the workshop module (dev/go.mod).
+	go -C dev build -o "$platform_dir/terraform-provider-platform" ./demo/platform/cmd/terraform-provider-platform
+	[[ $real -eq 1 ]] || go -C dev build -o "$work/cognito-double" ./cmd/cognito-double
 } >>"$log" 2>&1 || fail "go build failed"
 if [[ $real -eq 1 ]]; then
 	ok "built the cognito provider and the demo platform provider"

@@ -41,7 +41,7 @@ trap 'rm -rf "$tmp"' EXIT
 out="${MUTATE_OUT:-$tmp/out}"
 mkdir -p "$out" "$tmp/bin"
 
-go build -o "$tmp/mutation-gate" ./internal/cmd/mutation-gate || exit 1
+go -C dev build -o "$tmp/mutation-gate" ./cmd/mutation-gate || exit 1
 go build -modfile="$ROOT/tools/go.mod" -o "$tmp/gremlins" github.com/go-gremlins/gremlins/cmd/gremlins || exit 1
 
 # gremlins runs `go test -coverprofile`; this `go` corrects the profile for

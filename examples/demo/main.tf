@@ -6,7 +6,7 @@
 # or the state.
 #
 # "platform" stands for your own API behind Cognito. It is a demo-only
-# provider built from internal/demo/platform: it verifies the bearer token
+# provider built from dev/demo/platform: it verifies the bearer token
 # against the user pool's JWKS and reports who is calling.
 #
 # scripts/demo.sh sets the variables (TF_VAR_*), either from a local Cognito

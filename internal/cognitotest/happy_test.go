@@ -109,12 +109,19 @@ func TestVerifyJWTRejects(t *testing.T) {
 	parts := strings.Split(tok, ".")
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"evil"}`)) + "." + parts[2]
 	noneAlg := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"none"}`)) + "." + parts[1] + "."
+	// 256 signature bytes leave 4 unused bits in the last character (zero
+	// when canonical); setting one decodes to the same bytes unless decoding
+	// is strict. FuzzVerifyJWT's second opinion rejects such a token.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, parts[2][len(parts[2])-1])
+	nonCanonical := parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-1] + string(alphabet[last|1])
 	for name, tc := range map[string]struct{ tok, jwks string }{
-		"tampered":  {tampered, string(s.JWKS())},
-		"other key": {tok, string(other.JWKS())},
-		"alg none":  {noneAlg, string(s.JWKS())},
-		"garbage":   {"a.b", string(s.JWKS())},
-		"bad jwks":  {tok, "{"},
+		"tampered":                {tampered, string(s.JWKS())},
+		"other key":               {tok, string(other.JWKS())},
+		"alg none":                {noneAlg, string(s.JWKS())},
+		"non-canonical signature": {nonCanonical, string(s.JWKS())},
+		"garbage":                 {"a.b", string(s.JWKS())},
+		"bad jwks":                {tok, "{"},
 	} {
 		if _, err := VerifyJWT(tc.tok, []byte(tc.jwks)); err == nil {
 			t.Errorf("%s: VerifyJWT accepted", name)

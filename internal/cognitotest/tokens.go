@@ -1,7 +1,6 @@
 package cognitotest
 
 import (
-	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -11,6 +10,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // signingKey is one RSA key of the pool. Cognito publishes two keys per pool
@@ -58,68 +59,37 @@ func marshalJWKS(keys ...signingKey) []byte {
 	return b
 }
 
-// signJWT produces a compact RS256 JWT. Cognito's header carries only kid and
-// alg (no typ).
+// signJWT produces a compact RS256 JWT with golang-jwt. Cognito's header
+// carries only kid and alg (no typ), so the library's default header is
+// replaced.
 func signJWT(k signingKey, claims map[string]any) (string, error) {
-	header, _ := json.Marshal(map[string]string{"kid": k.kid, "alg": "RS256"})
-	payload, err := json.Marshal(claims)
-	if err != nil {
-		return "", err
-	}
-	signingInput := b64url.EncodeToString(header) + "." + b64url.EncodeToString(payload)
-	sum := sha256.Sum256([]byte(signingInput))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, k.priv, crypto.SHA256, sum[:])
-	if err != nil {
-		return "", err
-	}
-	return signingInput + "." + b64url.EncodeToString(sig), nil
+	token := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims(claims))
+	token.Header = map[string]any{"kid": k.kid, "alg": jwt.SigningMethodRS256.Alg()}
+	return token.SignedString(k.priv)
 }
 
 // VerifyJWT checks token's RS256 signature against a JWKS document and returns
 // its claims. It checks only the signature and structure, not exp/iss/aud:
 // callers assert those themselves (numbers come back as float64).
 func VerifyJWT(token string, jwks []byte) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("jwt: want 3 parts, got %d", len(parts))
-	}
-	var header struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := decodeSegment(parts[0], &header); err != nil {
-		return nil, fmt.Errorf("jwt header: %w", err)
-	}
-	if header.Alg != "RS256" {
-		return nil, fmt.Errorf("jwt: unexpected alg %q", header.Alg)
-	}
-	pub, err := publicKeyFromJWKS(jwks, header.Kid)
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		return publicKeyFromJWKS(jwks, kid)
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
+		jwt.WithStrictDecoding(),
+		jwt.WithoutClaimsValidation(),
+	)
 	if err != nil {
-		return nil, err
-	}
-	sig, err := b64url.DecodeString(parts[2])
-	if err != nil {
-		return nil, fmt.Errorf("jwt signature: %w", err)
-	}
-	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig); err != nil {
-		return nil, fmt.Errorf("jwt: bad signature: %w", err)
-	}
-	var claims map[string]any
-	if err := decodeSegment(parts[1], &claims); err != nil {
-		return nil, fmt.Errorf("jwt claims: %w", err)
+		return nil, fmt.Errorf("jwt: %w", err)
 	}
 	return claims, nil
 }
 
-func decodeSegment(seg string, v any) error {
-	b, err := b64url.DecodeString(seg)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
-
+// publicKeyFromJWKS finds kid's RSA key in a JWKS document (RFC 7517: n and
+// e are unpadded base64url big-endian integers). golang-jwt reads no JWKS, and
+// this is too small to take a JWKS library into the provider's go.mod for.
 func publicKeyFromJWKS(jwks []byte, kid string) (*rsa.PublicKey, error) {
 	var set jwkSet
 	if err := json.Unmarshal(jwks, &set); err != nil {

@@ -9,9 +9,7 @@ package platform
 
 import (
 	"context"
-	"crypto"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -23,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -135,19 +134,17 @@ func (d *callerDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 var cognitoIssuer = regexp.MustCompile(`^https://cognito-idp\.[a-z0-9-]+\.amazonaws\.com/[a-z0-9-]+_[0-9A-Za-z]+$`)
 
 // Verify checks an access token like an API behind Cognito must: RS256
-// signature by a key of the pool's JWKS, iss, token_use and exp. Errors never
-// contain the token.
+// signature by a key of the pool's JWKS, iss, token_use and exp. golang-jwt
+// does the JWS part; errors never contain the token.
 func Verify(ctx context.Context, token, issuer, jwksURL string, now time.Time) (map[string]any, error) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	// The keys' URL comes from the issuer, which without configuration comes
+	// from the token itself: read iss before anything is verified, and accept
+	// it only in Cognito's form so the keys always come from Cognito.
+	var unverified jwt.MapClaims
+	if _, _, err := jwt.NewParser().ParseUnverified(token, &unverified); err != nil {
 		return nil, errors.New("not a JWT")
 	}
-	var header struct{ Alg, Kid string }
-	var claims map[string]any
-	if err := errors.Join(decode(parts[0], &header), decode(parts[1], &claims)); err != nil {
-		return nil, fmt.Errorf("malformed JWT: %w", err)
-	}
-	iss, _ := claims["iss"].(string)
+	iss, _ := unverified["iss"].(string)
 	if issuer == "" && !cognitoIssuer.MatchString(iss) {
 		return nil, errors.New("no issuer configured and the token's iss is not a Cognito user pool URL")
 	} else if issuer == "" {
@@ -156,35 +153,39 @@ func Verify(ctx context.Context, token, issuer, jwksURL string, now time.Time) (
 	if jwksURL == "" {
 		jwksURL = strings.TrimSuffix(issuer, "/") + "/.well-known/jwks.json"
 	}
-	key, err := fetchKey(ctx, jwksURL, header.Kid)
-	if err != nil {
-		return nil, err
-	}
-	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
-	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if header.Alg != "RS256" || err != nil || rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig) != nil {
-		return nil, errors.New("bad signature")
-	}
-	exp, _ := claims["exp"].(float64)
+	var keyErr error
+	claims := jwt.MapClaims{}
+	_, err := jwt.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		key, err := fetchKey(ctx, jwksURL, kid)
+		keyErr = err
+		return key, err
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
+		jwt.WithIssuer(issuer),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	)
+	// The demo's own short wording for golang-jwt's failures.
 	switch {
-	case iss != issuer:
+	case keyErr != nil:
+		return nil, keyErr
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenMalformed):
+		return nil, errors.New("bad signature")
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
 		return nil, fmt.Errorf("issuer is %q, want %q", iss, issuer)
+	case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return nil, errors.New("token expired")
+	case err != nil:
+		return nil, fmt.Errorf("token rejected: %w", err)
 	case claims["token_use"] != "access":
 		return nil, fmt.Errorf("token_use is %v, want access", claims["token_use"])
-	case !now.Before(time.Unix(int64(exp), 0)):
-		return nil, errors.New("token expired")
 	}
 	return claims, nil
 }
 
-func decode(seg string, v any) error {
-	b, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
-
+// fetchKey finds kid's RSA key in the JWKS at url (RFC 7517: n and e are
+// unpadded base64url big-endian integers); golang-jwt reads no JWKS.
 func fetchKey(ctx context.Context, url, kid string) (*rsa.PublicKey, error) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()

@@ -222,7 +222,7 @@ func (r *report) markdown() string {
 	w("BENCH_QUICK=1 make bench        # smoke run: fewer repetitions, N up to 100, no file written")
 	w("TFCLI=tofu make bench           # through OpenTofu instead of Terraform")
 	w("# the Go benchmarks alone:")
-	w("go test -run '^$' -bench BenchmarkRefresh -benchmem -count 5 ./internal/bench/")
+	w("go -C dev test -run '^$' -bench BenchmarkRefresh -benchmem -count 5 ./bench/")
 	w("```")
 	return b.String()
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/demo/platform"
+	"github.com/cognito-tokens/terraform-provider-cognito/dev/demo/platform"
 )
 
 func main() {
