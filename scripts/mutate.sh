@@ -32,6 +32,7 @@ THRESHOLDS=(
 	"internal/cognito      95 90"
 	"internal/provider     95 90"
 	"internal/cognitotest  88 95"
+	"internal/tokenstore   95 90"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

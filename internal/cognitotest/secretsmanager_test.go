@@ -52,8 +52,9 @@ func put(c *sm.Client, id, value, token string, stages ...string) (*sm.PutSecret
 	return c.PutSecretValue(context.Background(), in)
 }
 
-func move(c *sm.Client, id, stage, to, from string) error {
-	in := &sm.UpdateSecretVersionStageInput{SecretId: aws.String(id), VersionStage: aws.String(stage)}
+// move calls UpdateSecretVersionStage on the secret "x".
+func move(c *sm.Client, stage, to, from string) error {
+	in := &sm.UpdateSecretVersionStageInput{SecretId: aws.String("x"), VersionStage: aws.String(stage)}
 	if to != "" {
 		in.MoveToVersionId = aws.String(to)
 	}
@@ -200,13 +201,13 @@ func TestSecretsManagerUpdateStageIsCompareAndSwap(t *testing.T) {
 	b, _ := put(c, "x", "b", "", "PENDING")
 	va, vb := aws.ToString(a.VersionId), aws.ToString(b.VersionId)
 
-	if err := move(c, "x", StageCurrent, va, ""); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, StageCurrent, va, ""); smCode(err) != SMErrInvalidParameter {
 		t.Fatalf("move without RemoveFromVersionId: %v", err)
 	}
-	if err := move(c, "x", StageCurrent, va, vb); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, StageCurrent, va, vb); smCode(err) != SMErrInvalidParameter {
 		t.Fatalf("move from the wrong version: %v", err)
 	}
-	if err := move(c, "x", StageCurrent, va, v1); err != nil {
+	if err := move(c, StageCurrent, va, v1); err != nil {
 		t.Fatalf("move from the current version: %v", err)
 	}
 	st := s.SecretStages("x")
@@ -214,7 +215,7 @@ func TestSecretsManagerUpdateStageIsCompareAndSwap(t *testing.T) {
 		t.Errorf("after the move: %v", st)
 	}
 	// The loser read v1 too: its swap fails now.
-	if err := move(c, "x", StageCurrent, vb, v1); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, StageCurrent, vb, v1); smCode(err) != SMErrInvalidParameter {
 		t.Fatalf("second writer: %v", err)
 	}
 	if v, _ := s.SecretValue("x"); v != "a" {
@@ -222,29 +223,29 @@ func TestSecretsManagerUpdateStageIsCompareAndSwap(t *testing.T) {
 	}
 	// Repeating the winning move (a retry after a lost answer) names a
 	// version the label has left.
-	if err := move(c, "x", StageCurrent, va, v1); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, StageCurrent, va, v1); smCode(err) != SMErrInvalidParameter {
 		t.Errorf("repeated move: %v", err)
 	}
-	if err := move(c, "x", StageCurrent, va, ""); err != nil {
+	if err := move(c, StageCurrent, va, ""); err != nil {
 		t.Errorf("label already there: %v", err)
 	}
 	// Removing a label needs the version it is on.
-	if err := move(c, "x", "PENDING", "", va); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, "PENDING", "", va); smCode(err) != SMErrInvalidParameter {
 		t.Errorf("remove from the wrong version: %v", err)
 	}
-	if err := move(c, "x", "PENDING", "", vb); err != nil {
+	if err := move(c, "PENDING", "", vb); err != nil {
 		t.Errorf("remove: %v", err)
 	}
 	if _, ok := s.SecretStages("x")["PENDING"]; ok {
 		t.Error("PENDING still attached")
 	}
-	if err := move(c, "x", "NEW", vb, ""); err != nil {
+	if err := move(c, "NEW", vb, ""); err != nil {
 		t.Errorf("attach an unused label: %v", err)
 	}
-	if err := move(c, "x", "NEW", "", ""); smCode(err) != SMErrInvalidParameter {
+	if err := move(c, "NEW", "", ""); smCode(err) != SMErrInvalidParameter {
 		t.Errorf("neither version: %v", err)
 	}
-	if err := move(c, "x", StageCurrent, "00000000-0000-0000-0000-000000000000", va); smCode(err) != SMErrResourceNotFound {
+	if err := move(c, StageCurrent, "00000000-0000-0000-0000-000000000000", va); smCode(err) != SMErrResourceNotFound {
 		t.Errorf("unknown version: %v", err)
 	}
 }

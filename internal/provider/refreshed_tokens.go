@@ -188,7 +188,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"id_token": {kind: outputString, sensitive: true,
 			description: "Fresh ID token (an RS256-signed JWT) carrying the user's attributes."},
 		"new_refresh_token": {kind: outputString, sensitive: true,
-			description: "The rotated refresh token when the app client has refresh-token rotation enabled; null otherwise. The input token stops working after the client's grace period, so store this one."},
+			description: "The rotated refresh token when the app client has refresh-token rotation enabled; null otherwise. The input token stops working after the client's grace period, so store this one; with `refresh_token_store` the provider has already stored it."},
 		"token_type": {kind: outputString,
 			description: "Token type, `Bearer`."},
 		"expires_in": {kind: outputNumber,

@@ -66,7 +66,7 @@ func storeErrorText(e *tokenstore.Error, cfg storeConfig) (summary, detail strin
 	detail += ". " + fix
 	if e.TokenLost {
 		summary += "; new refresh token lost"
-		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store no longer works, and the new one could not be stored. " +
+		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
 			putTokenBack(e.Store)
 	} else if e.Op != "write" {
 		detail += "\n\nNothing was spent: Cognito was not called, and the token in the store is unchanged."

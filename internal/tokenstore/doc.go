@@ -15,11 +15,19 @@
 //   - secretsmanager:PutSecretValue (only when Cognito rotated the token)
 //   - secretsmanager:UpdateSecretVersionStage (idem: the compare-and-swap)
 //
-// With a customer managed KMS key on the secret, also on that key:
+// With a customer managed KMS key on the secret, also on that key (user
+// guide, "Secret encryption and decryption in AWS Secrets Manager"):
 //
-//   - kms:Decrypt (GetSecretValue and PutSecretValue)
-//   - kms:GenerateDataKey (PutSecretValue)
+//   - kms:Decrypt (reading the secret value)
+//   - kms:GenerateDataKey (writing a new secret value)
 //
-// The secret under the default key aws/secretsmanager needs no KMS
-// permission. DescribeSecret is not called.
+// The AWS managed key aws/secretsmanager needs no KMS permission in the
+// secret's own account. DescribeSecret is not called. A write that stored
+// the new value but could not make it current leaves it in a version
+// labelled PendingStage (Error.PendingVersion); moving AWSCURRENT to it
+// (UpdateSecretVersionStage) recovers the token.
+//
+// Pacing: AWS advises against calling PutSecretValue more than once every
+// 10 minutes at a sustained rate, since versions younger than 24 hours are
+// never removed (PutSecretValue API reference). Each rotation writes once.
 package tokenstore

@@ -67,7 +67,11 @@ type Error struct {
 	// TokenLost: Cognito had already rotated the token and the new one
 	// could not be stored, so the store holds a spent token.
 	TokenLost bool
-	err       error
+	// PendingVersion: a Secrets Manager write stored the new token as this
+	// version (labelled PendingStage) but could not make it AWSCURRENT.
+	// Moving AWSCURRENT to it recovers the token. Not a secret.
+	PendingVersion string
+	err            error
 }
 
 // Error is safe to show: it holds the store's name, the reason and the
@@ -83,6 +87,9 @@ func (e *Error) Error() string {
 	}
 	if e.TokenLost {
 		b.WriteString("; the rotated refresh token was not stored")
+	}
+	if e.PendingVersion != "" {
+		fmt.Fprintf(&b, "; it is in version %s, which is not %s", e.PendingVersion, stageCurrent)
 	}
 	return b.String()
 }

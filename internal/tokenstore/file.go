@@ -25,6 +25,12 @@ const lockRetry = 20 * time.Millisecond
 // maxFileBytes bounds what Read loads: a refresh token is a few KiB.
 const maxFileBytes = 1 << 20
 
+// Seams for tests of failures root cannot provoke through permissions.
+var (
+	createTemp = os.CreateTemp
+	renameFile = os.Rename
+)
+
 type fileStore struct {
 	path string
 }
@@ -108,7 +114,7 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	tmp, err := createTemp(dir, "."+base+".tmp-*")
 	if err != nil {
 		return err
 	}
@@ -132,7 +138,7 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp.Name(), f.path); err != nil {
+	if err = renameFile(tmp.Name(), f.path); err != nil {
 		return err
 	}
 	syncDir(dir)

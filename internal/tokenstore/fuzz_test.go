@@ -19,7 +19,7 @@ import (
 func checkSafeError(t *testing.T, err error, codes func(string) bool) *Error {
 	t.Helper()
 	e := reasonOf(t, err)
-	ref := &Error{Reason: e.Reason, Op: e.Op, Store: e.Store, Code: e.Code, Attempts: e.Attempts, TokenLost: e.TokenLost}
+	ref := &Error{Reason: e.Reason, Op: e.Op, Store: e.Store, Code: e.Code, Attempts: e.Attempts, TokenLost: e.TokenLost, PendingVersion: e.PendingVersion}
 	if e.Error() != ref.Error() {
 		t.Fatalf("message %q carries more than its fields", e.Error())
 	}
@@ -126,7 +126,7 @@ func FuzzSecretsManagerRead(f *testing.F) {
 			}
 			return
 		}
-		checkSafeError(t, err, func(c string) bool {
+		_ = checkSafeError(t, err, func(c string) bool {
 			// The service's error type, printable and capped, ours, or
 			// the SDK's for an answer without one.
 			return c == "" || c == "SecretBinary" || c == "UnknownError" || strings.Contains(printableCode(et), c) || strings.HasPrefix(c, "HTTP")

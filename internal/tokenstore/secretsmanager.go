@@ -179,7 +179,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 	}
 	var ipe interface{ ErrorCode() string }
 	if !errors.As(err, &ipe) || ipe.ErrorCode() != "InvalidParameterException" {
-		return false, s.fail("write", err)
+		return false, s.failPending(err, versionID)
 	}
 	// AWSCURRENT is elsewhere: another writer moved it, or a retry of our
 	// own move whose first answer was lost. The version it is on decides.
@@ -187,7 +187,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if rerr != nil {
-		return false, s.fail("write", rerr)
+		return false, s.failPending(rerr, versionID)
 	}
 	return aws.ToString(out.VersionId) == versionID, nil
 }
@@ -198,6 +198,14 @@ func (s *secretsManagerStore) fail(op string, err error) *Error {
 	e.Reason, e.Code = classifyAWS(err)
 	e.Code = printableCode(e.Code)
 	e.Attempts = attempts(err)
+	return e
+}
+
+// failPending is fail for a write whose new version exists but may not be
+// current.
+func (s *secretsManagerStore) failPending(err error, versionID string) *Error {
+	e := s.fail("write", err)
+	e.PendingVersion = versionID
 	return e
 }
 
@@ -255,6 +263,8 @@ func classifyAWS(err error) (Reason, string) {
 		return Other, code
 	case isCredentialsError(err):
 		return NoCredentials, ""
+	// An answer that is not AWS JSON (a proxy's or load balancer's HTML
+	// page) carries no error code, only its status.
 	case errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500:
 		return Unreachable, "HTTP" + strconv.Itoa(respErr.HTTPStatusCode())
 	case errors.As(err, &netErr):

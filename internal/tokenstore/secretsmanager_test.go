@@ -173,8 +173,14 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 	for _, op := range []string{cognitotest.SMPutSecretValue, cognitotest.SMUpdateSecretVersionStage} {
 		pool.DenySecretsManager(op)
 		_, err := s.Replace(context.Background(), snap, "t1")
-		if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+		e := reasonOf(t, err)
+		if e.Reason != AccessDenied || e.Op != "write" {
 			t.Errorf("%s denied: %+v", op, e)
+		}
+		// After a stored put the version that holds the token is named.
+		if pending := op == cognitotest.SMUpdateSecretVersionStage; pending != (e.PendingVersion != "") ||
+			pending && (pool.SecretStages("x")[PendingStage] != e.PendingVersion || !strings.Contains(e.Error(), e.PendingVersion)) {
+			t.Errorf("%s denied: pending version %q, stages %v", op, e.PendingVersion, pool.SecretStages("x"))
 		}
 	}
 	pool.DenySecretsManager()
@@ -188,7 +194,7 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 	pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInvalidParameter})
 	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied})
 	_, err = s.Replace(context.Background(), snap, "t1")
-	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" {
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" || e.PendingVersion == "" {
 		t.Errorf("re-read: %+v", e)
 	}
 	if v, _ := pool.SecretValue("x"); v != "t0" {
@@ -205,9 +211,25 @@ func TestSecretsManagerUnreachableAndTimeout(t *testing.T) {
 	if e := reasonOf(t, err); e.Reason != Unreachable || e.Attempts != 2 {
 		t.Errorf("5xx: %+v", e)
 	}
-	pool.InjectSecretsManagerFault("", cognitotest.Fault{Status: http.StatusServiceUnavailable})
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{ErrorType: "InternalFailure", Status: http.StatusInternalServerError})
 	if _, err := smStore(pool, "x", 1).Read(context.Background()); reasonOf(t, err).Reason != Unreachable {
-		t.Errorf("503 without a code: %v", err)
+		t.Errorf("500 with an unknown code: %v", err)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{ErrorType: "SomethingNew"})
+	if e := reasonOf(t, func() error { _, err := smStore(pool, "x", 1).Read(context.Background()); return err }()); e.Reason != Other || e.Code != "SomethingNew" {
+		t.Errorf("400 with an unknown code: %+v", e)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{Status: http.StatusServiceUnavailable})
+	if e := reasonOf(t, func() error { _, err := smStore(pool, "x", 1).Read(context.Background()); return err }()); e.Reason != Unreachable || e.Code != "HTTP503" {
+		t.Errorf("503 HTML page: %+v", e)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{Status: http.StatusInternalServerError})
+	if e := reasonOf(t, func() error { _, err := smStore(pool, "x", 1).Read(context.Background()); return err }()); e.Reason != Unreachable || e.Code != "HTTP500" {
+		t.Errorf("500 HTML page: %+v", e)
+	}
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{Status: http.StatusForbidden, Body: "<html>denied</html>", ContentType: "text/html"})
+	if e := reasonOf(t, func() error { _, err := smStore(pool, "x", 1).Read(context.Background()); return err }()); e.Reason == Unreachable {
+		t.Errorf("403 HTML page: %+v", e)
 	}
 	pool.InjectSecretsManagerFault("", cognitotest.Fault{Delay: time.Minute})
 	if _, err := smStore(pool, "x", 1).Read(ctxTimeout(t, 300*time.Millisecond)); reasonOf(t, err).Reason != Timeout {
@@ -317,5 +339,25 @@ func TestClassifyAWS(t *testing.T) {
 	}
 	if n := attempts(&retry.MaxAttemptsError{Attempt: 4}); n != 4 {
 		t.Errorf("attempts %d", n)
+	}
+}
+
+// The zero Policy resolves like the provider's defaults, AWS_MAX_ATTEMPTS
+// included.
+func TestSecretsManagerZeroPolicyHonoursEnvironment(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	pool.CreateSecret("x", "t0")
+	pool.InjectSecretsManagerFault("", cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 5})
+	s := NewSecretsManager("x", SecretsManagerOptions{Region: pool.Region()})
+	_, err := s.Read(context.Background())
+	if e := reasonOf(t, err); e.Attempts != 2 {
+		t.Errorf("%d attempts, want AWS_MAX_ATTEMPTS=2", e.Attempts)
+	}
+	// An explicit policy wins over the variable.
+	_, err = smStore(pool, "x", 3).Read(context.Background())
+	if e := reasonOf(t, err); e.Attempts != 3 {
+		t.Errorf("%d attempts, want the policy's 3", e.Attempts)
 	}
 }

@@ -1,0 +1,164 @@
+package provider
+
+// The leak suite for the refresh-token store: a rotating app client (grace
+// period 0) behind a file store and a Secrets Manager store (the double's,
+// through AWS_ENDPOINT_URL_SECRETS_MANAGER with dummy credentials), run
+// through a real CLI with TF_LOG=TRACE. Every refresh token the store held,
+// every token Cognito issued and the AWS secret key are searched for in the
+// logs, outputs, plan files and state.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+// Dummy credentials for the double's Secrets Manager, searched for too.
+const (
+	storeAccessKeyID     = "AKIDLEAKSTOREDOUBLE0"
+	storeSecretAccessKey = "leak-store-secret-access-key-0123456789"
+)
+
+func TestAccNoSecretLeaksStore(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
+	}
+	cli := setUpLeakCLI(t)
+	t.Logf("leak-checking the store against %s (%s)", cli.version, cli.path)
+	for _, kind := range []string{"ephemeral", "data source"} {
+		for _, storeKind := range []string{"file", "secretsmanager"} {
+			t.Run(kind+"/"+storeKind, func(t *testing.T) {
+				t.Parallel()
+				runStoreLeakScenario(t, cli, kind, storeKind)
+			})
+		}
+	}
+}
+
+func runStoreLeakScenario(t *testing.T, cli *leakCLI, kind, storeKind string) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	in := p.signIn(cognitotest.AppClient{Rotation: true})
+	first := in.RefreshToken
+	tap := newTokenTap(t, p.URL)
+
+	env := map[string]string{}
+	var storeHCL string
+	var current func() string
+	switch storeKind {
+	case "file":
+		// Outside the working directory, which is searched.
+		file := filepath.Join(t.TempDir(), "refresh-token")
+		if err := os.WriteFile(file, []byte(first+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		storeHCL = fmt.Sprintf("refresh_token_store = {\n    file = %q\n  }", file)
+		current = func() string {
+			b, _ := os.ReadFile(file)
+			return strings.TrimSpace(string(b))
+		}
+	default:
+		const secret = "terraform/cognito-refresh-token"
+		p.CreateSecret(secret, first)
+		env = map[string]string{
+			"AWS_ENDPOINT_URL_SECRETS_MANAGER": p.URL,
+			"AWS_ACCESS_KEY_ID":                storeAccessKeyID,
+			"AWS_SECRET_ACCESS_KEY":            storeSecretAccessKey,
+		}
+		storeHCL = fmt.Sprintf("refresh_token_store = {\n    secretsmanager_secret_id = %q\n  }", secret)
+		current = func() string {
+			v, _ := p.SecretValue(secret)
+			return v
+		}
+	}
+
+	dir := t.TempDir()
+	literal := in
+	literal.RefreshToken = ""
+	literal.Extra = []string{storeHCL}
+	hcl, vars := leakConfig(kind, tap.URL, nil, literal)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(name string, args ...string) bool {
+		return cli.runTracedWithEnv(t, dir, vars, env, name, args...)
+	}
+	ok := planAndApply(t, kind, run)
+	checkOutcome(t, kind, ok, nil, readAll(t, dir, ".stderr"))
+	var cliSensitive map[string]bool
+	if kind == "data source" && ok {
+		cliSensitive = sensitiveValuesShown(t, cli, "masked", dir)
+	}
+
+	// Plan and apply each refreshed once, rotating the token each time
+	// (grace 0): the chain held only if the store kept up.
+	if got := p.RequestCount(); got != 2 {
+		t.Errorf("Cognito saw %d requests, want 2 (plan and apply)", got)
+	}
+	issued := tap.issued()
+	last := current()
+	if last == first || !containsString(issued, last) {
+		t.Error("the store does not hold the last rotated token")
+	}
+
+	secrets := map[string]string{
+		"refresh token first stored": first,
+		"client_id":                  in.ClientID,
+		"AWS secret access key":      storeSecretAccessKey,
+	}
+	for i, token := range issued {
+		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
+	}
+	for _, l := range findLeaks(t, dir, kind, secrets, cliSensitive) {
+		t.Errorf("leak: %s", l)
+	}
+	if t.Failed() {
+		t.Logf("working directory %s kept until the test ends", dir)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// runTracedWithEnv is leakCLI.run on the masked build with extra
+// environment variables (cliEnv drops the caller's AWS_* ones).
+func (cli *leakCLI) runTracedWithEnv(t *testing.T, dir string, vars, extra map[string]string, name string, args ...string) bool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, cli.path, args...)
+	cmd.Dir = dir
+	env := map[string]string{
+		"TF_CLI_CONFIG_FILE": cli.configs["masked"],
+		"TF_LOG":             "TRACE",
+		"TF_LOG_PATH":        filepath.Join(dir, name+".log"),
+	}
+	for k, v := range vars {
+		env["TF_VAR_"+k] = v
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	cmd.Env = cliEnv(env)
+	stdout, err1 := os.Create(filepath.Join(dir, name+".stdout"))
+	stderr, err2 := os.Create(filepath.Join(dir, name+".stderr"))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	defer stdout.Close()
+	defer stderr.Close()
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	return cmd.Run() == nil
+}

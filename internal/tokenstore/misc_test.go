@@ -1,0 +1,103 @@
+package tokenstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSnapshotNeverPrintsToken(t *testing.T) {
+	snap := Snapshot{Token: "tok-SECRET", version: "tok-SECRET"}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if out := fmt.Sprintf(verb, snap); strings.Contains(out, "SECRET") {
+			t.Errorf("%s printed %q", verb, out)
+		}
+	}
+}
+
+func TestReasonAndCodeText(t *testing.T) {
+	if NotFound.String() != "not found" || Canceled.String() != "canceled" || Reason(99).String() != "Reason(99)" || Reason(-1).String() != "Reason(-1)" {
+		t.Error("reason names")
+	}
+	if got := printableCode("Bad\x00Code\n é"); got != "BadCode" {
+		t.Errorf("printableCode %q", got)
+	}
+	if got := printableCode(strings.Repeat("A", 100)); len(got) != maxCodeLen {
+		t.Errorf("capped at %d", len(got))
+	}
+	e := &Error{Reason: Throttled, Op: "write", Store: "s", Code: "C", Attempts: 2}
+	if got := e.Error(); got != "write s: throttled (C) after 2 attempts" {
+		t.Errorf("message %q", got)
+	}
+	e = &Error{Reason: Empty, Op: "read", Store: "s", Attempts: 1}
+	if got := e.Error(); got != "read s: empty" {
+		t.Errorf("message %q", got)
+	}
+}
+
+// A write that fails half-way leaves the old file and no temporary file.
+func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "token")
+	writeFile(t, path, "old")
+	s := NewFile(path)
+	snap, _ := s.Read(context.Background())
+	boom := errors.New("rename failed")
+	renameFile = func(string, string) error { return boom }
+	t.Cleanup(func() { renameFile = os.Rename })
+	_, err := s.Replace(context.Background(), snap, "new")
+	if e := reasonOf(t, err); e.Op != "write" || !errors.Is(err, boom) {
+		t.Fatalf("%+v", e)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d entries: a temporary file was left", len(entries))
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("content %q", b)
+	}
+	renameFile = os.Rename
+	createTemp = func(string, string) (*os.File, error) { return nil, boom }
+	t.Cleanup(func() { createTemp = os.CreateTemp })
+	if _, err := s.Replace(context.Background(), snap, "new"); !errors.Is(err, boom) {
+		t.Fatalf("create temp: %v", err)
+	}
+	// A relative path writes in the working directory.
+	createTemp = os.CreateTemp
+	t.Chdir(dir)
+	rel := NewFile("token")
+	snap, _ = rel.Read(context.Background())
+	if ok, err := rel.Replace(context.Background(), snap, "new"); !ok || err != nil {
+		t.Fatalf("relative path: %v %v", ok, err)
+	}
+}
+
+func TestSecretsManagerOddSecretsAndConfig(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("nothing", "x")
+	pool.SetSecretBinary("nothing", []byte{})
+	_, err := smStore(pool, "nothing", 1).Read(context.Background())
+	if e := reasonOf(t, err); e.Reason != Empty {
+		t.Errorf("neither string nor binary: %+v", e)
+	}
+	// A broken shared configuration fails every call before any request.
+	t.Setenv("AWS_PROFILE", "missing")
+	s := smStore(pool, "nothing", 1)
+	before := pool.SecretsManagerCalls("")
+	_, rerr := s.Read(context.Background())
+	_, werr := s.Replace(context.Background(), Snapshot{Token: "a", version: "v"}, "b")
+	if e := reasonOf(t, rerr); e.Op != "read" {
+		t.Errorf("read: %+v", e)
+	}
+	if e := reasonOf(t, werr); e.Op != "write" {
+		t.Errorf("write: %+v", e)
+	}
+	if pool.SecretsManagerCalls("") != before {
+		t.Error("a request went out without a configuration")
+	}
+}
