@@ -355,8 +355,10 @@ func TestAccRefreshTokenStoreWorkflows(t *testing.T) {
 				w.check(t, "apply -auto-approve", 1+w.opensPerApply(), true)
 
 				// A saved plan applied later, after another run (a PR check
-				// elsewhere) rotated the token, and past any grace period.
-				w.mustRun(t, dir, "plan-out", "plan", "-out=tfplan")
+				// elsewhere) rotated the token, and past any grace period. It
+				// replaces the consumer, so its apply uses the token on both
+				// CLIs (OpenTofu opens at apply only then).
+				w.mustRun(t, dir, "plan-out", "plan", "-replace=terraform_data.consumer", "-out=tfplan")
 				w.check(t, "plan -out", 1, true)
 				w.mustRun(t, w.newDir(t, false), "plan-elsewhere", "plan")
 				w.check(t, "a plan in another working directory", 1, true)
