@@ -235,12 +235,10 @@ func (d *providerData) store(cfg storeConfig, region string) tokenstore.Store {
 	if key.kind == storeFileAttr {
 		s = tokenstore.NewFile(cfg.file)
 	} else {
-		// No shared HTTP client: the SDK refuses one it cannot rebuild
-		// when AWS_CA_BUNDLE (or a profile's ca_bundle) is set ("unable to
-		// add custom RootCAs HTTPClient"), so the store's client builds its
-		// own transport, which honours the bundle.
+		// The process-wide HTTP client (one connection pool, AWS_CA_BUNDLE
+		// already applied) and the provider's retry policy.
 		s = tokenstore.NewSecretsManager(cfg.secretID, tokenstore.SecretsManagerOptions{
-			Region: key.region, Policy: d.client.Policy(),
+			Region: key.region, HTTPClient: d.client.HTTPClient(), Policy: d.client.Policy(),
 		})
 	}
 	if d.stores.stores == nil {

@@ -5,6 +5,7 @@ package provider
 // and the double's Cognito and Secrets Manager.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
@@ -256,5 +258,54 @@ func waitForFaultTaken(t *testing.T, p *pool) {
 		if time.Now().After(deadline) {
 			t.Fatal("the first run never reached Cognito")
 		}
+	}
+}
+
+// Cognito's error text can echo the token the store held: the DEBUG line of
+// the failed cycle is masked with every token the cycle saw, and the
+// diagnostic is scrubbed of it.
+func TestStoreTokenMaskedInLogs(t *testing.T) {
+	p := freshPool(t)
+	in := p.signIn(cognitotest.AppClient{Rotation: true})
+	store := newFileStore(t, in.RefreshToken)
+	p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrNotAuthorized, Message: "Invalid Refresh Token: " + in.RefreshToken})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	diags := refreshTokens(ctx, storeProvider(t, p), storeModel(in, store.cfg))
+	if !diags.HasError() {
+		t.Fatal("no error")
+	}
+	if !strings.Contains(logs.String(), "Refresh-token store cycle failed") || !strings.Contains(logs.String(), "Invalid Refresh Token") {
+		t.Fatalf("the failure was not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), in.RefreshToken) {
+		t.Errorf("the log shows the store's token:\n%s", logs.String())
+	}
+	if strings.Contains(diagText(diags), in.RefreshToken) {
+		t.Errorf("the diagnostic shows the store's token:\n%s", diagText(diags))
+	}
+}
+
+// Through the protocol server, as a CLI drives it: validate, configure, then
+// open (ephemeral) or read (data source) with a file store of a rotating
+// client. The rotated token is in the store when the call returns.
+func TestStoreThroughProtocol(t *testing.T) {
+	for _, kind := range []string{"ephemeral", "data source"} {
+		t.Run(kind, func(t *testing.T) {
+			p := freshPool(t)
+			in := p.signIn(cognitotest.AppClient{Rotation: true})
+			store := newFileStore(t, in.RefreshToken)
+			diags := protocolRun(t, kind, map[string]any{"region": "eu-west-1", "endpoint": p.URL},
+				map[string]any{"client_id": in.ClientID, storeAttribute: map[string]any{storeFileAttr: store.cfg.file}})
+			for _, d := range diags {
+				t.Errorf("%s: %s: %s", d.Severity, d.Summary, d.Detail)
+			}
+			if got := p.RequestCount(); got != 1 {
+				t.Errorf("Cognito saw %d requests, want 1", got)
+			}
+			if v := store.value(); v == in.RefreshToken || store.writes() != 1 {
+				t.Error("the rotated token is not in the store")
+			}
+		})
 	}
 }

@@ -65,7 +65,7 @@ func TestStoreDiagnosticWording(t *testing.T) {
 				if !strings.Contains(d.Detail(), kind.name) || !strings.Contains(d.Detail(), "(SomeCode), 3 attempts") {
 					t.Errorf("%s: the detail does not name the store, its code and attempts:\n%s", r, text)
 				}
-				if got := d.(diag.DiagnosticWithPath).Path(); !got.Equal(kind.cfg.attributePath()) {
+				if got := diagPath(d); !got.Equal(kind.cfg.attributePath()) {
 					t.Errorf("%s: scoped to %s, want %s", r, got, kind.cfg.attributePath())
 				}
 				lostSaid := strings.Contains(text, "new refresh token lost") && strings.Contains(text, "put the new refresh token into "+kind.name)
@@ -106,7 +106,7 @@ func TestStoreCognitoErrorPlacement(t *testing.T) {
 				t.Fatalf("%d diagnostics", len(diags))
 			}
 			d := diags[0]
-			if got := d.(diag.DiagnosticWithPath).Path(); !got.Equal(tc.at) {
+			if got := diagPath(d); !got.Equal(tc.at) {
 				t.Errorf("scoped to %s, want %s", got, tc.at)
 			}
 			if text := d.Summary() + "\n" + d.Detail(); !regexp.MustCompile(tc.want).MatchString(text) {
@@ -114,4 +114,12 @@ func TestStoreCognitoErrorPlacement(t *testing.T) {
 			}
 		})
 	}
+}
+
+// diagPath is the attribute a diagnostic is scoped to (empty when none).
+func diagPath(d diag.Diagnostic) path.Path {
+	if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+		return withPath.Path()
+	}
+	return path.Empty()
 }

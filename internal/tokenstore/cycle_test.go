@@ -266,7 +266,7 @@ func concurrentRuns(t *testing.T, s Store, exchange Exchange, n int) {
 	errs := make([]error, n)
 	outs := make([]Outcome, n)
 	for i := range n {
-		wg.Go(func() { outs[i], errs[i] = Cycle(ctxTimeout(t, 60*time.Second), s, exchange, isReuse) })
+		wg.Go(func() { outs[i], errs[i] = Cycle(ctxTimeout(t, 20*time.Second), s, exchange, isReuse) })
 	}
 	wg.Wait()
 	written := 0

@@ -62,15 +62,14 @@ func (f *fileStore) load() (string, error) {
 		return "", f.fail("read", err)
 	}
 	defer fh.Close()
-	buf := make([]byte, maxFileBytes+1)
-	n, err := readFull(fh, buf)
+	b, err := io.ReadAll(io.LimitReader(fh, maxFileBytes+1))
 	if err != nil {
 		return "", f.fail("read", err)
 	}
-	if n > maxFileBytes {
+	if len(b) > maxFileBytes {
 		return "", &Error{Reason: Malformed, Op: "read", Store: f.Name(), Code: "TooLarge"}
 	}
-	return checkToken(string(buf[:n]), "read", f.Name())
+	return checkToken(string(b), "read", f.Name())
 }
 
 func (f *fileStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
@@ -154,22 +153,6 @@ func syncDir(dir string) {
 	}
 	_ = d.Sync()
 	_ = d.Close()
-}
-
-// readFull reads until buf is full or EOF.
-func readFull(fh *os.File, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		m, err := fh.Read(buf[n:])
-		n += m
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return n, nil
-			}
-			return n, err
-		}
-	}
-	return n, nil
 }
 
 // fail classifies an OS error for this store.

@@ -20,10 +20,15 @@ func TestSnapshotNeverPrintsToken(t *testing.T) {
 }
 
 func TestReasonAndCodeText(t *testing.T) {
-	if NotFound.String() != "not found" || Canceled.String() != "canceled" || Reason(99).String() != "Reason(99)" || Reason(-1).String() != "Reason(-1)" {
-		t.Error("reason names")
+	for r, want := range map[Reason]string{
+		Other: "other", NotFound: "not found", Canceled: "canceled",
+		Canceled + 1: fmt.Sprintf("Reason(%d)", int(Canceled)+1), -1: "Reason(-1)",
+	} {
+		if got := r.String(); got != want {
+			t.Errorf("Reason(%d) is %q, want %q", int(r), got, want)
+		}
 	}
-	if got := printableCode("Bad\x00Code\n é"); got != "BadCode" {
+	if got := printableCode("Bad\x00Code\n \x7f é~"); got != "BadCode~" {
 		t.Errorf("printableCode %q", got)
 	}
 	if got := printableCode(strings.Repeat("A", 100)); len(got) != maxCodeLen {
