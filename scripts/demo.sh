@@ -6,10 +6,12 @@
 #
 # Builds this provider and the demo-only "platform" provider
 # (dev/demo/platform), starts the local Cognito double
-# (dev/cmd/cognito-double) on 127.0.0.1, and runs a real `init` +
+# (dev/cmd/cognito-double) on 127.0.0.1, and runs a real `init`, `plan` and
 # `apply -auto-approve` of examples/demo, in which
 # ephemeral "cognito_refreshed_tokens" refreshes a session and hands the access
-# token to the platform provider's configuration; and
+# token to the platform provider's configuration (the app client rotates
+# refresh tokens with a grace period of 0; a file store keeps the chain, so
+# the plan followed by the apply works); and
 # ephemeral "cognito_client_credentials_token" gets the machine's own token
 # (client-credentials grant) for a second platform configuration. Then it
 # says who each token is for, its scopes and expiry, and whether the refresh
@@ -181,13 +183,12 @@ export TF_CLI_CONFIG_FILE="$work/cli.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION
 unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER TF_LOG_CORE TF_DATA_DIR TF_WORKSPACE TF_PLUGIN_CACHE_DIR
 
 # --- the user pool ------------------------------------------------------------
-export TF_VAR_region TF_VAR_client_id TF_VAR_refresh_token
+export TF_VAR_region TF_VAR_client_id
 refresh_token=""
 m2m_secret=""
 if [[ $real -eq 1 ]]; then
 	TF_VAR_region="$COGNITO_DEMO_REGION"
 	TF_VAR_client_id="$COGNITO_DEMO_CLIENT_ID"
-	TF_VAR_refresh_token="$COGNITO_DEMO_REFRESH_TOKEN"
 	refresh_token="$COGNITO_DEMO_REFRESH_TOKEN"
 	[[ -z "${COGNITO_DEMO_CLIENT_SECRET:-}" ]] || export TF_VAR_client_secret="$COGNITO_DEMO_CLIENT_SECRET"
 	[[ -z "${COGNITO_DEMO_USER_POOL_ID:-}" ]] || export TF_VAR_user_pool_id="$COGNITO_DEMO_USER_POOL_ID"
@@ -205,9 +206,10 @@ if [[ $real -eq 1 ]]; then
 	ok "using your user pool in $COGNITO_DEMO_REGION${COGNITO_DEMO_USER_POOL_ID:+ ($COGNITO_DEMO_USER_POOL_ID)}${COGNITO_DEMO_ENDPOINT:+ via $COGNITO_DEMO_ENDPOINT} - no local double"
 else
 	info="$work/double.json"
-	# The demo app client rotates refresh tokens with a 60 s grace period:
-	# the ephemeral resource is opened at plan and again at apply.
-	"$work/cognito-double" -addr 127.0.0.1:0 -region us-east-1 -secret -rotation -grace 60s -out "$info" >"$work/double.log" 2>&1 3>&- 4>&- &
+	# The demo app client rotates refresh tokens with a grace period of 0:
+	# every open spends the token it presents, and only the store keeps the
+	# chain between plan and apply.
+	"$work/cognito-double" -addr 127.0.0.1:0 -region us-east-1 -secret -rotation -grace 0 -out "$info" >"$work/double.log" 2>&1 3>&- 4>&- &
 	double_pid=$!
 	refresh_token=""
 	for _ in $(seq 300); do
@@ -221,7 +223,6 @@ else
 	pool_id="$(json_string "$info" pool_id)"
 	TF_VAR_region="$(json_string "$info" region)"
 	TF_VAR_client_id="$(json_string "$info" client_id)"
-	TF_VAR_refresh_token="$refresh_token"
 	client_secret="$(json_string "$info" client_secret)"
 	[[ -z "$client_secret" ]] || export TF_VAR_client_secret="$client_secret"
 	export TF_VAR_endpoint="$endpoint" TF_VAR_user_pool_id="$pool_id"
@@ -234,7 +235,27 @@ else
 	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, token endpoint for machines)"
 fi
 
-# --- init + apply ---------------------------------------------------------------
+# --- the refresh-token store: seeded once, kept current by the provider ----------
+store="$work/refresh-token"
+(
+	umask 077
+	printf '%s\n' "$refresh_token" >"$store"
+)
+export TF_VAR_refresh_token_file="$store"
+
+# kill -USR1 makes the double write its counts next to $info.
+double_stats() {
+	[[ $real -eq 0 ]] || return 0
+	rm -f "$info.stats"
+	kill -USR1 "$double_pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do
+		[[ -s "$info.stats" ]] && break
+		sleep 0.1
+	done
+	grep -o '"rotations":[0-9]*' "$info.stats" 2>/dev/null | cut -d: -f2
+}
+
+# --- init + plan + apply ---------------------------------------------------------
 tf="$work/tf"
 mkdir -p "$tf"
 cp "$root"/examples/demo/*.tf "$root"/examples/demo/*.tofu "$tf/"
@@ -242,8 +263,13 @@ start=$SECONDS
 mark="$(wc -l <"$log")"
 "$cli" -chdir="$tf" init -input=false -no-color >>"$log" 2>&1 || fail "$cli_version init failed"
 mark="$(wc -l <"$log")"
+"$cli" -chdir="$tf" plan -input=false -no-color >>"$log" 2>&1 || fail "$cli_version plan failed"
+after_plan="$(double_stats)"
+ok "$cli_version: plan succeeded${after_plan:+ (rotations so far: $after_plan; the file store holds the new token)}"
+mark="$(wc -l <"$log")"
 "$cli" -chdir="$tf" apply -auto-approve -input=false -no-color >>"$log" 2>&1 || fail "$cli_version apply failed"
-ok "$cli_version: init + apply of examples/demo in $((SECONDS - start))s"
+rotations="$(double_stats)"
+ok "$cli_version: apply succeeded after that plan${rotations:+ (rotations so far: $rotations)}; init + plan + apply of examples/demo in $((SECONDS - start))s"
 
 out() { "$cli" -chdir="$tf" output -raw "$1" 2>>"$log" || fail "reading output $1 failed"; }
 username="$(out username)"
@@ -254,15 +280,19 @@ issuer="$(out issuer)"
 expires_at="$(out expires_at)"
 
 # --- never a token: check what this run wrote ------------------------------------
+stored="$(tr -d '[:space:]' <"$store")"
 if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; } ||
+	{ [[ -n "$stored" ]] && grep -qF "$stored" "$tf/terraform.tfstate" "$log"; } ||
 	{ [[ -n "$m2m_secret" ]] && grep -qF "$m2m_secret" "$tf/terraform.tfstate" "$log"; }; then
 	show_log=0
 	fail "a token or secret reached the state or the CLI output - please report this (log withheld)"
 fi
 
 mins="$(minutes_until "$expires_at")"
-if grep -q 'Refresh token rotated' "$log"; then
-	rotation="yes - Cognito issued a new refresh token; the old one stops working after the client's grace period"
+if [[ -n "$rotations" && "$rotations" -gt 0 ]]; then
+	rotation="$rotations times (grace period 0), across the plan and the apply; each new token was written to the file store before the run went on"
+elif [[ "$stored" != "$refresh_token" ]]; then
+	rotation="yes - Cognito issued new refresh tokens, and the file store holds the latest"
 else
 	rotation="no - this app client does not rotate refresh tokens"
 fi
@@ -271,7 +301,7 @@ opens="$(grep -cE '^ephemeral\.cognito_refreshed_tokens\.[^:]+: Open(ing)? compl
 case "$opens" in
 0) refreshed="no token stored in the plan or the state" ;;
 1) refreshed="once; no token stored in the plan or the state" ;;
-*) refreshed="$opens times (plan, then apply); no token stored in the plan or the state" ;;
+*) refreshed="$opens times (once per plan or apply phase); no token stored in the plan or the state" ;;
 esac
 
 printf '\n%sThe platform provider was configured with a freshly refreshed access token:%s\n' "$bold" "$off"
@@ -302,8 +332,8 @@ if [[ "${TF_VAR_machine:-false}" == true ]]; then
 	esac
 	row "requested" "$requested"
 fi
-if [[ $real -eq 1 ]] && grep -q 'Refresh token rotated' "$log"; then
+if [[ $real -eq 1 && "$stored" != "$refresh_token" ]]; then
 	printf '\n  Note: Cognito rotated COGNITO_DEMO_REFRESH_TOKEN. It stops working after the app\n'
-	printf '  client'"'"'s grace period, and the demo never shows the new one: sign in again.\n'
+	printf '  client'"'"'s grace period, and the demo'"'"'s store is deleted with it: sign in again.\n'
 fi
 printf '\n'

@@ -46,11 +46,9 @@ variable "client_secret" {
   default     = null
 }
 
-variable "refresh_token" {
-  description = "Refresh token from the user's sign-in."
+variable "refresh_token_file" {
+  description = "File store holding the refresh token of the user's sign-in (mode 0600); the provider writes each rotated token back to it."
   type        = string
-  sensitive   = true
-  ephemeral   = true # never stored in a plan file either
 }
 
 variable "user_pool_id" {
@@ -117,11 +115,16 @@ provider "cognito" {
 }
 
 # Refreshed at plan and again at apply (OpenTofu: at apply only when the apply
-# uses the token); never stored.
+# uses the token); never in the plan or the state. The app client rotates
+# refresh tokens with a grace period of 0: each open reads the token from the
+# store, exchanges it and writes the rotated one back before returning, so a
+# plan followed by an apply keeps working.
 ephemeral "cognito_refreshed_tokens" "session" {
-  refresh_token = var.refresh_token
   client_id     = var.client_id
   client_secret = var.client_secret
+  refresh_token_store = {
+    file = var.refresh_token_file
+  }
 }
 
 # The hand-off: another provider authenticates with the fresh access token.

@@ -98,6 +98,47 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	<-sig
+	if statsSignal != nil {
+		signal.Notify(sig, statsSignal)
+	}
+	for got := range sig {
+		if got != statsSignal {
+			return nil
+		}
+		if out != "" {
+			if err := writeStats(srv, rotation, out+".stats"); err != nil {
+				log.Printf("cognito-double: stats: %v", err)
+			}
+		}
+	}
 	return nil
+}
+
+// stats are the double's counts, written to <out>.stats on statsSignal.
+type stats struct {
+	// Refreshes counts GetTokensFromRefreshToken calls answered with
+	// tokens; with -rotation each one rotated the refresh token.
+	Refreshes int `json:"refreshes"`
+	Rotations int `json:"rotations"`
+}
+
+const getTokensTarget = "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"
+
+// writeStats replaces path atomically, so a reader never sees half a file.
+func writeStats(srv *cognitotest.Server, rotation bool, path string) error {
+	var st stats
+	for _, r := range srv.Requests() {
+		if r.Target == getTokensTarget && r.Status == 200 {
+			st.Refreshes++
+		}
+	}
+	if rotation {
+		st.Rotations = st.Refreshes
+	}
+	b, _ := json.Marshal(st)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
