@@ -211,23 +211,6 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 	}
 }
 
-func TestPrintable(t *testing.T) {
-	for _, tc := range []struct {
-		in    string
-		limit int
-		want  string
-	}{
-		{"a\x1b[31mb\nc", 20, "a [31mb c"},
-		{"abcd", 4, "abcd"},
-		{"abcde", 4, "abcd…"},
-		{"ab€", 3, "ab…"},
-	} {
-		if got := printable(tc.in, tc.limit); got != tc.want {
-			t.Errorf("printable(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
-		}
-	}
-}
-
 // refusingRetryer admits the first attempt and refuses the next, as
 // adaptive mode's rate limiter does when its wait would outlast the context.
 type refusingRetryer struct {

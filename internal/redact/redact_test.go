@@ -143,6 +143,8 @@ func TestPrintable(t *testing.T) {
 		{"rtl\u202eevil", 64, "rtl evil"},
 		{strings.Repeat("a", 70), 64, strings.Repeat("a", 64) + "…"},
 		{"éééé", 3, "é…"}, // never cuts a character in half
+		{"abcd", 4, "abcd"}, // at the limit: kept whole
+		{"abcde", 4, "abcd…"},
 	} {
 		if got := Printable(tc.in, tc.limit); got != tc.want {
 			t.Errorf("Printable(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
