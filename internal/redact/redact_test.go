@@ -142,7 +142,7 @@ func TestPrintable(t *testing.T) {
 		{"line1\nline2\r\tx", 64, "line1 line2  x"},
 		{"rtl\u202eevil", 64, "rtl evil"},
 		{strings.Repeat("a", 70), 64, strings.Repeat("a", 64) + "…"},
-		{"éééé", 3, "é…"}, // never cuts a character in half
+		{"éééé", 3, "é…"},   // never cuts a character in half
 		{"abcd", 4, "abcd"}, // at the limit: kept whole
 		{"abcde", 4, "abcd…"},
 	} {
