@@ -23,10 +23,10 @@
 #   MUTATE_MODE     full (default): every package (or the DIRs given), and
 #                   rewrite their record lines.
 #                   incremental (CI): only the packages whose hash differs
-#                   from the record, plus one unchanged package by rotation
-#                   (days since 1970 modulo the number of packages, so each
-#                   runs at least every N days); fails for a package with no
-#                   record line.
+#                   from the record or that have no record line yet, plus
+#                   one unchanged package by rotation (days since 1970
+#                   modulo the number of packages, so each runs at least
+#                   every N days).
 #   MUTATE_SEED     rotation seed for incremental mode (default: the day)
 #   MUTATE_WORKERS  parallel mutants (default: .gremlins.yaml's, 2)
 #   MUTATE_OUT      keep gremlins' logs and JSON results in this directory

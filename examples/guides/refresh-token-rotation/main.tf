@@ -5,10 +5,8 @@
 # Run it as one step, `terraform apply -auto-approve` (no separate or saved
 # plan), and give the app client a refresh-token grace period of 60 seconds.
 terraform {
-  # Write-only arguments: Terraform >= 1.11 or OpenTofu >= 1.11 (OpenTofu
-  # checks required_version only in .tofu files; see the migration guide).
-  required_version = ">= 1.11"
-
+  # Write-only arguments need Terraform or OpenTofu >= 1.11: see versions.tf
+  # and versions.tofu beside this file.
   required_providers {
     aws = {
       source = "hashicorp/aws"
@@ -16,7 +14,8 @@ terraform {
       version = ">= 5.88"
     }
     cognito = {
-      source = "cognito-tokens/cognito"
+      source  = "cognito-tokens/cognito"
+      version = "~> 0.1"
     }
     restapi = {
       source  = "Mastercard/restapi"
