@@ -213,3 +213,31 @@ func TestNonEmpty(t *testing.T) {
 		t.Errorf("NonEmpty() = %q", got)
 	}
 }
+
+// TestPatternsPutLongerFormsFirst: Go's regexp prefers the first
+// alternative that matches, so a form inside a longer one must come after
+// it, or the longer one's tail is left unmasked. Equal lengths keep their
+// order.
+func TestPatternsPutLongerFormsFirst(t *testing.T) {
+	patterns := Patterns([]string{"ab", "cd", "abcdef"})
+	if len(patterns) != 1 {
+		t.Fatalf("%d patterns, want 1", len(patterns))
+	}
+	if got, want := patterns[0].String(), "(?i)abcdef|ab|cd"; got != want {
+		t.Errorf("pattern %q, want %q", got, want)
+	}
+	if got := patterns[0].ReplaceAllString("<ABCDEF>", "***"); got != "<***>" {
+		t.Errorf("masked %q, want <***>", got)
+	}
+}
+
+// TestScrubLowersEveryUpperCaseLetter: 'Z', the last letter, is upper case
+// too; a text whose only capital is a Z must still match.
+func TestScrubLowersEveryUpperCaseLetter(t *testing.T) {
+	if got := Scrub("id=Zzzzz.", []string{"zzzzz"}); got != "id=***." {
+		t.Errorf("Scrub = %q, want %q", got, "id=***.")
+	}
+	if got := Scrub("id=Azzzz.", []string{"azzzz"}); got != "id=***." {
+		t.Errorf("Scrub = %q, want %q", got, "id=***.")
+	}
+}
