@@ -124,7 +124,7 @@ type decision struct {
 // by rotation (seed modulo the number of packages, so over that many
 // consecutive seeds every package runs). A package without a record line
 // runs too: its thresholds were never shown to hold.
-func selectPackages(targets []target, hashes map[string]string, record map[string]recordLine, seed int) ([]decision, error) {
+func selectPackages(targets []target, hashes map[string]string, record map[string]recordLine, seed int) []decision {
 	var out []decision
 	for _, t := range targets {
 		d := decision{dir: t.dir, hash: hashes[t.dir]}
@@ -145,7 +145,7 @@ func selectPackages(targets []target, hashes map[string]string, record map[strin
 			rotated.run, rotated.reason = true, "unchanged, rerun by rotation ("+rotated.reason+")"
 		}
 	}
-	return out, nil
+	return out
 }
 
 // hashPackage hashes what a package's mutation results depend on: every
@@ -285,9 +285,7 @@ func plan(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if decisions, err = selectPackages(targets, hashes, record, *seed); err != nil {
-			return err
-		}
+		decisions = selectPackages(targets, hashes, record, *seed)
 	default:
 		return fmt.Errorf("mode %q: want full or incremental", *mode)
 	}
