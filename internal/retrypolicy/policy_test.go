@@ -28,7 +28,7 @@ func TestResolve(t *testing.T) {
 		envMode     aws.RetryMode
 		want        Policy
 	}{
-		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute, DefaultAttemptTimeout}},
+		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute, 30 * time.Second}},
 		{"environment", Settings{}, 5, aws.RetryModeAdaptive, Policy{5, aws.RetryModeAdaptive, 10 * time.Minute, DefaultAttemptTimeout}},
 		{"explicit 0 beats the environment", Settings{MaxRetries: &zero, Mode: aws.RetryModeStandard, Timeout: time.Second, AttemptTimeout: time.Millisecond}, 5, aws.RetryModeAdaptive,
 			Policy{1, aws.RetryModeStandard, time.Second, time.Millisecond}},
