@@ -152,13 +152,5 @@ func (cli *leakCLI) runTracedWithEnv(t *testing.T, dir string, vars, extra map[s
 		env[k] = v
 	}
 	cmd.Env = cliEnv(env)
-	stdout, err1 := os.Create(filepath.Join(dir, name+".stdout"))
-	stderr, err2 := os.Create(filepath.Join(dir, name+".stderr"))
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
-	}
-	defer stdout.Close()
-	defer stderr.Close()
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return cmd.Run() == nil
+	return runCaptured(t, cmd, dir, name)
 }

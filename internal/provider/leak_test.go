@@ -763,6 +763,13 @@ func (cli *leakCLI) run(t *testing.T, build, dir string, vars map[string]string,
 		env["TF_VAR_"+k] = v
 	}
 	cmd.Env = cliEnv(env)
+	return runCaptured(t, cmd, dir, name)
+}
+
+// runCaptured runs cmd with its stdout and stderr in dir/name.stdout and
+// dir/name.stderr, for the leak search, and reports whether it succeeded.
+func runCaptured(t *testing.T, cmd *exec.Cmd, dir, name string) bool {
+	t.Helper()
 	stdout, err1 := os.Create(filepath.Join(dir, name+".stdout"))
 	stderr, err2 := os.Create(filepath.Join(dir, name+".stderr"))
 	if err1 != nil || err2 != nil {

@@ -177,15 +177,7 @@ func (w *workflow) run(t *testing.T, dir, name string, args ...string) bool {
 	cmd := exec.CommandContext(ctx, w.cli.path, args...)
 	cmd.Dir = dir
 	cmd.Env = cliEnv(env)
-	stdout, err1 := os.Create(filepath.Join(dir, name+".stdout"))
-	stderr, err2 := os.Create(filepath.Join(dir, name+".stderr"))
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
-	}
-	defer stdout.Close()
-	defer stderr.Close()
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	return cmd.Run() == nil
+	return runCaptured(t, cmd, dir, name)
 }
 
 // mustRun fails the test unless the command succeeds.
