@@ -136,10 +136,11 @@ func isDeviceKey(s string) bool {
 }
 
 // regionPrefixes are the partitions' region name prefixes (aws, aws-cn,
-// aws-us-gov, aws-iso*), as AWS's region tables list them.
-var regionPrefixes = []string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof"}
+// aws-us-gov, aws-iso*, aws-eusc), as the SDK's partitions.json lists them.
+var regionPrefixes = []string{"us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof", "eusc-de"}
 
-// isRegionName: <prefix>-<lower-case word>-<1 or 2 digits>.
+// isRegionName: <prefix>-<word of letters, digits or _>-<digits>, the
+// shape of the SDK partitions' regionRegex (\w+ and \d+).
 func isRegionName(s string) bool {
 	for _, prefix := range regionPrefixes {
 		rest, ok := strings.CutPrefix(s, prefix+"-")
@@ -147,8 +148,8 @@ func isRegionName(s string) bool {
 			continue
 		}
 		word, number, ok := strings.Cut(rest, "-")
-		if ok && word != "" && allIn(word, "abcdefghijklmnopqrstuvwxyz") &&
-			len(number) >= 1 && len(number) <= 2 && allIn(number, "0123456789") {
+		if ok && word != "" && allIn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") &&
+			number != "" && allIn(number, "0123456789") {
 			return true
 		}
 	}
