@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -23,9 +24,56 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
-// The ephemeral resource and the data source cognito_client_credentials_token
-// share one schema and one model.
+// cognito_client_credentials_token gets an app client's own access token
+// with the OAuth 2.0 client-credentials grant: its schema, model and fetch.
+// The ephemeral resource and the data source come from the backbone
+// (token_type.go).
 
+type (
+	clientCredentialsTokenEphemeralResource = tokenEphemeralResource[clientCredentialsTokenModel, clientCredentialsTokenType]
+	clientCredentialsTokenDataSource        = tokenDataSource[clientCredentialsTokenModel, clientCredentialsTokenType]
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigValidators = (*clientCredentialsTokenEphemeralResource)(nil)
+	_ datasource.DataSourceWithConfigValidators       = (*clientCredentialsTokenDataSource)(nil)
+)
+
+// NewClientCredentialsTokenEphemeralResource is the ephemeral resource
+// cognito_client_credentials_token: a machine's access token that never
+// reaches plan or state.
+func NewClientCredentialsTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &clientCredentialsTokenEphemeralResource{}
+}
+
+// NewClientCredentialsTokenDataSource is the data source
+// cognito_client_credentials_token, for CLIs without ephemeral resources.
+// Its token is stored in state.
+func NewClientCredentialsTokenDataSource() datasource.DataSource {
+	return &clientCredentialsTokenDataSource{}
+}
+
+// clientCredentialsTokenType declares cognito_client_credentials_token.
+type clientCredentialsTokenType struct{}
+
+func (clientCredentialsTokenType) name() string { return "client_credentials_token" }
+
+func (clientCredentialsTokenType) schema() tokenSchema {
+	return tokenSchema{
+		ephemeralDescription: "Gets an access token for an app client itself (machine-to-machine) from the user pool's OAuth 2.0 token endpoint with the client-credentials grant. " +
+			"The token exists only while Terraform runs: it is never written to the plan or the state. Cognito bills each client-credentials token request. Requires Terraform 1.10 or OpenTofu 1.11 or later.",
+		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) from the user pool's OAuth 2.0 token endpoint with the client-credentials grant, for Terraform before 1.10 and OpenTofu before 1.11. " +
+			"**The access token, and the `client_id` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_client_credentials_token` ephemeral resource where the CLI supports it. Cognito bills each client-credentials token request.",
+		attributes:   clientCredentialsTokenAttributes(),
+		exactlyOneOf: exactlyOneEndpoint,
+	}
+}
+
+func (clientCredentialsTokenType) fetch(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
+	return clientCredentialsToken(ctx, data, model)
+}
+
+// clientCredentialsTokenModel is the configuration and result of both forms.
 type clientCredentialsTokenModel struct {
 	Domain         types.String `tfsdk:"domain"`
 	TokenURL       types.String `tfsdk:"token_url"`
@@ -40,24 +88,6 @@ type clientCredentialsTokenModel struct {
 	ExpiresAt     types.String `tfsdk:"expires_at"`
 	GrantedScopes types.Set    `tfsdk:"granted_scopes"`
 }
-
-func (m *clientCredentialsTokenModel) fields() map[string]any {
-	return map[string]any{
-		"domain": &m.Domain, "token_url": &m.TokenURL, "client_id": &m.ClientID,
-		"client_secret": &m.ClientSecret, "scopes": &m.Scopes, "client_metadata": &m.ClientMetadata,
-		"access_token": &m.AccessToken, "token_type": &m.TokenType, "expires_in": &m.ExpiresIn,
-		"expires_at": &m.ExpiresAt, "granted_scopes": &m.GrantedScopes,
-	}
-}
-
-var (
-	// domainPattern is a DNS host name of two labels or more, without
-	// scheme, port or path.
-	domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
-	// scopePattern is a custom scope "<resource-server-identifier>/<scope-name>"
-	// with the characters the Cognito API model allows for each part.
-	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
-)
 
 func clientCredentialsTokenAttributes() map[string]attributeSpec {
 	return map[string]attributeSpec{
@@ -149,13 +179,6 @@ func tokenURLProblem(raw string) string {
 	default:
 		return "its scheme is neither `https` nor `http`"
 	}
-}
-
-// requestClientCredentialsToken is Open and Read: request a token for the
-// configuration read by get, and write inputs and outputs with set.
-func requestClientCredentialsToken(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
-	var model clientCredentialsTokenModel
-	return openOrRead(ctx, get, set, &model, func() diag.Diagnostics { return clientCredentialsToken(ctx, data, &model) })
 }
 
 // clientCredentialsToken asks the token endpoint for model's inputs and

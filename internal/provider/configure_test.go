@@ -99,33 +99,6 @@ func configureProvider(t *testing.T, values map[string]string) provider.Configur
 	return resp
 }
 
-// TestReadModelMismatch: a configuration that does not match the model (a
-// provider bug) is an error naming the attribute, never a panic.
-func TestReadModelMismatch(t *testing.T) {
-	attrTypes := map[string]attr.Type{}
-	values := map[string]attr.Value{}
-	var model refreshedTokensModel
-	for name := range model.fields() {
-		attrTypes[name] = types.StringType
-		values[name] = types.StringNull()
-	}
-	// A number where the model has a string.
-	attrTypes["refresh_token"] = types.Int64Type
-	values["refresh_token"] = types.Int64Value(1)
-	obj := types.ObjectValueMust(attrTypes, values)
-	_, diags := readModel(context.Background(), func(_ context.Context, target any) diag.Diagnostics {
-		out, ok := target.(*types.Object)
-		if !ok {
-			t.Fatalf("readModel reads into %T", target)
-		}
-		*out = obj
-		return nil
-	}, &model)
-	if !diags.HasError() || !strings.Contains(diagText(diags), "Attribute refresh_token does not match the model") {
-		t.Errorf("got %s", diagText(diags))
-	}
-}
-
 // TestClientMetadataSizeBound: exactly 64 KiB of keys and values passes,
 // one byte more does not.
 func TestClientMetadataSizeBound(t *testing.T) {

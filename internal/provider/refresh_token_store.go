@@ -11,9 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -83,28 +81,13 @@ func storeFileValidators() []validator.String {
 	return []validator.String{stringvalidator.LengthAtLeast(1), filePathValidator{}}
 }
 
-func ephemeralStoreAttribute() ephschema.Attribute {
-	return ephschema.SingleNestedAttribute{
-		Optional:            true,
-		MarkdownDescription: storeDescription,
-		Validators:          storeValidators(),
-		Attributes: map[string]ephschema.Attribute{
-			storeSecretIDAttr: ephschema.StringAttribute{Optional: true, MarkdownDescription: storeSecretIDDescription, Validators: storeSecretIDValidators()},
-			storeFileAttr:     ephschema.StringAttribute{Optional: true, MarkdownDescription: storeFileDescription, Validators: storeFileValidators()},
-		},
-	}
-}
-
-func dataSourceStoreAttribute() dsschema.Attribute {
-	return dsschema.SingleNestedAttribute{
-		Optional:            true,
-		MarkdownDescription: storeDescription,
-		Validators:          storeValidators(),
-		Attributes: map[string]dsschema.Attribute{
-			storeSecretIDAttr: dsschema.StringAttribute{Optional: true, MarkdownDescription: storeSecretIDDescription, Validators: storeSecretIDValidators()},
-			storeFileAttr:     dsschema.StringAttribute{Optional: true, MarkdownDescription: storeFileDescription, Validators: storeFileValidators()},
-		},
-	}
+// storeAttributeSpec declares refresh_token_store.
+func storeAttributeSpec() attributeSpec {
+	return attributeSpec{kind: inputObject, description: storeDescription, objectValidators: storeValidators(),
+		attributes: map[string]attributeSpec{
+			storeSecretIDAttr: {kind: inputString, description: storeSecretIDDescription, validators: storeSecretIDValidators()},
+			storeFileAttr:     {kind: inputString, description: storeFileDescription, validators: storeFileValidators()},
+		}}
 }
 
 // storeConfig is refresh_token_store as read from the configuration.

@@ -3,25 +3,67 @@ package provider
 import (
 	"context"
 	"errors"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
-// The ephemeral resource and the data source share one schema and one model.
+// cognito_refreshed_tokens exchanges a refresh token for fresh tokens with
+// GetTokensFromRefreshToken: its schema, model and fetch. The ephemeral
+// resource and the data source come from the backbone (token_type.go).
 
+type (
+	refreshedTokensEphemeralResource = tokenEphemeralResource[refreshedTokensModel, refreshedTokensType]
+	refreshedTokensDataSource        = tokenDataSource[refreshedTokensModel, refreshedTokensType]
+)
+
+var (
+	_ ephemeral.EphemeralResourceWithConfigure = (*refreshedTokensEphemeralResource)(nil)
+	_ datasource.DataSourceWithConfigure       = (*refreshedTokensDataSource)(nil)
+)
+
+// NewRefreshedTokensEphemeralResource is the ephemeral resource
+// cognito_refreshed_tokens: fresh tokens that never reach plan or state.
+func NewRefreshedTokensEphemeralResource() ephemeral.EphemeralResource {
+	return &refreshedTokensEphemeralResource{}
+}
+
+// NewRefreshedTokensDataSource is the data source cognito_refreshed_tokens,
+// for CLIs without ephemeral resources. Its tokens are stored in state.
+func NewRefreshedTokensDataSource() datasource.DataSource {
+	return &refreshedTokensDataSource{}
+}
+
+// refreshedTokensType declares cognito_refreshed_tokens.
+type refreshedTokensType struct{}
+
+func (refreshedTokensType) name() string { return "refreshed_tokens" }
+
+func (refreshedTokensType) schema() tokenSchema {
+	return tokenSchema{
+		ephemeralDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`. " +
+			"The tokens exist only while Terraform runs: they are never written to the plan or the state. Requires Terraform 1.10 or OpenTofu 1.11 or later.",
+		dataSourceDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`, for Terraform before 1.10 and OpenTofu before 1.11. " +
+			"**The issued tokens, and the `refresh_token` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
+		attributes: refreshedTokensAttributes(),
+	}
+}
+
+func (refreshedTokensType) fetch(ctx context.Context, data *providerData, model *refreshedTokensModel) diag.Diagnostics {
+	return refreshTokens(ctx, data, model)
+}
+
+// refreshedTokensModel is the configuration and result of both forms.
 type refreshedTokensModel struct {
 	RefreshToken   types.String `tfsdk:"refresh_token"`
 	ClientID       types.String `tfsdk:"client_id"`
@@ -40,114 +82,6 @@ type refreshedTokensModel struct {
 	ExpiresAt         types.String `tfsdk:"expires_at"`
 	NewDeviceKey      types.String `tfsdk:"new_device_key"`
 	NewDeviceGroupKey types.String `tfsdk:"new_device_group_key"`
-}
-
-// fields maps every schema attribute to its model field.
-func (m *refreshedTokensModel) fields() map[string]any {
-	return map[string]any{
-		"refresh_token": &m.RefreshToken, "client_id": &m.ClientID, "client_secret": &m.ClientSecret,
-		"device_key": &m.DeviceKey, "client_metadata": &m.ClientMetadata, "region": &m.Region,
-		storeAttribute: &m.RefreshTokenStore,
-		"access_token": &m.AccessToken, "id_token": &m.IDToken, "new_refresh_token": &m.NewRefreshToken,
-		"token_type": &m.TokenType, "expires_in": &m.ExpiresIn, "expires_at": &m.ExpiresAt,
-		"new_device_key": &m.NewDeviceKey, "new_device_group_key": &m.NewDeviceGroupKey,
-	}
-}
-
-// fieldMapper is a model that maps every schema attribute to its field.
-type fieldMapper interface{ fields() map[string]any }
-
-// readModel is Config.Get(ctx, model) without the framework's struct-tag
-// reflection, which compiles a regular expression per field on every call
-// and cost more CPU than the HTTP round trip to Cognito. The configuration
-// is read as an object value; the model gets the same values.
-func readModel(ctx context.Context, get func(context.Context, any) diag.Diagnostics, model fieldMapper) (types.Object, diag.Diagnostics) {
-	var obj types.Object
-	diags := get(ctx, &obj)
-	if diags.HasError() {
-		return obj, diags
-	}
-	// ValueString of an unknown is "": a request must never be made of it.
-	if name := unknownInput(obj); name != "" {
-		diags.AddAttributeError(path.Root(name), "Value not known yet",
-			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
-				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
-		return obj, diags
-	}
-	attrs := obj.Attributes()
-	for name, field := range model.fields() {
-		value := attrs[name] // nil when missing: every assertion below fails
-		var ok bool
-		switch f := field.(type) {
-		case *types.String:
-			*f, ok = value.(types.String)
-		case *types.Int64:
-			*f, ok = value.(types.Int64)
-		case *types.Map:
-			*f, ok = value.(types.Map)
-		case *types.Set:
-			*f, ok = value.(types.Set)
-		case *types.Object:
-			*f, ok = value.(types.Object)
-		}
-		if !ok {
-			diags.AddError("Value Conversion Error",
-				"Attribute "+name+" does not match the model. This is always an error in the provider. Please report it to the provider developers.")
-		}
-	}
-	return obj, diags
-}
-
-// writeModel is Set(ctx, model) without struct-tag reflection (see
-// readModel): the model is written as an object of the configuration's type.
-func writeModel(ctx context.Context, set func(context.Context, any) diag.Diagnostics, config types.Object, model fieldMapper) diag.Diagnostics {
-	values := make(map[string]attr.Value, len(config.Attributes()))
-	for name, field := range model.fields() {
-		switch f := field.(type) {
-		case *types.String:
-			values[name] = *f
-		case *types.Int64:
-			values[name] = *f
-		case *types.Map:
-			values[name] = *f
-		case *types.Set:
-			values[name] = *f
-		case *types.Object:
-			values[name] = *f
-		}
-	}
-	obj, diags := types.ObjectValue(config.AttributeTypes(ctx), values)
-	if diags.HasError() {
-		return diags
-	}
-	return set(ctx, obj)
-}
-
-type attributeKind int
-
-const (
-	inputString attributeKind = iota
-	inputMap
-	outputString
-	outputNumber
-	inputSet  // a set of strings
-	outputSet // a set of strings
-	// inputStore is refresh_token_store (see refresh_token_store.go).
-	inputStore
-)
-
-// attributeSpec describes one attribute independently of the schema package
-// (ephemeral or data source) that renders it.
-type attributeSpec struct {
-	kind        attributeKind
-	required    bool
-	sensitive   bool
-	description string
-	validators  []validator.String
-	// mapValidators apply to inputMap attributes.
-	mapValidators []validator.Map
-	// setValidators apply to inputSet attributes.
-	setValidators []validator.Set
 }
 
 func refreshedTokensAttributes() map[string]attributeSpec {
@@ -179,7 +113,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"client_metadata": {kind: inputMap,
 			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
-		storeAttribute: {kind: inputStore, description: storeDescription},
+		storeAttribute: storeAttributeSpec(),
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
 			validators:  []validator.String{regionValidator}},
@@ -201,77 +135,6 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"new_device_group_key": {kind: outputString, sensitive: true,
 			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
 	}
-}
-
-// providerDataFrom is the Configure step both types share.
-func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
-	if configured == nil {
-		return nil
-	}
-	data, ok := configured.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
-	}
-	return data
-}
-
-// mustDefer is true when the provider configuration is not known yet and the
-// CLI accepts a deferred result instead of an error.
-func (d *providerData) mustDefer(deferralAllowed bool) bool {
-	return d != nil && d.unknownConfig && deferralAllowed
-}
-
-// refreshConfigured is Open and Read: refresh for the configuration read by
-// get, and write inputs and outputs with set.
-func refreshConfigured(ctx context.Context, data *providerData, get, set func(context.Context, any) diag.Diagnostics) diag.Diagnostics {
-	var model refreshedTokensModel
-	return openOrRead(ctx, get, set, &model, func() diag.Diagnostics { return refreshTokens(ctx, data, &model) })
-}
-
-// openOrRead is the shape of every Open and Read: read the configuration
-// into model with get, fill its outputs, write it with set. A step that
-// fails ends it.
-func openOrRead(ctx context.Context, get, set func(context.Context, any) diag.Diagnostics, model fieldMapper, fill func() diag.Diagnostics) diag.Diagnostics {
-	config, diags := readModel(ctx, get, model)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(fill()...)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(writeModel(ctx, set, config, model)...)
-	return diags
-}
-
-// unknownInput names an attribute whose value, or a value inside it, is
-// not known, or returns "".
-func unknownInput(config types.Object) string {
-	attrs := config.Attributes()
-	for _, name := range slices.Sorted(maps.Keys(attrs)) {
-		if !fullyKnown(attrs[name]) {
-			return name
-		}
-	}
-	return ""
-}
-
-func fullyKnown(v attr.Value) bool {
-	if v.IsUnknown() {
-		return false
-	}
-	var elements []attr.Value
-	switch c := v.(type) {
-	case types.Map:
-		elements = slices.Collect(maps.Values(c.Elements()))
-	case types.List:
-		elements = c.Elements()
-	case types.Set:
-		elements = c.Elements()
-	case types.Object:
-		elements = slices.Collect(maps.Values(c.Attributes()))
-	}
-	return !slices.ContainsFunc(elements, func(e attr.Value) bool { return !fullyKnown(e) })
 }
 
 // refreshTokens calls Cognito for model's inputs and fills its outputs.
@@ -367,23 +230,6 @@ func addRefreshError(diags *diag.Diagnostics, err error) {
 	}
 }
 
-// maskLogs is only ever false in the leak test's deliberately broken build.
-var maskLogs = true
-
-// maskSecrets hides every secret from this provider's log lines, in messages
-// and in field values, whatever the TF_LOG level: every form diagnostics
-// scrub (redact.Patterns: escaped, encoded, in any case). Wire text, the one
-// place a secret can come back altered or cut short, is scrubbed before it
-// is logged (causeText).
-func maskSecrets(ctx context.Context, secrets []string) context.Context {
-	if !maskLogs || len(secrets) == 0 {
-		return ctx
-	}
-	patterns := redact.Patterns(secrets)
-	ctx = tflog.MaskAllFieldValuesRegexes(ctx, patterns...)
-	return tflog.MaskMessageRegexes(ctx, patterns...)
-}
-
 // causeText is a string, never an error value: tflog masks only strings.
 // A refresh error's cause is scrubbed like its diagnostic (cognito.Error's
 // Cause), which also catches truncated copies of a secret.
@@ -395,11 +241,4 @@ func causeText(err error) string {
 		return cause.Error()
 	}
 	return err.Error()
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

@@ -21,6 +21,12 @@ var (
 	clientIDPattern     = regexp.MustCompile(`^[\w+]+$`)
 	clientSecretPattern = regexp.MustCompile(`^[\w+]+$`)
 	deviceKeyPattern    = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+	// domainPattern is a DNS host name of two labels or more, without
+	// scheme, port or path.
+	domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	// scopePattern is a custom scope "<resource-server-identifier>/<scope-name>"
+	// with the characters the Cognito API model allows for each part.
+	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 )
 
 // endpointValidator accepts absolute http(s) URLs with a host, without

@@ -1,0 +1,296 @@
+package provider
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/ephemeralvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
+)
+
+// The backbone of every token type. A token type is an ephemeral resource
+// and a data source of one name, one schema and one model M (a struct with
+// a tfsdk tag per attribute). Its own file declares only what differs: a
+// tokenTypeSpec with its name, schema and fetch.
+
+// tokenTypeSpec is what a token type declares. Implementations are empty
+// structs, so the resource and data source work from their zero value.
+type tokenTypeSpec[M any] interface {
+	// name follows the provider's type name: "refreshed_tokens" makes
+	// cognito_refreshed_tokens.
+	name() string
+	schema() tokenSchema
+	// fetch asks Cognito for the inputs in model and fills its outputs.
+	fetch(ctx context.Context, data *providerData, model *M) diag.Diagnostics
+}
+
+// tokenSchema declares a token type's schema once for both of its forms.
+type tokenSchema struct {
+	ephemeralDescription  string
+	dataSourceDescription string
+	attributes            map[string]attributeSpec
+	// exactlyOneOf names attributes of which exactly one must be set, if any.
+	exactlyOneOf []path.Expression
+}
+
+// tokenEphemeralResource is a token type's ephemeral resource: its tokens
+// never reach plan or state.
+type tokenEphemeralResource[M any, T tokenTypeSpec[M]] struct {
+	data *providerData
+	spec T
+}
+
+func (r *tokenEphemeralResource[M, T]) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.spec.name()
+}
+
+func (r *tokenEphemeralResource[M, T]) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	s := r.spec.schema()
+	resp.Schema = ephschema.Schema{MarkdownDescription: s.ephemeralDescription, Attributes: ephemeralAttributes(s.attributes)}
+}
+
+func (r *tokenEphemeralResource[M, T]) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
+	if one := r.spec.schema().exactlyOneOf; one != nil {
+		return []ephemeral.ConfigValidator{ephemeralvalidator.ExactlyOneOf(one...)}
+	}
+	return nil
+}
+
+func (r *tokenEphemeralResource[M, T]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *tokenEphemeralResource[M, T]) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	if r.data.mustDefer(req.ClientCapabilities.DeferralAllowed) {
+		resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
+		return
+	}
+	var model M
+	if resp.Diagnostics.Append(getKnownConfig(ctx, req.Config, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if resp.Diagnostics.Append(r.spec.fetch(ctx, r.data, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
+}
+
+// tokenDataSource is a token type's data source, for CLIs without
+// ephemeral resources: its tokens are stored in state.
+type tokenDataSource[M any, T tokenTypeSpec[M]] struct {
+	data *providerData
+	spec T
+}
+
+func (d *tokenDataSource[M, T]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.spec.name()
+}
+
+func (d *tokenDataSource[M, T]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	s := d.spec.schema()
+	resp.Schema = dsschema.Schema{MarkdownDescription: s.dataSourceDescription, Attributes: dataSourceAttributes(s.attributes)}
+}
+
+func (d *tokenDataSource[M, T]) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	if one := d.spec.schema().exactlyOneOf; one != nil {
+		return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(one...)}
+	}
+	return nil
+}
+
+func (d *tokenDataSource[M, T]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *tokenDataSource[M, T]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data.mustDefer(req.ClientCapabilities.DeferralAllowed) {
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+		return
+	}
+	var model M
+	if resp.Diagnostics.Append(getKnownConfig(ctx, req.Config, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if resp.Diagnostics.Append(d.spec.fetch(ctx, d.data, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// providerDataFrom is the Configure step every token type shares.
+func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
+	if configured == nil {
+		return nil
+	}
+	data, ok := configured.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
+	}
+	return data
+}
+
+// mustDefer is true when the provider configuration is not known yet and the
+// CLI accepts a deferred result instead of an error.
+func (d *providerData) mustDefer(deferralAllowed bool) bool {
+	return d != nil && d.unknownConfig && deferralAllowed
+}
+
+// getKnownConfig reads the configuration into model, and refuses one with
+// a value not known yet: ValueString of an unknown is "", and a request
+// must never be made of it.
+func getKnownConfig(ctx context.Context, config tfsdk.Config, model any) diag.Diagnostics {
+	diags := config.Get(ctx, model)
+	if diags.HasError() {
+		return diags
+	}
+	if name := unknownInput(config.Raw); name != "" {
+		diags.AddAttributeError(path.Root(name), "Value not known yet",
+			"The value of "+name+" is not known yet (it comes from a resource that is not created yet), so Cognito cannot be asked now. "+
+				"Terraform and OpenTofu wait for such values before opening or reading. Use a value known at plan time, or apply the resource it comes from first.")
+	}
+	return diags
+}
+
+// unknownInput names the first attribute, in name order, whose value or a
+// value inside it is not known, or returns "".
+func unknownInput(config tftypes.Value) string {
+	var attrs map[string]tftypes.Value
+	if config.As(&attrs) != nil {
+		return ""
+	}
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		if !attrs[name].IsFullyKnown() {
+			return name
+		}
+	}
+	return ""
+}
+
+// maskLogs is only ever false in the leak test's deliberately broken build.
+var maskLogs = true
+
+// maskSecrets hides every secret from this provider's log lines, in messages
+// and in field values, whatever the TF_LOG level: every form diagnostics
+// scrub (redact.Patterns: escaped, encoded, in any case). Wire text, the one
+// place a secret can come back altered or cut short, is scrubbed before it
+// is logged (causeText).
+func maskSecrets(ctx context.Context, secrets []string) context.Context {
+	if !maskLogs || len(secrets) == 0 {
+		return ctx
+	}
+	patterns := redact.Patterns(secrets)
+	ctx = tflog.MaskAllFieldValuesRegexes(ctx, patterns...)
+	return tflog.MaskMessageRegexes(ctx, patterns...)
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+type attributeKind int
+
+const (
+	inputString attributeKind = iota
+	inputMap                  // a map of strings
+	inputSet                  // a set of strings
+	inputObject               // a single nested object of attributes
+	outputString
+	outputNumber
+	outputSet // a set of strings
+)
+
+// attributeSpec declares one attribute once, for both schema packages
+// (ephemeral and data source) that render it.
+type attributeSpec struct {
+	kind        attributeKind
+	required    bool
+	sensitive   bool
+	description string
+	validators  []validator.String
+	// mapValidators apply to inputMap attributes.
+	mapValidators []validator.Map
+	// setValidators apply to inputSet attributes.
+	setValidators []validator.Set
+	// objectValidators and attributes describe an inputObject.
+	objectValidators []validator.Object
+	attributes       map[string]attributeSpec
+}
+
+func ephemeralAttributes(specs map[string]attributeSpec) map[string]ephschema.Attribute {
+	attributes := make(map[string]ephschema.Attribute, len(specs))
+	for name, spec := range specs {
+		attributes[name] = ephemeralAttribute(spec)
+	}
+	return attributes
+}
+
+func ephemeralAttribute(spec attributeSpec) ephschema.Attribute {
+	switch spec.kind {
+	case inputObject:
+		return ephschema.SingleNestedAttribute{Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.objectValidators, Attributes: ephemeralAttributes(spec.attributes)}
+	case inputMap:
+		return ephschema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.mapValidators}
+	case outputString:
+		return ephschema.StringAttribute{Computed: true, Sensitive: spec.sensitive, MarkdownDescription: spec.description}
+	case outputNumber:
+		return ephschema.Int64Attribute{Computed: true, MarkdownDescription: spec.description}
+	case inputSet:
+		return ephschema.SetAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.setValidators}
+	case outputSet:
+		return ephschema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: spec.description}
+	default:
+		return ephschema.StringAttribute{Required: spec.required, Optional: !spec.required, Sensitive: spec.sensitive,
+			MarkdownDescription: spec.description, Validators: spec.validators}
+	}
+}
+
+func dataSourceAttributes(specs map[string]attributeSpec) map[string]dsschema.Attribute {
+	attributes := make(map[string]dsschema.Attribute, len(specs))
+	for name, spec := range specs {
+		attributes[name] = dataSourceAttribute(spec)
+	}
+	return attributes
+}
+
+func dataSourceAttribute(spec attributeSpec) dsschema.Attribute {
+	switch spec.kind {
+	case inputObject:
+		return dsschema.SingleNestedAttribute{Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.objectValidators, Attributes: dataSourceAttributes(spec.attributes)}
+	case inputMap:
+		return dsschema.MapAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.mapValidators}
+	case outputString:
+		return dsschema.StringAttribute{Computed: true, Sensitive: spec.sensitive, MarkdownDescription: spec.description}
+	case outputNumber:
+		return dsschema.Int64Attribute{Computed: true, MarkdownDescription: spec.description}
+	case inputSet:
+		return dsschema.SetAttribute{ElementType: types.StringType, Optional: true, MarkdownDescription: spec.description,
+			Validators: spec.setValidators}
+	case outputSet:
+		return dsschema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: spec.description}
+	default:
+		return dsschema.StringAttribute{Required: spec.required, Optional: !spec.required, Sensitive: spec.sensitive,
+			MarkdownDescription: spec.description, Validators: spec.validators}
+	}
+}
