@@ -56,7 +56,7 @@ func (in m2mInputs) hcl() string {
 	return b.String()
 }
 
-func m2mEphemeralHCL(provider string, in m2mInputs) string {
+func clientCredentialsEphemeralHCL(provider string, in m2mInputs) string {
 	return provider + `
 ephemeral "cognito_client_credentials_token" "test" {
 ` + in.hcl() + `}
@@ -69,14 +69,14 @@ resource "echo" "test" {}
 `
 }
 
-func m2mDataSourceHCL(provider string, in m2mInputs) string {
+func clientCredentialsDataSourceHCL(provider string, in m2mInputs) string {
 	return provider + `
 data "cognito_client_credentials_token" "test" {
 ` + in.hcl() + `}
 `
 }
 
-// m2mPool is a double with a resource server "platform" (scopes deploy and
+// newM2MPool is a double with a resource server "platform" (scopes deploy and
 // read) and a pre token generation trigger, shared by the scenarios that
 // inject no fault: each makes its own app client, so their requests stay
 // apart.
@@ -122,9 +122,9 @@ func basicAuth(header string) (id, secret string) {
 	return id, secret
 }
 
-// m2mJWT checks an access token issued to a client: signed by the pool's
-// keys (the JWKS the double serves), M2M claims, and the scope claim.
-func (p *pool) m2mJWT(clientID, scope string) knownvalue.Check {
+// clientCredentialsJWT checks an access token issued to a client: signed by the pool's
+// keys (the JWKS the double serves), client-credentials claims, and the scope claim.
+func (p *pool) clientCredentialsJWT(clientID, scope string) knownvalue.Check {
 	return knownvalue.StringFunc(func(token string) error {
 		claims, err := cognitotest.VerifyJWT(token, p.JWKS())
 		if err != nil {
@@ -137,7 +137,7 @@ func (p *pool) m2mJWT(clientID, scope string) knownvalue.Check {
 			}
 		}
 		if _, ok := claims["username"]; ok {
-			return fmt.Errorf("an M2M token has a username claim")
+			return fmt.Errorf("a client-credentials token has a username claim")
 		}
 		return nil
 	})
@@ -197,7 +197,7 @@ func m2mScenarios() []m2mScenario {
 			}),
 			outputs: func(p *pool, in m2mInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
-					"access_token":   p.m2mJWT(in.ClientID, "platform/deploy"),
+					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy"),
 					"token_type":     knownvalue.StringExact("Bearer"),
 					"expires_in":     knownvalue.Int64Exact(600),
 					"expires_at":     expiresAtAbout(10 * time.Minute),
@@ -231,7 +231,7 @@ func m2mScenarios() []m2mScenario {
 			arrange: client(cognitotest.M2MClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil),
 			outputs: func(p *pool, in m2mInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
-					"access_token":   p.m2mJWT(in.ClientID, "platform/read https://billing.example.com/invoices.read"),
+					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/read https://billing.example.com/invoices.read"),
 					"expires_in":     knownvalue.Int64Exact(3600),
 					"granted_scopes": stringSet("https://billing.example.com/invoices.read", "platform/read"),
 				}
@@ -276,9 +276,9 @@ func m2mScenarios() []m2mScenario {
 	}
 }
 
-// runM2MScenarios runs every scenario as a parallel acceptance test of one
+// runClientCredentialsScenarios runs every scenario as a parallel acceptance test of one
 // type, on one shared double unless a scenario injects faults.
-func runM2MScenarios(t *testing.T, step func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	shared := newM2MPool(t)
 	for _, sc := range m2mScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -316,9 +316,9 @@ func runM2MScenarios(t *testing.T, step func(p *pool, sc m2mScenario, in m2mInpu
 }
 
 func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
-	runM2MScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      m2mEphemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsEphemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -330,9 +330,9 @@ func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
 
 func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 	const address = "data.cognito_client_credentials_token.test"
-	runM2MScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      m2mDataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsDataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {

@@ -7,11 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -97,44 +95,4 @@ func configureProvider(t *testing.T, values map[string]string) provider.Configur
 	var resp provider.ConfigureResponse
 	p.Configure(ctx, provider.ConfigureRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(typ, attrs)}}, &resp)
 	return resp
-}
-
-// TestClientMetadataSizeBound: exactly 64 KiB of keys and values passes,
-// one byte more does not.
-func TestClientMetadataSizeBound(t *testing.T) {
-	for size, wantError := range map[int]bool{maxClientMetadataBytes - 1: false, maxClientMetadataBytes: false, maxClientMetadataBytes + 1: true} {
-		elems := map[string]attr.Value{"k": types.StringValue(strings.Repeat("v", size-1))}
-		if got := validateClientMetadata(t, elems).Diagnostics.HasError(); got != wantError {
-			t.Errorf("%d bytes: error = %v, want %v", size, got, wantError)
-		}
-	}
-}
-
-// TestTokenClaimsSizeBound: the "too long" refusal starts one byte past
-// maxTokenBytes (TestTokenClaimsAcceptsLargestToken cannot land on it
-// exactly).
-func TestTokenClaimsSizeBound(t *testing.T) {
-	for size, tooLong := range map[int]bool{maxTokenBytes: false, maxTokenBytes + 1: true} {
-		_, err := decodeTokenClaims(strings.Repeat("a", size))
-		if err == nil || strings.Contains(err.Error(), "more than the") != tooLong {
-			t.Errorf("%d bytes: %v, want too long: %v", size, err, tooLong)
-		}
-	}
-}
-
-// TestClaimsDepthBound: arrays and objects nested maxClaimsDepth levels
-// convert; one level more is refused.
-func TestClaimsDepthBound(t *testing.T) {
-	for _, kind := range []struct{ name, open, close string }{
-		{"arrays", "[", "]"},
-		{"objects", `{"k":`, "}"},
-	} {
-		for levels, wantErr := range map[int]bool{maxClaimsDepth: false, maxClaimsDepth + 1: true} {
-			nested := strings.Repeat(kind.open, levels) + `"leaf"` + strings.Repeat(kind.close, levels)
-			_, err := strictJSONValue([]byte(nested), "payload")
-			if (err != nil) != wantErr {
-				t.Errorf("%s nested %d deep: %v, want an error: %v", kind.name, levels, err, wantErr)
-			}
-		}
-	}
 }

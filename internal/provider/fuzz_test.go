@@ -112,8 +112,8 @@ func FuzzInputValidators(f *testing.F) {
 	})
 }
 
-// n counts length as stringvalidator.Length* does (bytes).
-func n(s string) int { return len(s) }
+// validatorLength is a length as stringvalidator.Length* counts it: in bytes.
+func validatorLength(s string) int { return len(s) }
 
 const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 

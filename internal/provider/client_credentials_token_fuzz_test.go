@@ -64,9 +64,9 @@ func FuzzClientCredentialsValidators(f *testing.F) {
 					u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && !strings.Contains(value, "#") &&
 					(u.Scheme == "https" || (u.Scheme == "http" && cognito.LoopbackHost(u.Hostname())))
 			case "client_id":
-				want = n(value) >= 1 && n(value) <= 128 && clientIDPattern.MatchString(value)
+				want = validatorLength(value) >= 1 && validatorLength(value) <= 128 && clientIDPattern.MatchString(value)
 			case "client_secret":
-				want = n(value) >= 1 && n(value) <= 64 && clientSecretPattern.MatchString(value)
+				want = validatorLength(value) >= 1 && validatorLength(value) <= 64 && clientSecretPattern.MatchString(value)
 			}
 			if valid != want {
 				t.Fatalf("%s: %q valid = %v, want %v (%v)", name, value, valid, want, diags)
