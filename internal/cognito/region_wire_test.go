@@ -1,6 +1,8 @@
 package cognito
 
 import (
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
+
 	"context"
 	"errors"
 	"io"
@@ -132,7 +134,7 @@ func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	} {
 		_, err = c.Refresh(context.Background(), Request{Region: region, RefreshToken: "r", ClientID: "c"})
 		var e *Error
-		if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from "+host+" (") {
+		if !errors.As(err, &e) || e.Reason != failure.Unreachable || e.Endpoint != host {
 			t.Errorf("got %v, want a diagnostic naming %s", err, host)
 		}
 	}

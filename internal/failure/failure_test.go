@@ -73,8 +73,8 @@ func TestErrorText(t *testing.T) {
 	}
 	for want, e := range map[string]*Error{
 		"throttled (TooManyRequestsException), 5 attempts until the 2s timeout": {Reason: Throttled, Code: "TooManyRequestsException", Attempts: 5, Persisted: true, Timeout: 2 * time.Second},
-		"unavailable, HTTP 503, 1 attempt":                                     {Reason: Unavailable, Status: 503, Attempts: 1},
-		"canceled, 0 attempts":                                                 {Reason: Canceled},
+		"unavailable, HTTP 503, 1 attempt":                                      {Reason: Unavailable, Status: 503, Attempts: 1},
+		"canceled, 0 attempts":                                                  {Reason: Canceled},
 	} {
 		if got := e.Error(); got != want {
 			t.Errorf("Error() = %q, want %q", got, want)

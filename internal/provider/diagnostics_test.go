@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
@@ -91,11 +93,11 @@ func TestStoreCognitoErrorPlacement(t *testing.T) {
 		at   path.Path
 		want string
 	}{
-		{"reuse", &cognito.Error{Summary: "Refresh token already rotated", Attribute: "refresh_token", Code: refreshTokenReuse},
+		{"reuse", &failure.Error{Reason: failure.RefreshTokenReused, Input: failure.RefreshToken, Code: refreshTokenReuse},
 			cfg.attributePath(), `(?s)Refresh token in the store already rotated.*` + regexp.QuoteMeta(name) + `.*Sign in again.*put the new refresh token into`},
-		{"refused token", &cognito.Error{Summary: "Refresh token not accepted", Detail: "Cognito says: x.", Attribute: "refresh_token", Code: "NotAuthorizedException"},
-			cfg.attributePath(), `(?s)Refresh token not accepted.*came from ` + regexp.QuoteMeta(name) + `, which is unchanged.*put the new refresh token into`},
-		{"app client", &cognito.Error{Summary: "App client not found", Detail: "x", Attribute: "client_id"},
+		{"refused token", &failure.Error{Reason: failure.RefreshTokenRejected, Input: failure.RefreshToken, Code: "NotAuthorizedException", Message: "x"},
+			cfg.attributePath(), `(?s)Refresh token not accepted\nCognito says: "x". The refresh token is invalid.*came from ` + regexp.QuoteMeta(name) + `, which is unchanged.*put the new refresh token into`},
+		{"app client", &failure.Error{Reason: failure.ClientNotFound, Input: failure.ClientID},
 			path.Root("client_id"), `App client not found`},
 		{"not classified", errors.New("boom"), cfg.attributePath(), `Refresh-token store failed`},
 	} {
@@ -122,4 +124,109 @@ func diagPath(d diag.Diagnostic) path.Path {
 		return withPath.Path()
 	}
 	return path.Empty()
+}
+
+// wordingCase is one row of testdata/diagnostics.json: a classified
+// failure (its facts as the wire packages' testdata/failures.json record
+// them for the same case) and the diagnostic users see for it.
+type wordingCase struct {
+	Case      string        `json:"case"`
+	Source    string        `json:"source"` // "refresh" or "client credentials"
+	Error     failure.Error `json:"error"`
+	Summary   string        `json:"summary"`
+	Detail    string        `json:"detail"`
+	Attribute string        `json:"attribute"`
+}
+
+// TestFailureWording is the one test of the words users read for a failed
+// token request: every branch the wire packages classify (their
+// describeCases, by name), worded and placed on its attribute. The rows
+// were captured from the wording as it stood when it moved here; a change
+// to a row is a change users see.
+func TestFailureWording(t *testing.T) {
+	text, err := os.ReadFile("testdata/diagnostics.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []wordingCase
+	if err := json.Unmarshal(text, &cases); err != nil {
+		t.Fatal(err)
+	}
+	worded := map[string]map[failure.Reason]bool{}
+	for _, tc := range cases {
+		t.Run(tc.Source+"/"+tc.Case, func(t *testing.T) {
+			var diags diag.Diagnostics
+			switch tc.Source {
+			case "refresh":
+				addRefreshError(&diags, &tc.Error)
+			case "client credentials":
+				addClientCredentialsError(&diags, &tc.Error, "token_url")
+			default:
+				t.Fatalf("unknown source %q", tc.Source)
+			}
+			if len(diags) != 1 || diags[0].Severity() != diag.SeverityError {
+				t.Fatalf("got %v, want one error", diags)
+			}
+			d := diags[0]
+			if d.Summary() != tc.Summary {
+				t.Errorf("summary\n got %q\nwant %q", d.Summary(), tc.Summary)
+			}
+			if d.Detail() != tc.Detail {
+				t.Errorf("detail\n got %q\nwant %q", d.Detail(), tc.Detail)
+			}
+			want := path.Empty()
+			if tc.Attribute != "" {
+				want = path.Root(tc.Attribute)
+			}
+			if got := diagPath(d); !got.Equal(want) {
+				t.Errorf("on %s, want %s", got, want)
+			}
+		})
+		if worded[tc.Source] == nil {
+			worded[tc.Source] = map[failure.Reason]bool{}
+		}
+		worded[tc.Source][tc.Error.Reason] = true
+	}
+	// Each source's rows cover the reasons its wire package gives.
+	gives := map[string][]failure.Reason{
+		"refresh": {failure.Other, failure.Canceled, failure.Timeout, failure.AttemptTimeout, failure.Unreachable, failure.Unreadable,
+			failure.Unavailable, failure.Throttled, failure.InternalError, failure.ClientSecretRejected, failure.DeviceKeyRejected,
+			failure.RefreshTokenInvalid, failure.RefreshTokenRejected, failure.RefreshTokenReused, failure.UserDisabled, failure.UserNotFound,
+			failure.ClientNotFound, failure.InvalidParameter, failure.BlockedByFirewall, failure.OperationNotEnabled,
+			failure.TriggerInvalidResponse, failure.TriggerFailed, failure.TriggerRejected, failure.Incomplete, failure.NoRegion},
+		"client credentials": {failure.Other, failure.Canceled, failure.Timeout, failure.AttemptTimeout, failure.Unreachable, failure.Unreadable,
+			failure.Unavailable, failure.UnexpectedStatus, failure.Throttled, failure.ClientRejected, failure.GrantNotAllowed,
+			failure.ScopeNotAllowed, failure.GrantRefused, failure.GrantUnsupported, failure.RequestMalformed, failure.NoTokenEndpoint,
+			failure.Incomplete},
+	}
+	for source, reasons := range gives {
+		for _, r := range reasons {
+			if !worded[source][r] {
+				t.Errorf("%s: no row for reason %q", source, r)
+			}
+		}
+	}
+}
+
+// A failure about the token URL lands on whichever of `domain` and
+// `token_url` is set; one not classified is still an error, on no attribute.
+func TestClientCredentialsErrorPlacement(t *testing.T) {
+	for _, attribute := range []string{"domain", "token_url"} {
+		var diags diag.Diagnostics
+		addClientCredentialsError(&diags, &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}, attribute)
+		if len(diags) != 1 || !diagPath(diags[0]).Equal(path.Root(attribute)) {
+			t.Errorf("%s: got %v", attribute, diags)
+		}
+	}
+	for name, add := range map[string]func(*diag.Diagnostics, error){
+		"refresh":            addRefreshError,
+		"client credentials": func(d *diag.Diagnostics, err error) { addClientCredentialsError(d, err, "domain") },
+	} {
+		var diags diag.Diagnostics
+		add(&diags, errors.New("boom"))
+		if len(diags) != 1 || diags[0].Severity() != diag.SeverityError || !diagPath(diags[0]).Equal(path.Empty()) ||
+			!strings.Contains(diags[0].Detail(), "Unexpected failure") {
+			t.Errorf("%s: an unclassified error gives %v", name, diags)
+		}
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -194,7 +195,7 @@ func TestClientCredentialsErrorAttributes(t *testing.T) {
 	}
 	// With domain set, the request goes to https://<domain>/oauth2/token
 	// and endpoint errors point at domain.
-	source := &recordingTokenSource{err: &clientcredentials.Error{Summary: "s", Detail: "d", Attribute: clientcredentials.AttributeEndpoint}}
+	source := &recordingTokenSource{err: &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}}
 	model := m2mFaultModel(in)
 	model.TokenURL, model.Domain = types.StringNull(), types.StringValue("auth.example.com")
 	diags := clientCredentialsToken(t.Context(), &providerData{tokenSource: source}, model)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"slices"
 	"time"
@@ -355,18 +354,6 @@ func setTokens(model *refreshedTokensModel, tokens cognito.Tokens) {
 	model.NewDeviceGroupKey = nullIfEmpty(tokens.NewDeviceGroupKey)
 }
 
-func addRefreshError(diags *diag.Diagnostics, err error) {
-	var refreshErr *cognito.Error
-	switch {
-	case !errors.As(err, &refreshErr):
-		diags.AddError("Token refresh failed", "Unexpected failure refreshing Cognito tokens.")
-	case refreshErr.Attribute != "":
-		diags.AddAttributeError(path.Root(refreshErr.Attribute), refreshErr.Summary, refreshErr.Detail)
-	default:
-		diags.AddError(refreshErr.Summary, refreshErr.Detail)
-	}
-}
-
 // maskLogs is only ever false in the leak test's deliberately broken build.
 var maskLogs = true
 
@@ -382,19 +369,6 @@ func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	patterns := redact.Patterns(secrets)
 	ctx = tflog.MaskAllFieldValuesRegexes(ctx, patterns...)
 	return tflog.MaskMessageRegexes(ctx, patterns...)
-}
-
-// causeText is a string, never an error value: tflog masks only strings.
-// A refresh error's cause is scrubbed like its diagnostic (cognito.Error's
-// Cause), which also catches truncated copies of a secret.
-func causeText(err error) string {
-	if refreshErr := (*cognito.Error)(nil); maskLogs && errors.As(err, &refreshErr) {
-		return refreshErr.Cause()
-	}
-	if cause := errors.Unwrap(err); cause != nil {
-		return cause.Error()
-	}
-	return err.Error()
 }
 
 func nullIfEmpty(s string) types.String {
