@@ -11,9 +11,9 @@ import (
 )
 
 // In a pool that remembers devices, Cognito answers a missing or unconfirmed
-// device key with "Invalid Refresh Token." like a bad token; the diagnostic
-// says so, tailored to whether device_key was set, and tells where a
-// confirmed key comes from.
+// device key with "Invalid Refresh Token." like a bad token: its own reason,
+// RefreshTokenInvalid, with whether a device key was sent, so that the
+// provider can name both.
 func TestNotAuthorizedNamesTheDeviceCase(t *testing.T) {
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1", RememberDevices: true})
 	defer srv.Close()

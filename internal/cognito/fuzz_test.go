@@ -127,7 +127,7 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// knownCodes are the error codes explainAPIError has a branch for, plus
+// knownCodes are the error codes classifyAPIError has a reason for, plus
 // ones it does not know.
 var knownCodes = []string{
 	"NotAuthorizedException", "RefreshTokenReuseException", "ResourceNotFoundException", "UserNotFoundException",
@@ -140,8 +140,8 @@ var knownCodes = []string{
 var refreshInputs = map[failure.Input]bool{failure.NoInput: true, failure.RefreshToken: true, failure.ClientID: true, failure.ClientSecret: true, failure.DeviceKey: true}
 
 // FuzzDescribe: any error code and message Cognito (or a proxy) may send,
-// echoing any of the request's secrets, becomes a complete diagnostic that
-// contains none of them.
+// echoing any of the request's secrets, becomes a classified failure whose
+// facts contain none of them.
 func FuzzDescribe(f *testing.F) {
 	f.Add(uint8(7), "", "User pool client CLIENT does not exist.", "token", "abcdefghijklmnopqrstuvwxyz", "", 1, false)
 	f.Add(uint8(0), "", "Client CLIENT is configured for secret but secret was not received", "tok", "client1234", "", 1, false)

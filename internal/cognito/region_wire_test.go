@@ -113,8 +113,8 @@ func (failingWire) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("no route to host")
 }
 
-// TestErrorsNameTheRegionalEndpoint: without an override, a diagnostic
-// names the regional endpoint the request went to.
+// TestErrorsNameTheRegionalEndpoint: without an override, a failure names
+// the regional endpoint the request went to.
 func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL", "")
 	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "")

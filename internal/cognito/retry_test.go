@@ -208,7 +208,8 @@ func TestRotatedTokenMetByARetry(t *testing.T) {
 	// Grace period 0, and the first answer is lost after Cognito rotated
 	// the token (a server error, or a 200 whose body breaks off, which the
 	// SDK retries like any lost answer): the retry meets
-	// RefreshTokenReuseException, and the diagnostic says why.
+	// RefreshTokenReuseException after 2 attempts, which the provider's
+	// wording blames on the lost answer.
 	isolate(t, "")
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{})
 	defer srv.Close()

@@ -218,15 +218,19 @@ func TestClientCredentialsErrorPlacement(t *testing.T) {
 			t.Errorf("%s: got %v", attribute, diags)
 		}
 	}
-	for name, add := range map[string]func(*diag.Diagnostics, error){
-		"refresh":            addRefreshError,
-		"client credentials": func(d *diag.Diagnostics, err error) { addClientCredentialsError(d, err, "domain") },
+	for _, tc := range []struct {
+		add             func(*diag.Diagnostics, error)
+		summary, detail string
+	}{
+		{addRefreshError, "Token refresh failed", "Unexpected failure refreshing Cognito tokens."},
+		{func(d *diag.Diagnostics, err error) { addClientCredentialsError(d, err, "domain") },
+			"Token request failed", "Unexpected failure requesting a Cognito client-credentials token."},
 	} {
 		var diags diag.Diagnostics
-		add(&diags, errors.New("boom"))
+		tc.add(&diags, errors.New("boom"))
 		if len(diags) != 1 || diags[0].Severity() != diag.SeverityError || !diagPath(diags[0]).Equal(path.Empty()) ||
-			!strings.Contains(diags[0].Detail(), "Unexpected failure") {
-			t.Errorf("%s: an unclassified error gives %v", name, diags)
+			diags[0].Summary() != tc.summary || diags[0].Detail() != tc.detail {
+			t.Errorf("an unclassified error gives %v, want %q: %q", diags, tc.summary, tc.detail)
 		}
 	}
 }
