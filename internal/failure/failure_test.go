@@ -47,11 +47,11 @@ func TestNamesRoundTrip(t *testing.T) {
 			t.Errorf("an unknown value is named %q", out)
 		}
 	}
-	var r Reason = Throttled
+	r := Throttled
 	if err := r.UnmarshalText([]byte("no such reason")); err == nil || r != Throttled {
 		t.Errorf("an unknown name: err %v, reason %s", err, r)
 	}
-	var i Input = Scopes
+	i := Scopes
 	if err := i.UnmarshalText([]byte("none ")); err == nil || i != Scopes {
 		t.Errorf("an unknown name: err %v, input %s", err, i)
 	}
