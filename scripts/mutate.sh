@@ -55,6 +55,7 @@ THRESHOLDS=(
 	"internal/clientcredentials 95 90"
 	"internal/retrypolicy  95 90"
 	"internal/redact       95 90"
+	"internal/failure      95 90"
 	"internal/tokenstore   95 90"
 )
 

@@ -7,10 +7,10 @@ package clientcredentials
 import (
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -45,7 +45,7 @@ func TestSilentEndpointNamesTheAttemptTimeout(t *testing.T) {
 	p := policy(1, 10*time.Second)
 	p.AttemptTimeout = 200 * time.Millisecond
 	_, err := tokenFromEndpoint(t, New(&http.Client{}, p), url)
-	if err == nil || err.Summary != "The token endpoint did not answer in time" || !strings.Contains(err.Detail, "nothing for 200ms") || err.Attempts != 2 {
+	if err == nil || err.Reason != failure.AttemptTimeout || err.AttemptTimeout != 200*time.Millisecond || err.Attempts != 2 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -58,7 +58,7 @@ func TestUnreachableEndpointGetsTheShortBudget(t *testing.T) {
 	closed := "http://" + ln.Addr().String() + "/oauth2/token"
 	ln.Close()
 	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(25, 10*time.Second)), closed)
-	if err == nil || err.Attempts != retrypolicy.UnreachableAttempts || err.Summary != "Could not reach the token endpoint" || !strings.Contains(err.Detail, "reached no server") {
+	if err == nil || err.Attempts != retrypolicy.UnreachableAttempts || err.Reason != failure.Unreachable || !err.NeverReached {
 		t.Fatalf("a refused connection: %v", err)
 	}
 }
@@ -81,7 +81,7 @@ func TestResetAfterConnectKeepsTheFullBudget(t *testing.T) {
 	const retries = 4 // more than the short budget
 	url, requests := endpointAnswering(t, reset)
 	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(retries, time.Minute)), url)
-	if err == nil || err.Attempts != retries+1 || requests.Load() != retries+1 || strings.Contains(err.Detail, "reached no server") {
+	if err == nil || err.Attempts != retries+1 || requests.Load() != retries+1 || err.NeverReached {
 		t.Fatalf("a reset after connecting did not ride all %d attempts (%d requests): %v", retries+1, requests.Load(), err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -78,9 +79,10 @@ func FuzzTokenResponse(f *testing.F) {
 		if !errors.As(err, &tokenErr) {
 			t.Fatalf("error is %T, not *Error", err)
 		}
-		text := tokenErr.Summary + tokenErr.Detail + tokenErr.Code
-		if tokenErr.Summary == "" || len(tokenErr.Detail) < 40 {
-			t.Fatalf("terse error: %q / %q", tokenErr.Summary, tokenErr.Detail)
+		// Every fact a diagnostic may show.
+		text := strings.Join([]string{tokenErr.Error(), tokenErr.Code, tokenErr.Message, tokenErr.RootCause, tokenErr.Endpoint, tokenErr.Missing}, "\n")
+		if strings.HasPrefix(tokenErr.Reason.String(), "Reason(") || tokenErr.Endpoint == "" && tokenErr.Reason != failure.Incomplete {
+			t.Fatalf("unclassified error: %+v", tokenErr)
 		}
 		secrets := []string{fuzzClientID, fuzzSecret}
 		for _, secret := range secrets {

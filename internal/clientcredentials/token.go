@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
@@ -127,7 +128,7 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 	if len(req.ClientMetadata) > 0 {
 		metadata, err := json.Marshal(req.ClientMetadata)
 		if err != nil {
-			return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy})
+			return Token{}, describe(err, failedCall{ctx: ctx, req: req, policy: e.policy})
 		}
 		config.EndpointParams = url.Values{"aws_client_metadata": {string(metadata)}}
 	}
@@ -139,7 +140,7 @@ func (e *Endpoint) Token(ctx context.Context, req Request) (Token, error) {
 	// timeout ends the backoff (or an attempt) after it.
 	var lastAnswer error
 	fail := func(err error, attempts int) (Token, error) {
-		return Token{}, describe(err, failure{ctx: ctx, req: req, policy: e.policy, attempts: attempts, lastAnswer: lastAnswer})
+		return Token{}, describe(err, failedCall{ctx: ctx, req: req, policy: e.policy, attempts: attempts, lastAnswer: lastAnswer})
 	}
 	for attempt := 1; ; attempt++ {
 		release, err := attemptToken(ctx, retryer)
@@ -185,11 +186,7 @@ func (e *Endpoint) attempt(ctx context.Context, config *clientcredentials.Config
 // malformed one never yields half-set results.
 func tokenFrom(issued *oauth2.Token, issuedAt time.Time, attempts int) (Token, error) {
 	malformed := func(what string) error {
-		return &Error{
-			Summary:  "Unexpected response from the token endpoint",
-			Detail:   "The token endpoint answered without " + what + ". Amazon Cognito always sends one; if `token_url` points at a proxy, check that it forwards Cognito's responses unchanged.",
-			Attempts: attempts,
-		}
+		return &Error{Reason: failure.Incomplete, Missing: what, Attempts: attempts}
 	}
 	// clientcredentials keeps expires_in only as Expiry (relative to its own
 	// clock) and in the raw answer; the raw number is what Cognito said.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/oauth2"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
 
 // Tests that pin each decision of the token request to its boundary, so
@@ -48,7 +50,8 @@ func TestTokenAnswerChecks(t *testing.T) {
 			url, _ := endpointAnswering(t, answer(200, tc.body))
 			token, err := tokenFromEndpoint(t, endpointWith(func() time.Time { return issued }, 0), url)
 			if !tc.ok {
-				if err == nil || err.Summary != "Unexpected response from the token endpoint" || err.Attempts != 1 {
+				// x/oauth2 itself refuses some (Unreadable), the checks here the rest.
+				if err == nil || (err.Reason != failure.Incomplete || err.Missing == "") && err.Reason != failure.Unreadable || err.Attempts != 1 {
 					t.Fatalf("accepted (%+v) or wrong error: %v", token, err)
 				}
 				return
@@ -148,25 +151,26 @@ func TestNoTimeoutMeansNone(t *testing.T) {
 	}
 }
 
-func TestErrorAnswersAreExplained(t *testing.T) {
+func TestErrorAnswersAreClassified(t *testing.T) {
 	for _, tc := range []struct {
-		status          int
-		body            string
-		summary, attr   string
-		detail, without string
+		status        int
+		body          string
+		reason        failure.Reason
+		input         failure.Input
+		code, message string
 	}{
-		{400, `{"error":"invalid_client"}`, "Client credentials not accepted", AttributeClientSecret, `HTTP 400 "invalid_client".`, `"invalid_client" (`},
-		{400, `{"error":"unauthorized_client","error_description":"nope"}`, "App client may not use the client-credentials grant", AttributeClientID, `("nope")`, ""},
-		{400, `{"error":"invalid_scope"}`, "Scope not allowed", AttributeScopes, "AllowedOAuthScopes", ""},
-		{400, `{"error":"invalid_grant"}`, "Grant refused", AttributeScopes, "custom scopes", ""},
-		{400, `{"error":"unsupported_grant_type"}`, "Endpoint does not support the client-credentials grant", AttributeEndpoint, "/oauth2/token", ""},
-		{400, `{"error":"invalid_request"}`, "Token request rejected as malformed", AttributeEndpoint, "client_metadata", ""},
-		{400, `{"error":"slow_down"}`, "The token endpoint returned an error", "", `"slow_down". (1 attempt).`, ""},
-		{404, ``, "No token endpoint at this URL", AttributeEndpoint, "HTTP 404", ""},
-		{405, ``, "No token endpoint at this URL", AttributeEndpoint, "HTTP 405", ""},
-		{499, ``, "Unexpected response from the token endpoint", "", "HTTP 499 without an OAuth error code (1 attempt)", ""},
-		{500, ``, "The token endpoint is unavailable", "", "HTTP 500 (1 attempt)", ""},
-		{429, ``, "Cognito throttled the token request", "", "HTTP 429 (1 attempt)", ""},
+		{400, `{"error":"invalid_client"}`, failure.ClientRejected, failure.ClientSecret, "invalid_client", ""},
+		{400, `{"error":"unauthorized_client","error_description":"nope"}`, failure.GrantNotAllowed, failure.ClientID, "unauthorized_client", "nope"},
+		{400, `{"error":"invalid_scope"}`, failure.ScopeNotAllowed, failure.Scopes, "invalid_scope", ""},
+		{400, `{"error":"invalid_grant"}`, failure.GrantRefused, failure.Scopes, "invalid_grant", ""},
+		{400, `{"error":"unsupported_grant_type"}`, failure.GrantUnsupported, failure.TokenURL, "unsupported_grant_type", ""},
+		{400, `{"error":"invalid_request"}`, failure.RequestMalformed, failure.TokenURL, "invalid_request", ""},
+		{400, `{"error":"slow_down"}`, failure.Other, failure.NoInput, "slow_down", ""},
+		{404, ``, failure.NoTokenEndpoint, failure.TokenURL, "", ""},
+		{405, ``, failure.NoTokenEndpoint, failure.TokenURL, "", ""},
+		{499, ``, failure.UnexpectedStatus, failure.NoInput, "", ""},
+		{500, ``, failure.Unavailable, failure.NoInput, "", ""},
+		{429, ``, failure.Throttled, failure.NoInput, "", ""},
 	} {
 		url, _ := endpointAnswering(t, answer(tc.status, tc.body))
 		_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), url)
@@ -174,15 +178,15 @@ func TestErrorAnswersAreExplained(t *testing.T) {
 			t.Errorf("HTTP %d %s: no error", tc.status, tc.body)
 			continue
 		}
-		if err.Summary != tc.summary || err.Attribute != tc.attr || err.Status != tc.status || !strings.Contains(err.Detail, tc.detail) ||
-			(tc.without != "" && strings.Contains(err.Detail, tc.without)) || err.BodyLength != len(tc.body) {
+		if err.Reason != tc.reason || err.Input != tc.input || err.Status != tc.status || err.Code != tc.code || err.Message != tc.message ||
+			err.BodyLength != len(tc.body) || err.Attempts != 1 || err.Persisted || !strings.HasPrefix(err.Endpoint, "http://127.0.0.1:") {
 			t.Errorf("HTTP %d %s: %+v", tc.status, tc.body, err)
 		}
 	}
 }
 
 // TestFailuresWithoutAnAnswer: an answer that is not OAuth, no server, and
-// a cancelled request each say so.
+// a cancelled request each have their reason.
 func TestFailuresWithoutAnAnswer(t *testing.T) {
 	notOAuth, _ := endpointAnswering(t, answer(200, `{"hello":"world"}`))
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
@@ -191,13 +195,13 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 	}
 	closed := "http://" + listener.Addr().String() + "/oauth2/token"
 	_ = listener.Close()
-	for url, summary := range map[string]string{
-		notOAuth: "Unexpected response from the token endpoint",
-		closed:   "Could not reach the token endpoint",
+	for url, reason := range map[string]failure.Reason{
+		notOAuth: failure.Unreadable,
+		closed:   failure.Unreachable,
 	} {
 		_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), url)
-		if err == nil || err.Summary != summary || !strings.Contains(err.Detail, "(1 attempt)") || err.Status != 0 {
-			t.Errorf("%s: %+v, want %q", url, err, summary)
+		if err == nil || err.Reason != reason || err.Attempts != 1 || err.Status != 0 || err.RootCause == "" {
+			t.Errorf("%s: %+v, want %s", url, err, reason)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -206,7 +210,7 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 	req.TokenURL = notOAuth
 	_, cerr := New(&http.Client{}, policy(3, 10*time.Second)).Token(ctx, req)
 	var tokenErr *Error
-	if !errors.As(cerr, &tokenErr) || tokenErr.Summary != "Token request cancelled" {
+	if !errors.As(cerr, &tokenErr) || tokenErr.Reason != failure.Canceled {
 		t.Errorf("cancelled: %v", cerr)
 	}
 }
@@ -260,7 +264,7 @@ func TestWithStatusShowsTheRetryerTheStatus(t *testing.T) {
 }
 
 func TestErrorText(t *testing.T) {
-	if got := (&Error{Summary: "Grant refused", Detail: "Cognito said no."}).Error(); got != "Grant refused: Cognito said no." {
+	if got := (&Error{Reason: failure.GrantRefused, Code: "invalid_grant", Status: 400, Attempts: 1}).Error(); got != "grant refused (invalid_grant), HTTP 400, 1 attempt" {
 		t.Errorf("Error() = %q", got)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -99,8 +100,8 @@ func TestAnswerCutShortEveryTimeCouldNotReach(t *testing.T) {
 	if err == nil || requests.Load() != 2 {
 		t.Fatalf("err %v after %d requests, want a failure after 2", err, requests.Load())
 	}
-	if err.Summary != "Could not reach the token endpoint" || !strings.Contains(err.Detail, "unexpected EOF") {
-		t.Errorf("got %q: %s", err.Summary, err.Detail)
+	if err.Reason != failure.Unreachable || !strings.Contains(err.RootCause, "unexpected EOF") {
+		t.Errorf("got %s: %q", err.Reason, err.RootCause)
 	}
 }
 
@@ -156,19 +157,20 @@ func TestOneRetryerServesEveryRequest(t *testing.T) {
 }
 
 // When the timeout ends the backoff while the endpoint keeps answering with
-// an error, the diagnostic explains that answer, not the network; only a
-// request without any answer is "did not answer in time".
+// an error, that answer is the reason, not the network; only a request
+// without any answer is a Timeout.
 func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 	slow := func(w http.ResponseWriter) { time.Sleep(3 * time.Second); answer(200, testResponse)(w) }
 	for _, tc := range []struct {
-		name    string
-		answer  func(http.ResponseWriter)
-		summary string
-		detail  []string
+		name      string
+		answer    func(http.ResponseWriter)
+		reason    failure.Reason
+		status    int
+		persisted bool
 	}{
-		{"HTTP 429", answer(429, `{}`), "Cognito throttled the token request", []string{"HTTP 429", "whole `timeout` of 2s"}},
-		{"HTTP 503", answer(503, `<html>503</html>`), "The token endpoint is unavailable", []string{"HTTP 503", "whole `timeout` of 2s"}},
-		{"no answer", slow, "The token endpoint did not answer in time", []string{"within 2s", "Check network access"}},
+		{"HTTP 429", answer(429, `{}`), failure.Throttled, 429, true},
+		{"HTTP 503", answer(503, `<html>503</html>`), failure.Unavailable, 503, true},
+		{"no answer", slow, failure.Timeout, 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, requests := endpointAnswering(t, tc.answer)
@@ -176,13 +178,8 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if err.Summary != tc.summary {
-				t.Errorf("summary %q, want %q: %s", err.Summary, tc.summary, err.Detail)
-			}
-			for _, want := range tc.detail {
-				if !strings.Contains(err.Detail, want) {
-					t.Errorf("detail lacks %q:\n%s", want, err.Detail)
-				}
+			if err.Reason != tc.reason || err.Status != tc.status || err.Persisted != tc.persisted || err.Timeout != 2*time.Second {
+				t.Errorf("got %+v", err)
 			}
 			if err.Attempts != int(requests.Load()) || err.Attempts < 1 {
 				t.Errorf("attempts %d, requests %d", err.Attempts, requests.Load())
@@ -256,8 +253,8 @@ func TestAlteredEchoesOfTheCredentialsAreScrubbed(t *testing.T) {
 			if !errors.As(err, &tokenErr) || sent != "Basic "+basic {
 				t.Fatalf("err %v, sent %q", err, sent)
 			}
-			if strings.Contains(tokenErr.Detail, echoed) || !strings.Contains(tokenErr.Detail, "you sent ***.") {
-				t.Errorf("detail shows %q: %s", echoed, tokenErr.Detail)
+			if tokenErr.Message != "you sent ***." {
+				t.Errorf("message shows %q: %q", echoed, tokenErr.Message)
 			}
 		})
 	}
@@ -269,8 +266,8 @@ func TestTokenURLIsNotShown(t *testing.T) {
 	const key = "p4thK3yValue0123"
 	url, _ := endpointAnswering(t, answer(http.StatusNotFound, "no"))
 	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), strings.TrimSuffix(url, "/oauth2/token")+"/"+key+"/oauth2/token")
-	if err == nil || strings.Contains(err.Detail, key) || !strings.Contains(err.Detail, "127.0.0.1") {
-		t.Errorf("detail: %v", err)
+	if err == nil || strings.Contains(err.Endpoint+err.Error(), key) || !strings.Contains(err.Endpoint, "127.0.0.1") {
+		t.Errorf("endpoint: %v", err)
 	}
 }
 
@@ -288,8 +285,8 @@ func TestEchoedAuthorizationHeaderIsScrubbed(t *testing.T) {
 	if err == nil || header == "" {
 		t.Fatalf("err %v, header %q", err, header)
 	}
-	if strings.Contains(err.Detail, header) || !strings.Contains(err.Detail, "you sent ***") {
-		t.Errorf("detail shows the Authorization header's credentials: %s", err.Detail)
+	if err.Message != "you sent ***" {
+		t.Errorf("message shows the Authorization header's credentials: %q", err.Message)
 	}
 	if err.BodyLength != len(`{"error":"invalid_client","error_description":"you sent `+header+`"}`) {
 		t.Errorf("BodyLength %d", err.BodyLength)

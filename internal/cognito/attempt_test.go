@@ -8,11 +8,11 @@ import (
 	"context"
 	"errors"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -74,7 +74,7 @@ func TestSilentEndpointNamesTheAttemptTimeout(t *testing.T) {
 	}
 	_, err = c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
 	var e *Error
-	if !errors.As(err, &e) || e.Summary != "Cognito did not answer in time" || !strings.Contains(e.Detail, "nothing for 200ms") || e.Attempts != 2 {
+	if !errors.As(err, &e) || e.Reason != failure.AttemptTimeout || e.AttemptTimeout != 200*time.Millisecond || e.Attempts != 2 {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -91,8 +91,8 @@ func TestUnreachableEndpointGetsTheShortBudget(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("got %v", err)
 	}
-	if e.Attempts != retrypolicy.UnreachableAttempts || e.Summary != "Could not reach Cognito" || !strings.Contains(e.Detail, "reached no server") {
-		t.Errorf("a refused connection: %d attempts, %q: %s", e.Attempts, e.Summary, e.Detail)
+	if e.Attempts != retrypolicy.UnreachableAttempts || e.Reason != failure.Unreachable || !e.NeverReached {
+		t.Errorf("a refused connection: %d attempts, %s, never reached %v", e.Attempts, e.Reason, e.NeverReached)
 	}
 }
 
@@ -111,7 +111,7 @@ func TestResetAfterConnectKeepsTheFullBudget(t *testing.T) {
 	}
 	_, err = c.Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
 	var e *Error
-	if !errors.As(err, &e) || e.Attempts != retries+1 || strings.Contains(e.Detail, "reached no server") {
+	if !errors.As(err, &e) || e.Attempts != retries+1 || e.NeverReached {
 		t.Fatalf("a reset after connecting did not ride all %d attempts: %v", retries+1, err)
 	}
 }

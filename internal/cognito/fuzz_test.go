@@ -21,6 +21,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
@@ -73,8 +74,8 @@ func FuzzTokensFrom(f *testing.F) {
 				t.Fatalf("a failed mapping returned tokens: %+v", tokens)
 			}
 			var e *Error
-			if !errors.As(err, &e) || e.Summary == "" || e.Detail == "" {
-				t.Fatalf("error %v is not a complete *Error", err)
+			if !errors.As(err, &e) || e.Reason != failure.Incomplete || e.Missing == "" {
+				t.Fatalf("error %v is not an Incomplete *Error", err)
 			}
 			// A token found in the text may just be a word of the fixed
 			// wording, so compare instead with the error for tokens of
@@ -126,7 +127,7 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// knownCodes are the error codes explainAPIError has a branch for, plus
+// knownCodes are the error codes classifyAPIError has a reason for, plus
 // ones it does not know.
 var knownCodes = []string{
 	"NotAuthorizedException", "RefreshTokenReuseException", "ResourceNotFoundException", "UserNotFoundException",
@@ -135,11 +136,12 @@ var knownCodes = []string{
 	"UserLambdaValidationException", "UnknownOperationException", "SerializationException", "",
 }
 
-var validAttributes = map[string]bool{"": true, "refresh_token": true, "client_id": true, "client_secret": true, "device_key": true}
+// refreshInputs are the inputs a failed refresh may be about.
+var refreshInputs = map[failure.Input]bool{failure.NoInput: true, failure.RefreshToken: true, failure.ClientID: true, failure.ClientSecret: true, failure.DeviceKey: true}
 
 // FuzzDescribe: any error code and message Cognito (or a proxy) may send,
-// echoing any of the request's secrets, becomes a complete diagnostic that
-// contains none of them.
+// echoing any of the request's secrets, becomes a classified failure whose
+// facts contain none of them.
 func FuzzDescribe(f *testing.F) {
 	f.Add(uint8(7), "", "User pool client CLIENT does not exist.", "token", "abcdefghijklmnopqrstuvwxyz", "", 1, false)
 	f.Add(uint8(0), "", "Client CLIENT is configured for secret but secret was not received", "tok", "client1234", "", 1, false)
@@ -190,18 +192,16 @@ func FuzzDescribe(f *testing.F) {
 			errors.New(message),
 		}
 		for i, err := range errs {
-			e := describe(err, failure{ctx: ctx, region: "eu-west-1", endpoint: "https://cognito-idp.eu-west-1.amazonaws.com",
+			e := describe(err, failedCall{ctx: ctx, region: "eu-west-1", endpoint: "https://cognito-idp.eu-west-1.amazonaws.com",
 				timeout: time.Second, attempts: attempts, secrets: secrets})
-			if e.Summary == "" || e.Detail == "" {
-				t.Fatalf("error %d: incomplete diagnostic %+v", i, e)
-			}
-			if !validAttributes[e.Attribute] {
-				t.Fatalf("error %d: attribute %q is not an input", i, e.Attribute)
+			if !refreshInputs[e.Input] {
+				t.Fatalf("error %d: input %s is not a refresh's", i, e.Input)
 			}
 			if !errors.Is(e, err) {
 				t.Fatalf("error %d: the SDK error is not wrapped", i)
 			}
-			text := e.Summary + "\n" + e.Detail
+			wire := e.Code + "\n" + e.Message + "\n" + e.RequestID + "\n" + e.RootCause
+			text := wire + "\n" + e.Endpoint + "\n" + e.Error()
 			if i == 1 {
 				// The request id is shown on purpose; it is not a secret.
 				text = strings.ReplaceAll(text, "req-"+client, "req-id")
@@ -211,11 +211,10 @@ func FuzzDescribe(f *testing.F) {
 					t.Fatalf("error %d: diagnostic contains a secret:\n%s", i, text)
 				}
 			}
-			// Wire text is on one line: our own wording's line breaks
-			// aside, no control character reaches the diagnostic.
-			if own := strings.ReplaceAll(strings.ReplaceAll(text, "\n\nAWS request ID: ", " "), "\n\nCognito gives", " "); strings.ContainsAny(own+e.Code, "\x1b\a\r") ||
-				strings.ContainsAny(e.Summary+e.Code, "\n") {
-				t.Fatalf("error %d: diagnostic holds a control character: %q", i, text)
+			// Wire text is on one line: no control character reaches a
+			// fact a diagnostic shows.
+			if strings.ContainsAny(wire, "\x1b\a\r") || strings.Count(wire, "\n") != 3 {
+				t.Fatalf("error %d: a fact holds a control character: %q", i, wire)
 			}
 		}
 		// scrub on its own: secrets in the validators' alphabet never
@@ -283,8 +282,8 @@ func FuzzRefreshResponse(f *testing.F) {
 		tokens, err := client.Refresh(context.Background(), Request{RefreshToken: refreshToken, ClientID: clientID})
 		if err != nil {
 			var e *Error
-			if !errors.As(err, &e) || e.Summary == "" || e.Detail == "" {
-				t.Fatalf("error %v is not a complete *Error", err)
+			if !errors.As(err, &e) || strings.HasPrefix(e.Reason.String(), "Reason(") {
+				t.Fatalf("error %v is not a classified *Error", err)
 			}
 			if tokens != (Tokens{}) {
 				t.Fatalf("a failed refresh returned tokens: %+v", tokens)

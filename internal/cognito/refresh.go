@@ -10,6 +10,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
@@ -60,11 +61,9 @@ func (t Tokens) Secrets() []string {
 func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 	client, region, err := c.sdkClient(req.Region)
 	if err != nil {
-		return Tokens{}, &Error{
-			Summary: "No AWS region configured",
-			Detail:  "Set `region` in the provider block (or on this resource), or set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable.",
-			err:     err,
-		}
+		e := failure.New(err, nil)
+		e.Reason = failure.NoRegion
+		return Tokens{}, e
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
@@ -81,7 +80,7 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 		ClientMetadata: req.ClientMetadata,
 	})
 	if err != nil {
-		return Tokens{}, describe(err, failure{
+		return Tokens{}, describe(err, failedCall{
 			ctx:          ctx,
 			region:       region,
 			endpoint:     c.Endpoint(region),
@@ -109,11 +108,7 @@ func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
 func tokensFrom(out *cip.GetTokensFromRefreshTokenOutput, issuedAt time.Time) (Tokens, error) {
 	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
 	malformed := func(what string) error {
-		return &Error{
-			Summary:   "Unexpected response from Cognito",
-			Detail:    "Cognito answered without " + what + ". This is not expected from Amazon Cognito; if an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
-			RequestID: requestID,
-		}
+		return &Error{Reason: failure.Incomplete, Missing: what, RequestID: requestID}
 	}
 
 	result := out.AuthenticationResult

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
@@ -26,29 +27,29 @@ func newTestClient(t *testing.T, srv *cognitotest.Server, retries int) *Client {
 }
 
 func TestRefreshMapsEveryErrorType(t *testing.T) {
-	// Each of the 12 error types the SDK knows for the operation becomes a
-	// diagnostic naming the problem, on the right attribute, with the
-	// request id and without Cognito's echo of the client id.
+	// Each of the 12 error types the SDK knows for the operation becomes
+	// its reason, about the right input, with the request id and Cognito's
+	// message without its echo of the client id.
 	cases := []struct {
 		errorType, message string
-		summary, attribute string
-		detail             string
+		reason             failure.Reason
+		input              failure.Input
 	}{
-		{cognitotest.ErrNotAuthorized, "Invalid Refresh Token", "Refresh token not accepted", "refresh_token", "Sign in again"},
-		{cognitotest.ErrNotAuthorized, "Client CLIENTID is configured with secret but SECRET_HASH was not received", "Client secret missing or wrong", "client_secret", "set `client_secret`"},
-		{cognitotest.ErrNotAuthorized, "Invalid device key given.", "Device key not accepted", "device_key", "`device_key`"},
-		{cognitotest.ErrRefreshTokenReuse, "Refresh Token has been reused", "Refresh token already rotated", "refresh_token", "grace period"},
-		{cognitotest.ErrResourceNotFound, "User pool client CLIENTID does not exist.", "App client not found", "client_id", "region eu-west-1"},
-		{cognitotest.ErrUserNotFound, "User does not exist.", "User not found", "refresh_token", "Sign in again"},
-		{cognitotest.ErrTooManyRequests, "Rate exceeded", "Cognito throttled the request", "", "1 attempt"},
-		{cognitotest.ErrInternalError, "Internal server error.", "Cognito internal error", "", "Try again later"},
-		{cognitotest.ErrInvalidParameter, "1 validation error detected", "Cognito rejected a parameter", "", "1 validation error detected"},
-		{cognitotest.ErrInvalidParameter, "Client CLIENTID is not configured for secret but secret was received", "Client secret missing or wrong", "client_secret", "remove `client_secret`"},
-		{cognitotest.ErrForbidden, "Request not allowed due to WAF block.", "Request blocked by AWS WAF", "", "web ACL"},
-		{cognitotest.ErrOperationNotEnabled, "not enabled", "Operation not available for this user pool", "", "secondary (replica) region of a multi-region user pool"},
-		{cognitotest.ErrInvalidLambdaResponse, "Invalid PreTokenGeneration Lambda response.", "A Lambda trigger returned an invalid response", "", "Invalid PreTokenGeneration Lambda response."},
-		{cognitotest.ErrUnexpectedLambda, "PreTokenGeneration invocation failed due to error AccessDeniedException.", "A Lambda trigger failed", "", "AccessDeniedException"},
-		{cognitotest.ErrUserLambdaValidation, "PreTokenGeneration failed with error frozen.", "A Lambda trigger rejected the request", "", "frozen"},
+		{cognitotest.ErrNotAuthorized, "Invalid Refresh Token", failure.RefreshTokenInvalid, failure.RefreshToken},
+		{cognitotest.ErrNotAuthorized, "Client CLIENTID is configured with secret but SECRET_HASH was not received", failure.ClientSecretRejected, failure.ClientSecret},
+		{cognitotest.ErrNotAuthorized, "Invalid device key given.", failure.DeviceKeyRejected, failure.DeviceKey},
+		{cognitotest.ErrRefreshTokenReuse, "Refresh Token has been reused", failure.RefreshTokenReused, failure.RefreshToken},
+		{cognitotest.ErrResourceNotFound, "User pool client CLIENTID does not exist.", failure.ClientNotFound, failure.ClientID},
+		{cognitotest.ErrUserNotFound, "User does not exist.", failure.UserNotFound, failure.RefreshToken},
+		{cognitotest.ErrTooManyRequests, "Rate exceeded", failure.Throttled, failure.NoInput},
+		{cognitotest.ErrInternalError, "Internal server error.", failure.InternalError, failure.NoInput},
+		{cognitotest.ErrInvalidParameter, "1 validation error detected", failure.InvalidParameter, failure.NoInput},
+		{cognitotest.ErrInvalidParameter, "Client CLIENTID is not configured for secret but secret was received", failure.ClientSecretRejected, failure.ClientSecret},
+		{cognitotest.ErrForbidden, "Request not allowed due to WAF block.", failure.BlockedByFirewall, failure.NoInput},
+		{cognitotest.ErrOperationNotEnabled, "not enabled", failure.OperationNotEnabled, failure.NoInput},
+		{cognitotest.ErrInvalidLambdaResponse, "Invalid PreTokenGeneration Lambda response.", failure.TriggerInvalidResponse, failure.NoInput},
+		{cognitotest.ErrUnexpectedLambda, "PreTokenGeneration invocation failed due to error AccessDeniedException.", failure.TriggerFailed, failure.NoInput},
+		{cognitotest.ErrUserLambdaValidation, "PreTokenGeneration failed with error frozen.", failure.TriggerRejected, failure.NoInput},
 	}
 	srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
 	defer srv.Close()
@@ -58,18 +59,18 @@ func TestRefreshMapsEveryErrorType(t *testing.T) {
 	c := newTestClient(t, srv, 0)
 
 	for _, tc := range cases {
-		t.Run(tc.errorType+"/"+tc.summary, func(t *testing.T) {
+		t.Run(tc.errorType+"/"+tc.reason.String(), func(t *testing.T) {
 			srv.InjectFault(cognitotest.Fault{ErrorType: tc.errorType, Message: strings.ReplaceAll(tc.message, "CLIENTID", client.ID)})
 			_, err := c.Refresh(context.Background(), Request{RefreshToken: token, ClientID: client.ID})
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v is not an *Error", err)
 			}
-			if e.Summary != tc.summary || e.Attribute != tc.attribute || e.Code != tc.errorType {
-				t.Errorf("got summary %q attribute %q code %q", e.Summary, e.Attribute, e.Code)
+			if e.Reason != tc.reason || e.Input != tc.input || e.Code != tc.errorType || e.Region != "eu-west-1" || e.Attempts != 1 {
+				t.Errorf("got reason %s input %s code %q region %q attempts %d", e.Reason, e.Input, e.Code, e.Region, e.Attempts)
 			}
-			if !strings.Contains(e.Detail, tc.detail) || !strings.Contains(e.Detail, "AWS request ID: ") {
-				t.Errorf("detail %q lacks %q or the request id", e.Detail, tc.detail)
+			if e.RequestID == "" || e.Message != strings.ReplaceAll(tc.message, "CLIENTID", "***") {
+				t.Errorf("request id %q, message %q", e.RequestID, e.Message)
 			}
 			if strings.Contains(e.Error(), client.ID) || strings.Contains(e.Error(), token) {
 				t.Errorf("diagnostic leaks a secret: %s", e)
@@ -132,8 +133,8 @@ func TestRefreshNeedsARegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Refresh(context.Background(), Request{RefreshToken: "a", ClientID: "b"})
-	if e := (*Error)(nil); !errors.As(err, &e) || !errors.Is(err, ErrNoRegion) || !strings.Contains(e.Detail, "AWS_REGION") {
-		t.Errorf("got %v, want a region error naming AWS_REGION", err)
+	if e := (*Error)(nil); !errors.As(err, &e) || !errors.Is(err, ErrNoRegion) || e.Reason != failure.NoRegion {
+		t.Errorf("got %v, want a region error", err)
 	}
 }
 

@@ -1,6 +1,8 @@
 package cognito
 
 import (
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
+
 	"context"
 	"errors"
 	"io"
@@ -111,8 +113,8 @@ func (failingWire) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("no route to host")
 }
 
-// TestErrorsNameTheRegionalEndpoint: without an override, a diagnostic
-// names the regional endpoint the request went to.
+// TestErrorsNameTheRegionalEndpoint: without an override, a failure names
+// the regional endpoint the request went to.
 func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL", "")
 	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "")
@@ -132,7 +134,7 @@ func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	} {
 		_, err = c.Refresh(context.Background(), Request{Region: region, RefreshToken: "r", ClientID: "c"})
 		var e *Error
-		if !errors.As(err, &e) || !strings.Contains(e.Detail, "No usable answer from "+host+" (") {
+		if !errors.As(err, &e) || e.Reason != failure.Unreachable || e.Endpoint != host {
 			t.Errorf("got %v, want a diagnostic naming %s", err, host)
 		}
 	}

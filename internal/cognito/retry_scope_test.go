@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
 
 // TestNonRetryableErrorsAreNotRetried: with a retry budget to spend, an
@@ -69,15 +70,15 @@ func TestNonRetryableErrorsAreNotRetried(t *testing.T) {
 // TestServerFaultPages: a 5xx answer that is not a Cognito error (a load
 // balancer's HTML page) is an outage, from HTTP 500 up; a 4xx page is not.
 func TestServerFaultPages(t *testing.T) {
-	for status, want := range map[int]string{500: "Cognito is unavailable", 503: "Cognito is unavailable", 499: "Unexpected response from Cognito"} {
+	for status, want := range map[int]failure.Reason{500: failure.Unavailable, 503: failure.Unavailable, 499: failure.Unreadable} {
 		srv := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
 		srv.AddUser(cognitotest.User{Username: "alice"})
 		client := srv.AddClient(cognitotest.AppClient{})
 		srv.InjectFault(cognitotest.Fault{Status: status, Body: "<html>down</html>", ContentType: "text/html"})
 		_, err := newTestClient(t, srv, 0).Refresh(context.Background(), Request{RefreshToken: srv.IssueRefreshToken(client.ID, "alice"), ClientID: client.ID})
 		var e *Error
-		if !errors.As(err, &e) || e.Summary != want {
-			t.Errorf("HTTP %d: got %v, want %q", status, err, want)
+		if !errors.As(err, &e) || e.Reason != want {
+			t.Errorf("HTTP %d: got %v, want %s", status, err, want)
 		}
 		srv.Close()
 	}

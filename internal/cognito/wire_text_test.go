@@ -45,8 +45,8 @@ func answering(t *testing.T, status int, headers map[string]string, body string)
 
 // TestWireTextIsCleaned: an error code, message or request ID with escape
 // sequences, newlines or bell characters (from a proxy, or anything
-// answering in Cognito's place) reaches the diagnostic as plain text on one
-// line, capped in length. Only the body can carry control characters: Go's
+// answering in Cognito's place) becomes a fact of plain text on one line,
+// capped in length. Only the body can carry control characters: Go's
 // HTTP client refuses a response whose header values hold them.
 func TestWireTextIsCleaned(t *testing.T) {
 	for _, tc := range []struct {
@@ -65,14 +65,13 @@ func TestWireTextIsCleaned(t *testing.T) {
 			if e.Code == "" {
 				t.Fatalf("no API error, so this proves nothing: %s", e.Error())
 			}
-			ownText := strings.ReplaceAll(e.Detail, "\n\nAWS request ID: ", " ")
-			for _, field := range []struct{ name, text string }{{"Code", e.Code}, {"RequestID", e.RequestID}, {"Detail", ownText}} {
+			for _, field := range []struct{ name, text string }{{"Code", e.Code}, {"RequestID", e.RequestID}, {"Message", e.Message}} {
 				if strings.ContainsAny(field.text, "\x1b\a\n\r") {
 					t.Errorf("%s holds a control character: %q", field.name, field.text)
 				}
 			}
-			if len(e.Code) > maxCodeLength+len("…") || len(e.RequestID) > maxRequestIDLength+len("…") || len(e.Detail) > 2000 {
-				t.Errorf("wire text not capped: code %d, request ID %d, detail %d bytes", len(e.Code), len(e.RequestID), len(e.Detail))
+			if len(e.Code) > maxCodeLength+len("…") || len(e.RequestID) > maxRequestIDLength+len("…") || len(e.Message) > maxMessageLength+len("…") {
+				t.Errorf("wire text not capped: code %d, request ID %d, message %d bytes", len(e.Code), len(e.RequestID), len(e.Message))
 			}
 		})
 	}
@@ -99,10 +98,10 @@ func TestAlteredEchoesAreScrubbed(t *testing.T) {
 	}
 	body := `{"__type":"NotAuthorizedException","message":"seen: ` + strings.Join(echoes, " | ") + `"}`
 	e := refreshAgainst(t, answering(t, http.StatusBadRequest, nil, body), req)
-	if !strings.Contains(e.Detail, "seen: ***") {
-		t.Fatalf("the echo did not reach the diagnostic, so this proves nothing:\n%s", e.Detail)
+	if !strings.HasPrefix(e.Message, "seen: ***") {
+		t.Fatalf("the echo did not reach the message, so this proves nothing: %q", e.Message)
 	}
-	for _, text := range []string{e.Error(), e.Cause()} {
+	for _, text := range []string{e.Error(), e.Cause(), e.Message} {
 		for _, echo := range echoes {
 			if strings.Contains(text, echo) {
 				t.Errorf("%q shows in %s", echo, text)
@@ -153,10 +152,10 @@ func TestEndpointSecretsAreHidden(t *testing.T) {
 
 func checkHidden(t *testing.T, e *Error, keys ...string) {
 	t.Helper()
-	if !strings.Contains(e.Detail, "127.0.0.1") {
-		t.Errorf("the diagnostic does not name the endpoint's host:\n%s", e.Detail)
+	if !strings.Contains(e.Endpoint, "127.0.0.1") {
+		t.Errorf("the endpoint fact does not name the host: %q", e.Endpoint)
 	}
-	for _, text := range []string{e.Error(), e.Cause()} {
+	for _, text := range []string{e.Error(), e.Cause(), e.Endpoint, e.RootCause} {
 		for _, key := range keys {
 			if strings.Contains(text, key) {
 				t.Errorf("%q shows in %s", key, text)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -239,36 +238,4 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	model.ExpiresAt = types.StringValue(token.ExpiresAt.Format(time.RFC3339))
 	model.GrantedScopes = granted
 	return diags
-}
-
-// failureFields describe a failed token request for the DEBUG log by status,
-// OAuth error code and body length, never by the body or the cause's text:
-// x/oauth2's RetrieveError.Error() holds the whole body, and a proxy may
-// echo the Authorization header (the client's credentials) in it.
-func failureFields(err error) map[string]any {
-	var tokenErr *clientcredentials.Error
-	if !errors.As(err, &tokenErr) {
-		return map[string]any{"error_type": fmt.Sprintf("%T", err)}
-	}
-	return map[string]any{
-		"summary":     tokenErr.Summary,
-		"status":      tokenErr.Status,
-		"error_code":  tokenErr.Code,
-		"body_length": tokenErr.BodyLength,
-		"attempts":    tokenErr.Attempts,
-	}
-}
-
-func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttribute string) {
-	var tokenErr *clientcredentials.Error
-	switch {
-	case !errors.As(err, &tokenErr):
-		diags.AddError("Token request failed", "Unexpected failure requesting a Cognito client-credentials token.")
-	case tokenErr.Attribute == clientcredentials.AttributeEndpoint:
-		diags.AddAttributeError(path.Root(endpointAttribute), tokenErr.Summary, tokenErr.Detail)
-	case tokenErr.Attribute != "":
-		diags.AddAttributeError(path.Root(tokenErr.Attribute), tokenErr.Summary, tokenErr.Detail)
-	default:
-		diags.AddError(tokenErr.Summary, tokenErr.Detail)
-	}
 }

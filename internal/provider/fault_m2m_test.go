@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -38,60 +39,27 @@ func m2mFaultModel(in m2mInputs) *clientCredentialsTokenModel {
 	}
 }
 
+// m2mFaultCases run a few faults through clientCredentialsToken: the
+// outputs a failure leaves unset, a diagnostic without a secret, the
+// cancellation handed down, and the provider's HTTP client, which follows
+// no redirect. Every fault's retries, reason and facts are
+// internal/clientcredentials' fault table (fault_test.go there); the words,
+// the provider's one wording table (diagnostics_test.go).
 func m2mFaultCases() []faultCase {
 	fault := func(f cognitotest.Fault) []cognitotest.Fault { return []cognitotest.Fault{f} }
-	body := func(b string) []cognitotest.Fault {
-		return fault(cognitotest.Fault{Body: b, ContentType: "application/json;charset=UTF-8"})
-	}
-	unexpected := regexp.MustCompile(`Unexpected response from the token endpoint`)
 	const jwt = `eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzY29wZSI6InBsYXRmb3JtL2RlcGxveSJ9.c2ln`
 	return []faultCase{
 		{name: "throttled once", retries: 2, faults: fault(cognitotest.Fault{Status: 429}), wantRequests: 2},
-		{name: "throttled twice", retries: 2, faults: fault(cognitotest.Fault{Status: 429, Times: 2}), wantRequests: 3},
 		{name: "throttled on every attempt", retries: 2, faults: fault(cognitotest.Fault{Status: 429, Times: 3}),
 			wantError: regexp.MustCompile(`Cognito throttled the token request[\s\S]*HTTP 429 \(3 attempts\)[\s\S]*max_retries`), wantRequests: 3},
-		{name: "HTTP 500 once", retries: 2, faults: fault(cognitotest.Fault{Status: 500}), wantRequests: 2},
-		{name: "HTTP 502 and 503", retries: 2, faults: []cognitotest.Fault{{Status: 502}, {Status: 503}}, wantRequests: 3},
-		{name: "HTTP 503 on every attempt", retries: 1, faults: fault(cognitotest.Fault{Status: 503, Times: 2}),
-			wantError: regexp.MustCompile(`token endpoint is unavailable[\s\S]*HTTP 503 \(2 attempts\)`), wantRequests: 2},
-		{name: "connection reset once", retries: 2, faults: fault(cognitotest.Fault{ResetConnection: true}), wantRequests: 2},
-		{name: "connection reset mid-response once", retries: 2,
-			faults: fault(cognitotest.Fault{ResetConnection: true, Body: `{"access_token":"eyJhbGciOi","expires_in":3600,"token_type":"Bearer"}`}), wantRequests: 2},
-		{name: "response lost after processing, then retried", retries: 2,
-			faults: fault(cognitotest.Fault{ResetConnection: true, AfterProcessing: true}), wantRequests: 2},
-		{name: "connection reset on every attempt", retries: 2, faults: fault(cognitotest.Fault{ResetConnection: true, Times: 3}),
-			wantError: regexp.MustCompile(`Could not reach the token endpoint[\s\S]*3 attempts`), wantRequests: 3},
 		{name: "endpoint not listening", retries: 2, endpoint: "dead",
 			wantError: regexp.MustCompile(`Could not reach the token endpoint[\s\S]*127\.0\.0\.1[\s\S]*3 attempts`), wantRequests: -1},
-		{name: "server slower than the timeout", retries: 2, timeout: time.Second, faults: fault(cognitotest.Fault{Delay: time.Minute, Times: 3}),
-			wantError: regexp.MustCompile(`did not answer in time[\s\S]*within 1s[\s\S]*raise the provider's .timeout.`), wantRequests: -1},
 		{name: "Ctrl-C during a slow call", retries: 2, cancelAfter: 300 * time.Millisecond, faults: fault(cognitotest.Fault{Delay: time.Minute}),
 			wantError: regexp.MustCompile(`Token request cancelled[\s\S]*Ctrl-C`), wantRequests: -1},
-		// OAuth answers are final: never retried.
-		{name: "invalid_client is not retried", retries: 2, faults: fault(cognitotest.Fault{ErrorType: cognitotest.OAuthInvalidClient, Times: 3}),
-			wantError: regexp.MustCompile(`Client credentials not accepted`), wantRequests: 1},
-		{name: "invalid_scope with HTTP 401 is not retried", retries: 2, faults: fault(cognitotest.Fault{ErrorType: cognitotest.OAuthInvalidScope, Status: 401, Times: 3}),
-			wantError: regexp.MustCompile(`Scope not allowed[\s\S]*HTTP 401`), wantRequests: 1},
-		{name: "unknown OAuth error code", faults: fault(cognitotest.Fault{ErrorType: "slow_down"}),
-			wantError: regexp.MustCompile(`token endpoint returned an error[\s\S]*"slow_down"[\s\S]*1 attempt`), wantRequests: 1},
-		{name: "HTTP 404", faults: fault(cognitotest.Fault{Status: 404, Body: "Not Found", ContentType: "text/plain"}),
-			wantError: regexp.MustCompile(`No token endpoint at this URL`), wantRequests: 1},
 		{name: "redirect is not followed", faults: fault(cognitotest.Fault{Status: 302, Body: " "}),
 			wantError: regexp.MustCompile(`Unexpected response from the token endpoint[\s\S]*HTTP 302`), wantRequests: 1},
-		{name: "not JSON at all", faults: fault(cognitotest.Fault{Body: "<html>Welcome to nginx</html>", ContentType: "text/html"}), wantError: unexpected, wantRequests: 1},
-		{name: "JSON null", faults: body(`null`), wantError: unexpected, wantRequests: 1},
-		{name: "truncated body", faults: body(`{"access_token":"eyJ`), wantError: unexpected, wantRequests: 1},
-		{name: "no access_token", faults: body(`{"expires_in":3600,"token_type":"Bearer"}`), wantError: unexpected, wantRequests: 1},
-		{name: "no expires_in", faults: body(`{"access_token":"` + jwt + `","token_type":"Bearer"}`),
+		{name: "no expires_in", faults: fault(cognitotest.Fault{Body: `{"access_token":"` + jwt + `","token_type":"Bearer"}`, ContentType: "application/json;charset=UTF-8"}),
 			wantError: regexp.MustCompile(`without a positive whole expires_in`), wantRequests: 1},
-		{name: "expires_in a string", faults: body(`{"access_token":"` + jwt + `","expires_in":"3600","token_type":"Bearer"}`),
-			wantError: regexp.MustCompile(`without a positive whole expires_in`), wantRequests: 1},
-		{name: "expires_in negative", faults: body(`{"access_token":"` + jwt + `","expires_in":-5,"token_type":"Bearer"}`),
-			wantError: regexp.MustCompile(`without a positive whole expires_in`), wantRequests: 1},
-		{name: "not a bearer token", faults: body(`{"access_token":"` + jwt + `","expires_in":3600,"token_type":"mac"}`),
-			wantError: regexp.MustCompile(`without token_type Bearer`), wantRequests: 1},
-		{name: "access token not a JWT", faults: body(`{"access_token":"opaque","expires_in":3600,"token_type":"Bearer"}`),
-			wantError: regexp.MustCompile(`without an access token in JWT form`), wantRequests: 1},
 	}
 }
 
@@ -194,7 +162,7 @@ func TestClientCredentialsErrorAttributes(t *testing.T) {
 	}
 	// With domain set, the request goes to https://<domain>/oauth2/token
 	// and endpoint errors point at domain.
-	source := &recordingTokenSource{err: &clientcredentials.Error{Summary: "s", Detail: "d", Attribute: clientcredentials.AttributeEndpoint}}
+	source := &recordingTokenSource{err: &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}}
 	model := m2mFaultModel(in)
 	model.TokenURL, model.Domain = types.StringNull(), types.StringValue("auth.example.com")
 	diags := clientCredentialsToken(t.Context(), &providerData{tokenSource: source}, model)

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
@@ -216,29 +215,4 @@ func setTokens(model *refreshedTokensModel, tokens cognito.Tokens) {
 	model.ExpiresAt = types.StringValue(tokens.ExpiresAt.Format(time.RFC3339))
 	model.NewDeviceKey = nullIfEmpty(tokens.NewDeviceKey)
 	model.NewDeviceGroupKey = nullIfEmpty(tokens.NewDeviceGroupKey)
-}
-
-func addRefreshError(diags *diag.Diagnostics, err error) {
-	var refreshErr *cognito.Error
-	switch {
-	case !errors.As(err, &refreshErr):
-		diags.AddError("Token refresh failed", "Unexpected failure refreshing Cognito tokens.")
-	case refreshErr.Attribute != "":
-		diags.AddAttributeError(path.Root(refreshErr.Attribute), refreshErr.Summary, refreshErr.Detail)
-	default:
-		diags.AddError(refreshErr.Summary, refreshErr.Detail)
-	}
-}
-
-// causeText is a string, never an error value: tflog masks only strings.
-// A refresh error's cause is scrubbed like its diagnostic (cognito.Error's
-// Cause), which also catches truncated copies of a secret.
-func causeText(err error) string {
-	if refreshErr := (*cognito.Error)(nil); maskLogs && errors.As(err, &refreshErr) {
-		return refreshErr.Cause()
-	}
-	if cause := errors.Unwrap(err); cause != nil {
-		return cause.Error()
-	}
-	return err.Error()
 }

@@ -1,0 +1,242 @@
+// Package failure is the one failure type of the packages that talk to a
+// service (internal/cognito, internal/clientcredentials): a closed Reason
+// and scrubbed facts. It holds no wording for users; internal/provider
+// words every Reason once.
+package failure
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
+)
+
+// Reason is the closed set of ways a token request fails.
+type Reason int
+
+const (
+	// Other is an error answer not below; Code names it.
+	Other Reason = iota
+	// Canceled: the request's context was cancelled.
+	Canceled
+	// Timeout: no answer before the request's deadline.
+	Timeout
+	// AttemptTimeout: attempts sent nothing for the per-attempt bound.
+	AttemptTimeout
+	// Unreachable: no usable answer (network failure); NeverReached says
+	// whether any server was reached.
+	Unreachable
+	// Unreadable: an answer that is not the service's protocol.
+	Unreadable
+	// Unavailable: an HTTP 5xx answer without a service error code.
+	Unavailable
+	// UnexpectedStatus: an HTTP status without a service error code that
+	// no other reason covers.
+	UnexpectedStatus
+	// Throttled: the service kept throttling.
+	Throttled
+	// InternalError: the service failed internally.
+	InternalError
+	// ClientSecretRejected: the client secret is missing, unexpected or
+	// wrong.
+	ClientSecretRejected
+	// DeviceKeyRejected: the service named the device key.
+	DeviceKeyRejected
+	// RefreshTokenInvalid: Cognito's "Invalid Refresh Token", which it also
+	// answers for a missing or unconfirmed device key.
+	RefreshTokenInvalid
+	// RefreshTokenRejected: any other refusal of the refresh token.
+	RefreshTokenRejected
+	// RefreshTokenReused: the refresh token was already rotated.
+	RefreshTokenReused
+	// UserDisabled: the token's user is disabled.
+	UserDisabled
+	// UserNotFound: the token's user no longer exists.
+	UserNotFound
+	// ClientNotFound: no app client with this id in the region.
+	ClientNotFound
+	// InvalidParameter: the service rejected a parameter.
+	InvalidParameter
+	// BlockedByFirewall: an AWS WAF web ACL blocked the request.
+	BlockedByFirewall
+	// OperationNotEnabled: the operation is not offered in the region or
+	// for the pool's configuration.
+	OperationNotEnabled
+	// TriggerInvalidResponse: a Lambda trigger answered in a bad form.
+	TriggerInvalidResponse
+	// TriggerFailed: a Lambda trigger could not run.
+	TriggerFailed
+	// TriggerRejected: a Lambda trigger refused the request.
+	TriggerRejected
+	// ClientRejected: the client's credentials were not accepted
+	// (OAuth invalid_client).
+	ClientRejected
+	// GrantNotAllowed: the client may not use the grant
+	// (unauthorized_client).
+	GrantNotAllowed
+	// ScopeNotAllowed: a scope is not allowed (invalid_scope).
+	ScopeNotAllowed
+	// GrantRefused: the grant was refused (invalid_grant).
+	GrantRefused
+	// GrantUnsupported: the URL does not take the grant
+	// (unsupported_grant_type).
+	GrantUnsupported
+	// RequestMalformed: the request's form was refused (invalid_request).
+	RequestMalformed
+	// NoTokenEndpoint: HTTP 404 or 405, no token endpoint at the URL.
+	NoTokenEndpoint
+	// Incomplete: a success answer without a part; Missing names it.
+	Incomplete
+	// NoRegion: no AWS region was configured, so no request was sent.
+	NoRegion
+)
+
+var reasonNames = [...]string{
+	Other: "other", Canceled: "canceled", Timeout: "timeout", AttemptTimeout: "attempt timeout",
+	Unreachable: "unreachable", Unreadable: "unreadable", Unavailable: "unavailable",
+	UnexpectedStatus: "unexpected status", Throttled: "throttled", InternalError: "internal error",
+	ClientSecretRejected: "client secret rejected", DeviceKeyRejected: "device key rejected",
+	RefreshTokenInvalid: "refresh token invalid", RefreshTokenRejected: "refresh token rejected",
+	RefreshTokenReused: "refresh token reused", UserDisabled: "user disabled", UserNotFound: "user not found",
+	ClientNotFound: "client not found", InvalidParameter: "invalid parameter", BlockedByFirewall: "blocked by firewall",
+	OperationNotEnabled: "operation not enabled", TriggerInvalidResponse: "trigger invalid response",
+	TriggerFailed: "trigger failed", TriggerRejected: "trigger rejected", ClientRejected: "client rejected",
+	GrantNotAllowed: "grant not allowed", ScopeNotAllowed: "scope not allowed", GrantRefused: "grant refused",
+	GrantUnsupported: "grant unsupported", RequestMalformed: "request malformed", NoTokenEndpoint: "no token endpoint",
+	Incomplete: "incomplete", NoRegion: "no region",
+}
+
+func (r Reason) String() string { return name(int(r), reasonNames[:], "Reason") }
+
+// MarshalText and UnmarshalText spell a Reason by its name.
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+func (r *Reason) UnmarshalText(text []byte) error { return parse((*int)(r), text, reasonNames[:]) }
+
+// Input is the request input a failure is about, by its role in the
+// request; the caller maps it to whatever it calls that input.
+type Input int
+
+const (
+	// NoInput: the failure is about no one input.
+	NoInput Input = iota
+	RefreshToken
+	ClientID
+	ClientSecret
+	DeviceKey
+	Scopes
+	// TokenURL: the URL the token request went to.
+	TokenURL
+)
+
+var inputNames = [...]string{
+	NoInput: "none", RefreshToken: "refresh token", ClientID: "client id", ClientSecret: "client secret",
+	DeviceKey: "device key", Scopes: "scopes", TokenURL: "token url",
+}
+
+func (i Input) String() string { return name(int(i), inputNames[:], "Input") }
+
+func (i Input) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
+
+func (i *Input) UnmarshalText(text []byte) error { return parse((*int)(i), text, inputNames[:]) }
+
+func name(i int, names []string, kind string) string {
+	if i < 0 || i >= len(names) {
+		return fmt.Sprintf("%s(%d)", kind, i)
+	}
+	return names[i]
+}
+
+func parse(into *int, text []byte, names []string) error {
+	for i, n := range names {
+		if n == string(text) {
+			*into = i
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown name %q", text)
+}
+
+// Error is a classified failure. Every text field is scrubbed of the
+// request's secrets and capped before it is set (redact.Wire); the
+// unwrapped cause is not, so it is only logged through Cause.
+type Error struct {
+	Reason Reason
+	// Input is the request input the failure is about.
+	Input Input
+	// Code is the service's error type or OAuth error code ("" for none).
+	Code string
+	// Message is the service's own message (Cognito's, or the OAuth
+	// error_description).
+	Message string
+	// Status is the last answer's HTTP status (0 when none came).
+	Status int
+	// BodyLength is the last answer's body length, for logs (0 when none
+	// came or the source does not tell).
+	BodyLength int
+	// RequestID is the service's request ID ("" when none came).
+	RequestID   string
+	Attempts    int
+	MaxAttempts int // the retry policy's bound (0 when unknown)
+	// Persisted: the answer (Reason) lasted until the request's deadline.
+	Persisted bool
+	// Timeout bounds the request, retries included; AttemptTimeout one
+	// attempt's wait for an answer.
+	Timeout        time.Duration
+	AttemptTimeout time.Duration
+	// Endpoint is the URL the request went to, without its secrets
+	// (redact.URL) and possibly with a note where it came from.
+	Endpoint string
+	Region   string
+	// RootCause is the innermost error's text, for Unreachable and
+	// Unreadable.
+	RootCause string
+	// NeverReached: the request reached no server (retrypolicy.NeverReached).
+	NeverReached bool
+	// Missing names the part an Incomplete answer lacks, in the
+	// service's terms ("an access token", "token_type Bearer").
+	Missing string
+	// DeviceKeySent tells whether the request carried a device key (never
+	// its value).
+	DeviceKeySent bool
+
+	err error
+	// secrets are the request's, for Cause.
+	secrets []string
+}
+
+// New starts the Error of a failed request: its cause, and the request's
+// secrets, which Cause scrubs.
+func New(cause error, secrets []string) *Error {
+	return &Error{Reason: Other, err: cause, secrets: secrets}
+}
+
+// Error is safe to show: the reason and the scrubbed facts.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Reason.String())
+	if e.Code != "" {
+		fmt.Fprintf(&b, " (%s)", e.Code)
+	}
+	if e.Status != 0 {
+		fmt.Fprintf(&b, ", HTTP %d", e.Status)
+	}
+	fmt.Fprintf(&b, ", %s", redact.AttemptsMade(e.Attempts))
+	if e.Persisted {
+		fmt.Fprintf(&b, " until the %s timeout", e.Timeout)
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause. Its text can carry request values (a service
+// may echo them) and whole URLs, so it is only ever logged through Cause.
+func (e *Error) Unwrap() error { return e.err }
+
+// Cause is the cause's text for logs, scrubbed of the request's secrets.
+func (e *Error) Cause() string {
+	if e.err == nil {
+		return ""
+	}
+	return redact.Scrub(e.err.Error(), e.secrets)
+}

@@ -1,0 +1,236 @@
+package provider
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
+)
+
+// Every tokenstore.Reason has its own wording and recovery step, for both
+// kinds of store, read and write; the table must grow with the Reason set.
+func TestStoreDiagnosticWording(t *testing.T) {
+	type want struct{ file, secretsManager string }
+	wording := map[tokenstore.Reason]want{
+		tokenstore.Other:              {`unexpected failure.*TF_LOG=DEBUG`, `unexpected failure.*TF_LOG=DEBUG`},
+		tokenstore.NotFound:           {`file not found.*Check .file.*relative.*create the file`, `secret not found.*Check .secretsmanager_secret_id. and the region.*create-secret`},
+		tokenstore.Empty:              {`no refresh token in the store.*Put the refresh token`, `no refresh token in the store.*Put the refresh token`},
+		tokenstore.Malformed:          {`does not hold a refresh token.*not a JSON document`, `does not hold a refresh token.*binary secret`},
+		tokenstore.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
+		tokenstore.NoCredentials:      {`no AWS credentials.*default chain`, `no AWS credentials.*Cognito does not.*AWS_PROFILE`},
+		tokenstore.InvalidCredentials: {`AWS refused the credentials.*aws sso login`, `AWS refused the credentials.*aws sso login`},
+		tokenstore.Unreachable:        {`file unreachable`, `Secrets Manager unreachable.*AWS_ENDPOINT_URL_SECRETS_MANAGER`},
+		tokenstore.Throttled:          {`throttled.*-parallelism`, `throttled.*-parallelism.*max_retries`},
+		tokenstore.Timeout:            {`did not answer in time.*timeout`, `did not answer in time.*timeout`},
+		tokenstore.Canceled:           {`cancelled.*Ctrl-C`, `cancelled.*Ctrl-C`},
+	}
+	for r := tokenstore.Reason(0); !strings.HasPrefix(r.String(), "Reason("); r++ {
+		w, ok := wording[r]
+		if !ok {
+			t.Errorf("reason %q has no wording in this table", r)
+			continue
+		}
+		for _, kind := range []struct {
+			cfg  storeConfig
+			name string
+			want string
+		}{
+			{storeConfig{file: "/tmp/token"}, `file "/tmp/token"`, w.file},
+			{storeConfig{secretID: "terraform/token"}, `Secrets Manager secret "terraform/token"`, w.secretsManager},
+		} {
+			for _, lost := range []bool{false, true} {
+				e := &tokenstore.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
+				if lost {
+					e.Op, e.TokenLost = "write", true
+				}
+				var diags diag.Diagnostics
+				addStoreCycleError(&diags, e, kind.name, kind.cfg)
+				if len(diags) != 1 {
+					t.Fatalf("%s: %d diagnostics, want 1", r, len(diags))
+				}
+				d := diags[0]
+				text := d.Summary() + "\n" + d.Detail()
+				if !regexp.MustCompile(`(?s)` + kind.want).MatchString(text) {
+					t.Errorf("%s, %s: wording does not match %s:\n%s", r, kind.name, kind.want, text)
+				}
+				if r != tokenstore.Other && strings.Contains(text, "unexpected failure") {
+					t.Errorf("%s, %s: falls back to the generic wording", r, kind.name)
+				}
+				if !strings.Contains(d.Detail(), kind.name) || !strings.Contains(d.Detail(), "(SomeCode), 3 attempts") {
+					t.Errorf("%s: the detail does not name the store, its code and attempts:\n%s", r, text)
+				}
+				if got := diagPath(d); !got.Equal(kind.cfg.attributePath()) {
+					t.Errorf("%s: scoped to %s, want %s", r, got, kind.cfg.attributePath())
+				}
+				lostSaid := strings.Contains(text, "new refresh token lost") && strings.Contains(text, "put the new refresh token into "+kind.name)
+				if lostSaid != lost {
+					t.Errorf("%s: says the token was lost = %v, want %v:\n%s", r, lostSaid, lost, text)
+				}
+				if spared := strings.Contains(text, "Nothing was spent"); spared == lost {
+					t.Errorf("%s: says nothing was spent = %v for a lost token = %v", r, spared, lost)
+				}
+			}
+		}
+	}
+}
+
+// A token the store holds but Cognito refuses is reported on the store,
+// with the way to put a new one in; other Cognito errors keep their place.
+func TestStoreCognitoErrorPlacement(t *testing.T) {
+	cfg := storeConfig{file: "/tmp/token"}
+	name := `file "/tmp/token"`
+	for _, tc := range []struct {
+		name string
+		err  error
+		at   path.Path
+		want string
+	}{
+		{"reuse", &failure.Error{Reason: failure.RefreshTokenReused, Input: failure.RefreshToken, Code: refreshTokenReuse},
+			cfg.attributePath(), `(?s)Refresh token in the store already rotated.*` + regexp.QuoteMeta(name) + `.*Sign in again.*put the new refresh token into`},
+		{"refused token", &failure.Error{Reason: failure.RefreshTokenRejected, Input: failure.RefreshToken, Code: "NotAuthorizedException", Message: "x"},
+			cfg.attributePath(), `(?s)Refresh token not accepted\nCognito says: "x". The refresh token is invalid.*came from ` + regexp.QuoteMeta(name) + `, which is unchanged.*put the new refresh token into`},
+		{"app client", &failure.Error{Reason: failure.ClientNotFound, Input: failure.ClientID},
+			path.Root("client_id"), `App client not found`},
+		{"not classified", errors.New("boom"), cfg.attributePath(), `Refresh-token store failed`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var diags diag.Diagnostics
+			addStoreCycleError(&diags, tc.err, name, cfg)
+			if len(diags) != 1 {
+				t.Fatalf("%d diagnostics", len(diags))
+			}
+			d := diags[0]
+			if got := diagPath(d); !got.Equal(tc.at) {
+				t.Errorf("scoped to %s, want %s", got, tc.at)
+			}
+			if text := d.Summary() + "\n" + d.Detail(); !regexp.MustCompile(tc.want).MatchString(text) {
+				t.Errorf("wording does not match %s:\n%s", tc.want, text)
+			}
+		})
+	}
+}
+
+// diagPath is the attribute a diagnostic is scoped to (empty when none).
+func diagPath(d diag.Diagnostic) path.Path {
+	if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+		return withPath.Path()
+	}
+	return path.Empty()
+}
+
+// wordingCase is one row of testdata/diagnostics.json: a classified
+// failure (its facts as the wire packages' testdata/failures.json record
+// them for the same case) and the diagnostic users see for it.
+type wordingCase struct {
+	Case      string        `json:"case"`
+	Source    string        `json:"source"` // "refresh" or "client credentials"
+	Error     failure.Error `json:"error"`
+	Summary   string        `json:"summary"`
+	Detail    string        `json:"detail"`
+	Attribute string        `json:"attribute"`
+}
+
+// TestFailureWording is the one test of the words users read for a failed
+// token request: every branch the wire packages classify (their
+// describeCases, by name), worded and placed on its attribute. The rows
+// were captured from the wording as it stood when it moved here; a change
+// to a row is a change users see.
+func TestFailureWording(t *testing.T) {
+	text, err := os.ReadFile("testdata/diagnostics.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []wordingCase
+	if err := json.Unmarshal(text, &cases); err != nil {
+		t.Fatal(err)
+	}
+	worded := map[string]map[failure.Reason]bool{}
+	for _, tc := range cases {
+		t.Run(tc.Source+"/"+tc.Case, func(t *testing.T) {
+			var diags diag.Diagnostics
+			switch tc.Source {
+			case "refresh":
+				addRefreshError(&diags, &tc.Error)
+			case "client credentials":
+				addClientCredentialsError(&diags, &tc.Error, "token_url")
+			default:
+				t.Fatalf("unknown source %q", tc.Source)
+			}
+			if len(diags) != 1 || diags[0].Severity() != diag.SeverityError {
+				t.Fatalf("got %v, want one error", diags)
+			}
+			d := diags[0]
+			if d.Summary() != tc.Summary {
+				t.Errorf("summary\n got %q\nwant %q", d.Summary(), tc.Summary)
+			}
+			if d.Detail() != tc.Detail {
+				t.Errorf("detail\n got %q\nwant %q", d.Detail(), tc.Detail)
+			}
+			want := path.Empty()
+			if tc.Attribute != "" {
+				want = path.Root(tc.Attribute)
+			}
+			if got := diagPath(d); !got.Equal(want) {
+				t.Errorf("on %s, want %s", got, want)
+			}
+		})
+		if worded[tc.Source] == nil {
+			worded[tc.Source] = map[failure.Reason]bool{}
+		}
+		worded[tc.Source][tc.Error.Reason] = true
+	}
+	// Each source's rows cover the reasons its wire package gives.
+	gives := map[string][]failure.Reason{
+		"refresh": {failure.Other, failure.Canceled, failure.Timeout, failure.AttemptTimeout, failure.Unreachable, failure.Unreadable,
+			failure.Unavailable, failure.Throttled, failure.InternalError, failure.ClientSecretRejected, failure.DeviceKeyRejected,
+			failure.RefreshTokenInvalid, failure.RefreshTokenRejected, failure.RefreshTokenReused, failure.UserDisabled, failure.UserNotFound,
+			failure.ClientNotFound, failure.InvalidParameter, failure.BlockedByFirewall, failure.OperationNotEnabled,
+			failure.TriggerInvalidResponse, failure.TriggerFailed, failure.TriggerRejected, failure.Incomplete, failure.NoRegion},
+		"client credentials": {failure.Other, failure.Canceled, failure.Timeout, failure.AttemptTimeout, failure.Unreachable, failure.Unreadable,
+			failure.Unavailable, failure.UnexpectedStatus, failure.Throttled, failure.ClientRejected, failure.GrantNotAllowed,
+			failure.ScopeNotAllowed, failure.GrantRefused, failure.GrantUnsupported, failure.RequestMalformed, failure.NoTokenEndpoint,
+			failure.Incomplete},
+	}
+	for source, reasons := range gives {
+		for _, r := range reasons {
+			if !worded[source][r] {
+				t.Errorf("%s: no row for reason %q", source, r)
+			}
+		}
+	}
+}
+
+// A failure about the token URL lands on whichever of `domain` and
+// `token_url` is set; one not classified is still an error, on no attribute.
+func TestClientCredentialsErrorPlacement(t *testing.T) {
+	for _, attribute := range []string{"domain", "token_url"} {
+		var diags diag.Diagnostics
+		addClientCredentialsError(&diags, &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}, attribute)
+		if len(diags) != 1 || !diagPath(diags[0]).Equal(path.Root(attribute)) {
+			t.Errorf("%s: got %v", attribute, diags)
+		}
+	}
+	for _, tc := range []struct {
+		add             func(*diag.Diagnostics, error)
+		summary, detail string
+	}{
+		{addRefreshError, "Token refresh failed", "Unexpected failure refreshing Cognito tokens."},
+		{func(d *diag.Diagnostics, err error) { addClientCredentialsError(d, err, "domain") },
+			"Token request failed", "Unexpected failure requesting a Cognito client-credentials token."},
+	} {
+		var diags diag.Diagnostics
+		tc.add(&diags, errors.New("boom"))
+		if len(diags) != 1 || diags[0].Severity() != diag.SeverityError || !diagPath(diags[0]).Equal(path.Empty()) ||
+			diags[0].Summary() != tc.summary || diags[0].Detail() != tc.detail {
+			t.Errorf("an unclassified error gives %v, want %q: %q", diags, tc.summary, tc.detail)
+		}
+	}
+}
