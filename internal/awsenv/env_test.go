@@ -3,6 +3,8 @@ package awsenv
 import (
 	"context"
 	"encoding/pem"
+	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
@@ -196,5 +199,41 @@ func TestServiceEndpointMatchesTheSDK(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A connection accepted but never answered fails the attempt after the
+// attempt bound (the SDK's read timeout, retried like a lost answer),
+// not after the caller's whole budget.
+func TestAttemptTimeoutBoundsASilentServer(t *testing.T) {
+	isolate(t, "")
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { listener.Close() }) //nolint:errcheck // Test teardown.
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() }) //nolint:errcheck // Test teardown.
+		}
+	}()
+	e := load(t, Settings{Region: "eu-west-1", AttemptTimeout: 100 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listener.Addr().String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.HTTPClient().Do(req)
+	if err == nil {
+		resp.Body.Close() //nolint:errcheck // Not expected.
+	}
+	var timeout *awshttp.ResponseTimeoutError
+	if !errors.As(err, &timeout) || ctx.Err() != nil {
+		t.Fatalf("got %v, want the attempt's read timeout", err)
 	}
 }
