@@ -116,7 +116,7 @@ var exactlyOneEndpoint = []path.Expression{path.MatchRoot("domain"), path.MatchR
 type tokenURLValidator struct{}
 
 func (tokenURLValidator) Description(context.Context) string {
-	return "must be an absolute `https://` URL such as `https://auth.example.com/oauth2/token` (`http://` only to this machine), without user name, password, query or fragment"
+	return "must be an absolute `https://` URL such as `https://auth.example.com/oauth2/token` (`http://` only for 127.0.0.1, ::1 or localhost), without user name, password, query or fragment"
 }
 
 func (v tokenURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
