@@ -211,14 +211,25 @@ func TestAttemptTimeoutBoundsASilentServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { listener.Close() }) //nolint:errcheck // Test teardown.
+	accepted := make(chan net.Conn, 16)
+	t.Cleanup(func() {
+		listener.Close() //nolint:errcheck // Test teardown.
+		for {
+			select {
+			case conn := <-accepted:
+				conn.Close() //nolint:errcheck // Test teardown.
+			default:
+				return
+			}
+		}
+	})
 	go func() {
 		for {
 			conn, err := listener.Accept()
 			if err != nil {
 				return
 			}
-			t.Cleanup(func() { conn.Close() }) //nolint:errcheck // Test teardown.
+			accepted <- conn
 		}
 	}()
 	e := load(t, Settings{Region: "eu-west-1", AttemptTimeout: 100 * time.Millisecond})
