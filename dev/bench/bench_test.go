@@ -16,6 +16,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/provider"
@@ -152,10 +153,11 @@ func newTarget(tb testing.TB, stub bool) *target {
 	}
 
 	var err error
-	t.client, err = cognito.New(context.Background(), cognito.Config{Region: region, Endpoint: t.endpoint})
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: region})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	t.client = cognito.New(env, t.endpoint)
 	t.server, err = providerserver.NewProtocol6WithError(provider.New("bench")())()
 	if err != nil {
 		tb.Fatal(err)

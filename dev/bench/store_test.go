@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -32,12 +33,11 @@ func BenchmarkStoreWriteWindow(b *testing.B) {
 			pool.AddUser(cognitotest.User{Username: "alice"})
 			first := pool.IssueRefreshToken(app.ID, "alice")
 			store := newBenchStore(b, pool, kind, first)
-			client, err := cognito.New(context.Background(), cognito.Config{
-				Region: pool.Region(), Endpoint: pool.URL, RetryMode: aws.RetryModeStandard,
-			})
+			env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: pool.Region(), RetryMode: aws.RetryModeStandard})
 			if err != nil {
 				b.Fatal(err)
 			}
+			client := cognito.New(env, pool.URL)
 			exchange := func(ctx context.Context, rt string) (string, error) {
 				tokens, err := client.Refresh(ctx, cognito.Request{ClientID: app.ID, RefreshToken: rt})
 				return tokens.NewRefreshToken, err

@@ -24,7 +24,7 @@ func TestHungAttemptIsRetriedWithinTheTimeout(t *testing.T) {
 	p := policy(2, timeout)
 	p.AttemptTimeout = 500 * time.Millisecond
 	started := time.Now()
-	token, err := tokenFromEndpoint(t, New(&http.Client{}, p), url)
+	token, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, p), url)
 	if err != nil {
 		t.Fatalf("a hung first attempt failed the request: %v", err)
 	}
@@ -44,7 +44,7 @@ func TestSilentEndpointNamesTheAttemptTimeout(t *testing.T) {
 	url, _ := endpointAnswering(t, func(http.ResponseWriter) { <-hangs })
 	p := policy(1, 10*time.Second)
 	p.AttemptTimeout = 200 * time.Millisecond
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, p), url)
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, p), url)
 	if err == nil || err.Reason != failure.AttemptTimeout || err.AttemptTimeout != 200*time.Millisecond || err.Attempts != 2 {
 		t.Fatalf("got %v", err)
 	}
@@ -57,7 +57,7 @@ func TestUnreachableEndpointGetsTheShortBudget(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String() + "/oauth2/token"
 	ln.Close()
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(25, 10*time.Second)), closed)
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(25, 10*time.Second)), closed)
 	if err == nil || err.Attempts != retrypolicy.UnreachableAttempts || err.Reason != failure.Unreachable || !err.NeverReached {
 		t.Fatalf("a refused connection: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestResetAfterConnectKeepsTheFullBudget(t *testing.T) {
 	}
 	const retries = 4 // more than the short budget
 	url, requests := endpointAnswering(t, reset)
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(retries, time.Minute)), url)
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(retries, time.Minute)), url)
 	if err == nil || err.Attempts != retries+1 || requests.Load() != retries+1 || err.NeverReached {
 		t.Fatalf("a reset after connecting did not ride all %d attempts (%d requests): %v", retries+1, requests.Load(), err)
 	}

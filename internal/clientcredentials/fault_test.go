@@ -118,7 +118,7 @@ func TestFaults(t *testing.T) {
 				if timeout == 0 {
 					timeout = 30 * time.Second
 				}
-				endpoint := New(&http.Client{}, retrypolicy.Policy{MaxAttempts: tc.retries + 1, Mode: mode, Timeout: timeout})
+				endpoint := newEndpoint(&http.Client{}, retrypolicy.Policy{MaxAttempts: tc.retries + 1, Mode: mode, Timeout: timeout})
 				ctx, cancel := context.WithTimeout(context.Background(), faultSanityLimit)
 				defer cancel()
 				if tc.cancelAfter > 0 {

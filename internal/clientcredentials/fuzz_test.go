@@ -67,7 +67,7 @@ func FuzzTokenResponse(f *testing.F) {
 		}))
 		defer srv.Close()
 		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		endpoint := New(client, retrypolicy.Policy{MaxAttempts: 1, Mode: aws.RetryModeStandard, Timeout: 10 * time.Second})
+		endpoint := newEndpoint(client, retrypolicy.Policy{MaxAttempts: 1, Mode: aws.RetryModeStandard, Timeout: 10 * time.Second})
 		token, err := endpoint.Token(context.Background(), Request{TokenURL: srv.URL + "/oauth2/token", ClientID: fuzzClientID, ClientSecret: fuzzSecret})
 		if err == nil {
 			if token.AccessToken == "" || token.ExpiresIn < 1 || token.ExpiresAt.IsZero() || !strings.EqualFold(token.TokenType, "Bearer") {

@@ -1,7 +1,8 @@
 // Package clientcredentials gets machine-to-machine access tokens from a
 // Cognito user pool's OAuth 2.0 token endpoint with the client-credentials
-// grant (RFC 6749 §4.4), retrying throttling and faults under the provider's
-// shared retry policy.
+// grant (RFC 6749 §4.4), retrying throttling and faults. It is one of the
+// provider's two token sources, beside cognito: both are built from one
+// awsenv.Env (HTTP client, retry policy) and neither depends on the other.
 package clientcredentials
 
 import (
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -98,9 +100,18 @@ type Endpoint struct {
 
 var _ TokenSource = (*Endpoint)(nil)
 
-// New returns an Endpoint sending requests with client under policy.
-func New(client *http.Client, policy retrypolicy.Policy) *Endpoint {
-	return &Endpoint{client: client, policy: policy, retryer: policy.NewRetryer(isRetryable), now: time.Now}
+// New returns an Endpoint sending requests through env's process-wide
+// HTTP client (its connections, CA bundle and per-attempt bound) under
+// env's retry policy.
+func New(env *awsenv.Env) *Endpoint { return newEndpoint(env.HTTPClient(), env.Policy()) }
+
+// newEndpoint sends through a copy of client that never follows a
+// redirect: the token endpoint does not redirect, and following one could
+// send the request, and with it the client secret, to another URL.
+func newEndpoint(client *http.Client, policy retrypolicy.Policy) *Endpoint {
+	noRedirects := *client
+	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &Endpoint{client: &noRedirects, policy: policy, retryer: policy.NewRetryer(isRetryable), now: time.Now}
 }
 
 // Token requests a token, retrying throttling (HTTP 429), server faults

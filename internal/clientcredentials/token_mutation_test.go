@@ -24,7 +24,7 @@ import (
 
 // endpointWith returns an Endpoint whose clock reads now.
 func endpointWith(p func() time.Time, retries int) *Endpoint {
-	e := New(&http.Client{}, policy(retries, 10*time.Second))
+	e := newEndpoint(&http.Client{}, policy(retries, 10*time.Second))
 	e.now = p
 	return e
 }
@@ -94,7 +94,7 @@ func TestTokenRequestForm(t *testing.T) {
 	req.TokenURL = srv.URL + "/oauth2/token"
 	req.Scopes = []string{"platform/deploy", "platform/read"}
 	req.ClientMetadata = map[string]string{"team": "a"}
-	if _, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
+	if _, err := newEndpoint(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	var metadata map[string]string
@@ -108,7 +108,7 @@ func TestTokenRequestForm(t *testing.T) {
 		t.Errorf("credentials not (only) in the Basic header: user %q, form %v", user, form)
 	}
 	req.ClientMetadata = nil
-	if _, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
+	if _, err := newEndpoint(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	if form.Has("aws_client_metadata") {
@@ -123,7 +123,7 @@ func TestAttemptsFollowThePolicy(t *testing.T) {
 		url, requests := endpointAnswering(t, answer(503, ""))
 		p := policy(0, 10*time.Second)
 		p.MaxAttempts = tc.maxAttempts
-		_, err := tokenFromEndpoint(t, New(&http.Client{}, p), url)
+		_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, p), url)
 		if err == nil || int(requests.Load()) != tc.want || err.Attempts != tc.want {
 			t.Errorf("MaxAttempts %d: %d requests, error %v; want %d", tc.maxAttempts, requests.Load(), err, tc.want)
 		}
@@ -135,7 +135,7 @@ func TestAttemptsFollowThePolicy(t *testing.T) {
 func TestWhichStatusesAreRetried(t *testing.T) {
 	for status, retried := range map[int]bool{429: true, 500: true, 599: true, 499: false, 404: false, 400: false} {
 		url, requests := endpointAnswering(t, answer(status, `{}`), answer(200, testResponse))
-		_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(1, 10*time.Second)), url)
+		_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(1, 10*time.Second)), url)
 		if (err == nil) != retried || (requests.Load() == 2) != retried {
 			t.Errorf("HTTP %d: %d requests, error %v; retried should be %v", status, requests.Load(), err, retried)
 		}
@@ -146,7 +146,7 @@ func TestWhichStatusesAreRetried(t *testing.T) {
 func TestNoTimeoutMeansNone(t *testing.T) {
 	url, _ := endpointAnswering(t, answer(200, testResponse))
 	p := policy(0, 0)
-	if _, err := tokenFromEndpoint(t, New(&http.Client{}, p), url); err != nil {
+	if _, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, p), url); err != nil {
 		t.Errorf("a zero timeout failed the request: %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestErrorAnswersAreClassified(t *testing.T) {
 		{429, ``, failure.Throttled, failure.NoInput, "", ""},
 	} {
 		url, _ := endpointAnswering(t, answer(tc.status, tc.body))
-		_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), url)
+		_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(0, 10*time.Second)), url)
 		if err == nil {
 			t.Errorf("HTTP %d %s: no error", tc.status, tc.body)
 			continue
@@ -199,7 +199,7 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 		notOAuth: failure.Unreadable,
 		closed:   failure.Unreachable,
 	} {
-		_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), url)
+		_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(0, 10*time.Second)), url)
 		if err == nil || err.Reason != reason || err.Attempts != 1 || err.Status != 0 || err.RootCause == "" {
 			t.Errorf("%s: %+v, want %s", url, err, reason)
 		}
@@ -208,7 +208,7 @@ func TestFailuresWithoutAnAnswer(t *testing.T) {
 	cancel()
 	req := testRequest
 	req.TokenURL = notOAuth
-	_, cerr := New(&http.Client{}, policy(3, 10*time.Second)).Token(ctx, req)
+	_, cerr := newEndpoint(&http.Client{}, policy(3, 10*time.Second)).Token(ctx, req)
 	var tokenErr *Error
 	if !errors.As(cerr, &tokenErr) || tokenErr.Reason != failure.Canceled {
 		t.Errorf("cancelled: %v", cerr)
@@ -233,7 +233,7 @@ func (r *refusingRetryer) GetAttemptToken(ctx context.Context) (func(error) erro
 // refuses is not counted as made.
 func TestRefusedAttemptCountsOnlyTheAttemptsMade(t *testing.T) {
 	url, requests := endpointAnswering(t, answer(503, ""))
-	e := New(&http.Client{}, policy(3, 10*time.Second))
+	e := newEndpoint(&http.Client{}, policy(3, 10*time.Second))
 	built, ok := e.retryer.(aws.RetryerV2)
 	if !ok {
 		t.Fatalf("New built %T, no RetryerV2", e.retryer)

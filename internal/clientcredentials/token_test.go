@@ -85,7 +85,7 @@ func tokenFromEndpoint(t *testing.T, e *Endpoint, url string) (Token, *Error) {
 
 func TestAnswerCutShortIsRetried(t *testing.T) {
 	url, requests := endpointAnswering(t, cutShortAnswer, answer(200, testResponse))
-	token, err := tokenFromEndpoint(t, New(&http.Client{}, policy(2, 10*time.Second)), url)
+	token, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(2, 10*time.Second)), url)
 	if err != nil {
 		t.Fatalf("not retried: %v", err)
 	}
@@ -96,7 +96,7 @@ func TestAnswerCutShortIsRetried(t *testing.T) {
 
 func TestAnswerCutShortEveryTimeCouldNotReach(t *testing.T) {
 	url, requests := endpointAnswering(t, cutShortAnswer)
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(1, 10*time.Second)), url)
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(1, 10*time.Second)), url)
 	if err == nil || requests.Load() != 2 {
 		t.Fatalf("err %v after %d requests, want a failure after 2", err, requests.Load())
 	}
@@ -139,7 +139,7 @@ func TestOneRetryerServesEveryRequest(t *testing.T) {
 	url, _ := endpointAnswering(t, answer(429, `{}`), answer(200, testResponse))
 	p := policy(2, 10*time.Second)
 	p.Mode = aws.RetryModeAdaptive
-	e := New(&http.Client{}, p)
+	e := newEndpoint(&http.Client{}, p)
 	built, ok := e.retryer.(aws.RetryerV2)
 	if !ok {
 		t.Fatalf("New built %T, no adaptive RetryerV2", e.retryer)
@@ -174,7 +174,7 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, requests := endpointAnswering(t, tc.answer)
-			_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(25, 2*time.Second)), url)
+			_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(25, 2*time.Second)), url)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -215,7 +215,7 @@ func TestBasicHeaderIsPinned(t *testing.T) {
 	}))
 	defer srv.Close()
 	req := Request{TokenURL: srv.URL + "/oauth2/token", ClientID: "id+/=7", ClientSecret: "Se+cr/et=9"}
-	if _, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
+	if _, err := newEndpoint(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	// base64("id%2B%2F%3D7:Se%2Bcr%2Fet%3D9")
@@ -247,7 +247,7 @@ func TestAlteredEchoesOfTheCredentialsAreScrubbed(t *testing.T) {
 				answer(400, `{"error":"invalid_client","error_description":"you sent `+echoed+`."}`)(w)
 			}))
 			defer srv.Close()
-			_, err := New(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(),
+			_, err := newEndpoint(&http.Client{}, policy(0, 10*time.Second)).Token(context.Background(),
 				Request{TokenURL: srv.URL + "/oauth2/token", ClientID: id, ClientSecret: secret})
 			var tokenErr *Error
 			if !errors.As(err, &tokenErr) || sent != "Basic "+basic {
@@ -265,7 +265,7 @@ func TestAlteredEchoesOfTheCredentialsAreScrubbed(t *testing.T) {
 func TestTokenURLIsNotShown(t *testing.T) {
 	const key = "p4thK3yValue0123"
 	url, _ := endpointAnswering(t, answer(http.StatusNotFound, "no"))
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), strings.TrimSuffix(url, "/oauth2/token")+"/"+key+"/oauth2/token")
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(0, 10*time.Second)), strings.TrimSuffix(url, "/oauth2/token")+"/"+key+"/oauth2/token")
 	if err == nil || strings.Contains(err.Endpoint+err.Error(), key) || !strings.Contains(err.Endpoint, "127.0.0.1") {
 		t.Errorf("endpoint: %v", err)
 	}
@@ -281,7 +281,7 @@ func TestEchoedAuthorizationHeaderIsScrubbed(t *testing.T) {
 		_, _ = io.WriteString(w, `{"error":"invalid_client","error_description":"you sent `+header+`"}`)
 	}))
 	defer srv.Close()
-	_, err := tokenFromEndpoint(t, New(&http.Client{}, policy(0, 10*time.Second)), srv.URL+"/oauth2/token")
+	_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(0, 10*time.Second)), srv.URL+"/oauth2/token")
 	if err == nil || header == "" {
 		t.Fatalf("err %v, header %q", err, header)
 	}

@@ -39,7 +39,7 @@ func TestHungAttemptIsRetriedWithinTheTimeout(t *testing.T) {
 	srv.InjectFault(cognitotest.Fault{Delay: time.Hour})
 	retries := 2
 	const timeout = time.Minute
-	c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries,
+	c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries,
 		Timeout: timeout, AttemptTimeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func TestSilentEndpointNamesTheAttemptTimeout(t *testing.T) {
 	client := srv.AddClient(cognitotest.AppClient{})
 	srv.InjectFault(cognitotest.Fault{Delay: time.Hour, Times: 2})
 	retries := 1
-	c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries,
+	c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries,
 		Timeout: time.Minute, AttemptTimeout: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestSilentEndpointNamesTheAttemptTimeout(t *testing.T) {
 func TestUnreachableEndpointGetsTheShortBudget(t *testing.T) {
 	isolate(t, "")
 	retries := 25
-	c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: closedPort(t), MaxRetries: &retries, Timeout: 30 * time.Second})
+	c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: closedPort(t), MaxRetries: &retries, Timeout: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestResetAfterConnectKeepsTheFullBudget(t *testing.T) {
 	const retries = 4 // more than the short budget
 	srv.InjectFault(cognitotest.Fault{ResetConnection: true, Times: retries + 1})
 	n := retries
-	c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &n, Timeout: time.Minute})
+	c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &n, Timeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

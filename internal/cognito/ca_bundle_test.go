@@ -45,7 +45,7 @@ func TestCABundle(t *testing.T) {
 			t.Setenv("AWS_CONFIG_FILE", tc.configFile)
 			t.Setenv("AWS_PROFILE", "")
 			retries := 0
-			c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries})
+			c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -125,7 +125,7 @@ func TestFaults(t *testing.T) {
 			if timeout == 0 {
 				timeout = 30 * time.Second
 			}
-			c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: endpoint, MaxRetries: &tc.retries, Timeout: timeout})
+			c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: endpoint, MaxRetries: &tc.retries, Timeout: timeout})
 			if err != nil {
 				t.Fatal(err)
 			}

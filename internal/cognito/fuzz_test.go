@@ -266,7 +266,7 @@ func FuzzRefreshResponse(f *testing.F) {
 	}))
 	f.Cleanup(srv.Close)
 	retries := 0
-	client, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries, Timeout: 5 * time.Second})
+	client, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &retries, Timeout: 5 * time.Second})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 func newTestClient(t *testing.T, srv *cognitotest.Server, retries int) *Client {
 	t.Helper()
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	client, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries})
+	client, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestRefreshNeedsARegion(t *testing.T) {
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	c, err := New(context.Background(), Config{Endpoint: "http://127.0.0.1:1"})
+	c, err := load(context.Background(), Config{Endpoint: "http://127.0.0.1:1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestRefreshNeedsARegion(t *testing.T) {
 
 func TestClientPerRegionIsShared(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	c, err := New(context.Background(), Config{Region: "eu-west-1"})
+	c, err := load(context.Background(), Config{Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestDefaultPolicy(t *testing.T) {
 		{"", &zero, 1},
 	} {
 		t.Setenv("AWS_MAX_ATTEMPTS", tc.env)
-		c, err := New(context.Background(), Config{Region: "eu-west-1", MaxRetries: tc.maxRetries})
+		c, err := load(context.Background(), Config{Region: "eu-west-1", MaxRetries: tc.maxRetries})
 		if err != nil {
 			t.Fatal(err)
 		}

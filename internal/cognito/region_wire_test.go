@@ -68,7 +68,7 @@ func TestRegionReachesTheWire(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_REGION", tc.env)
-			c, err := New(context.Background(), Config{Region: tc.configured})
+			c, err := load(context.Background(), Config{Region: tc.configured})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,7 +87,7 @@ func TestRegionReachesTheWire(t *testing.T) {
 	}
 
 	t.Run("one client, requests for two regions", func(t *testing.T) {
-		c, err := New(context.Background(), Config{Region: "eu-north-1"})
+		c, err := load(context.Background(), Config{Region: "eu-north-1"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +120,7 @@ func TestErrorsNameTheRegionalEndpoint(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "")
 	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
 	retries := 0
-	c, err := New(context.Background(), Config{Region: "eu-north-1", MaxRetries: &retries})
+	c, err := load(context.Background(), Config{Region: "eu-north-1", MaxRetries: &retries})
 	if err != nil {
 		t.Fatal(err)
 	}

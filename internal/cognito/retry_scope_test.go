@@ -50,7 +50,7 @@ func TestNonRetryableErrorsAreNotRetried(t *testing.T) {
 			fault.Times = retries + 1
 			srv.InjectFault(fault)
 			budget := retries
-			c, err := New(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &budget})
+			c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &budget})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,7 +16,7 @@ import (
 func refreshAgainst(t *testing.T, endpoint string, req Request) *Error {
 	t.Helper()
 	retries := 0
-	c, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: endpoint, MaxRetries: &retries})
+	c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: endpoint, MaxRetries: &retries})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestEndpointSecretsAreHidden(t *testing.T) {
 			isolate(t, "")
 			t.Setenv("AWS_ENDPOINT_URL", tc.base+"/"+pathKey+"?api_key="+queryKey+"#"+queryKey)
 			t.Setenv("AWS_MAX_ATTEMPTS", "1")
-			c, err := New(context.Background(), Config{Region: "eu-west-1"})
+			c, err := load(context.Background(), Config{Region: "eu-west-1"})
 			if err != nil {
 				t.Fatal(err)
 			}

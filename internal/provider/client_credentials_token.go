@@ -18,8 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
@@ -154,7 +154,12 @@ func (v tokenURLValidator) ValidateString(ctx context.Context, req validator.Str
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := tokenURLProblem(req.ConfigValue.ValueString()); problem != "" {
+	problem := tokenURLProblem(req.ConfigValue.ValueString())
+	switch {
+	case problem == plaintextProblem:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid token_url",
+			fmt.Sprintf("The value of token_url %s: it %s. %s", v.Description(ctx), problem, plaintextRisk))
+	case problem != "":
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid token_url",
 			fmt.Sprintf("The value of token_url %s: %s.", v.Description(ctx), problem))
 	}
@@ -171,10 +176,10 @@ func tokenURLProblem(raw string) string {
 		return "it has a query or fragment"
 	case u.Scheme == "https":
 		return ""
-	case u.Scheme == "http" && cognito.LoopbackHost(u.Hostname()):
-		return ""
+	case u.Scheme == "http" && awsenv.Plaintext(raw):
+		return plaintextProblem
 	case u.Scheme == "http":
-		return "plain `http://` would send the client secret unencrypted to a host that is not a loopback address"
+		return ""
 	default:
 		return "its scheme is neither `https` nor `http`"
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 )
 
 func FuzzClientCredentialsValidators(f *testing.F) {
@@ -62,7 +62,7 @@ func FuzzClientCredentialsValidators(f *testing.F) {
 				u, err := url.Parse(value)
 				want = err == nil && u.IsAbs() && u.Host != "" && u.Opaque == "" && u.User == nil &&
 					u.RawQuery == "" && !u.ForceQuery && u.Fragment == "" && !strings.Contains(value, "#") &&
-					(u.Scheme == "https" || (u.Scheme == "http" && cognito.LoopbackHost(u.Hostname())))
+					(u.Scheme == "https" || (u.Scheme == "http" && awsenv.LoopbackHost(u.Hostname())))
 			case "client_id":
 				want = validatorLength(value) >= 1 && validatorLength(value) <= 128 && clientIDPattern.MatchString(value)
 			case "client_secret":

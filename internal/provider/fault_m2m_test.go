@@ -6,7 +6,6 @@ package provider
 
 import (
 	"context"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,15 +16,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
 func newM2MFaultProvider(retries int, timeout time.Duration, mode aws.RetryMode) *providerData {
-	policy := retrypolicy.Policy{MaxAttempts: retries + 1, Mode: mode, Timeout: timeout}
-	return &providerData{tokenSource: clientcredentials.New(tokenEndpointHTTPClient(&http.Client{}), policy)}
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &retries, RetryMode: mode, Timeout: timeout})
+	if err != nil {
+		panic(err)
+	}
+	return &providerData{env: env, tokenSource: clientcredentials.New(env)}
 }
 
 func m2mFaultModel(in m2mInputs) *clientCredentialsTokenModel {

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
@@ -32,13 +33,11 @@ const faultSanityLimit = 90 * time.Second
 // newFaultProvider configures the provider's client like Configure does.
 func newFaultProvider(t *testing.T, endpoint string, maxRetries int, timeout time.Duration) *providerData {
 	t.Helper()
-	client, err := cognito.New(context.Background(), cognito.Config{
-		Region: "eu-west-1", Endpoint: endpoint, MaxRetries: &maxRetries, Timeout: timeout,
-	})
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &maxRetries, Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &providerData{client: client}
+	return &providerData{env: env, client: cognito.New(env, endpoint)}
 }
 
 func faultModel(in tokenInputs) *refreshedTokensModel {

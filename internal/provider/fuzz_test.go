@@ -214,6 +214,11 @@ func FuzzProviderValidators(f *testing.F) {
 		if userinfoRejected && !validateString("endpoint", []validator.String{endpoint}, strings.Replace(built, "://", "://user:pass@", 1)).HasError() {
 			t.Fatalf("endpoint %q with credentials accepted", built)
 		}
+		// Plain http:// to a host that is not this machine is refused.
+		if remote := strings.Replace(built, ".localhost", "", 1); strings.HasPrefix(remote, "http://") &&
+			!validateString("endpoint", []validator.String{endpoint}, remote).HasError() {
+			t.Fatalf("endpoint %q without TLS to another host accepted", remote)
+		}
 
 		// Timeout: a reference parser decides what is valid and what the
 		// provider must configure.
@@ -257,11 +262,12 @@ func builtEndpoint(s string) string {
 			path.WriteRune(r)
 		}
 	}
-	scheme := "https"
+	// Plain http:// only to this machine: a name under .localhost.
+	scheme, domain := "https", ""
 	if len(s)%2 == 1 {
-		scheme = "http"
+		scheme, domain = "http", ".localhost"
 	}
-	out := scheme + "://h" + host.String()
+	out := scheme + "://h" + host.String() + domain
 	if len(s)%3 == 0 {
 		out += fmt.Sprintf(":%d", 1+len(s)%65535)
 	}

@@ -4,17 +4,14 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -81,7 +79,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "Absolute `http(s)` URL that replaces the Cognito endpoint, for VPC endpoints, FIPS endpoints, proxies or local emulators. " +
 					"Defaults to the `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER` or `AWS_ENDPOINT_URL` environment variable, then to AWS's regional endpoint. " +
 					"Credentials in the URL (`user:password@`), a query and a fragment are rejected; set an authenticating proxy with `HTTPS_PROXY` instead. Error messages and logs show the URL's scheme, host and port only. " +
-					"An `http://` endpoint (here or from the environment) whose host is not `localhost` or a loopback address (`127.0.0.0/8`, `::1`) gets a warning: the refresh token and client secret would travel unencrypted.",
+					"An `http://` endpoint (here or from the environment) whose host is not `localhost`, a name under `.localhost` or a loopback address (`127.0.0.0/8`, `::1`) is an error: the refresh token and client secret would travel unencrypted.",
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{}},
 			},
@@ -123,10 +121,14 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 }
 
 // providerData is handed to every data source and ephemeral resource
-// instance: one SDK client per configured provider.
+// instance: one AWS environment per configured provider, and the token
+// sources built from it.
 type providerData struct {
+	// env is the AWS environment client and tokenSource are built from;
+	// refresh-token stores take their HTTP client and policy from it.
+	env    *awsenv.Env
 	client *cognito.Client
-	// tokenSource issues client-credentials tokens under client's policy.
+	// tokenSource issues client-credentials tokens.
 	tokenSource clientcredentials.TokenSource
 	// unknownConfig is set when a provider argument is not known yet (plan
 	// time, computed from another resource): refreshing must wait for apply.
@@ -155,21 +157,20 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 
-	clientConfig := cognito.Config{
+	settings := awsenv.Settings{
 		Region:    config.Region.ValueString(),
-		Endpoint:  config.Endpoint.ValueString(),
 		RetryMode: aws.RetryMode(config.RetryMode.ValueString()),
 	}
 	if !config.MaxRetries.IsNull() {
 		retries := int(config.MaxRetries.ValueInt64())
-		clientConfig.MaxRetries = &retries
+		settings.MaxRetries = &retries
 	}
 	if !config.Timeout.IsNull() {
 		// Already checked by durationValidator.
-		clientConfig.Timeout, _ = time.ParseDuration(config.Timeout.ValueString())
+		settings.Timeout, _ = time.ParseDuration(config.Timeout.ValueString())
 	}
 
-	client, err := cognito.New(ctx, clientConfig)
+	env, err := awsenv.Load(ctx, settings)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot use the AWS profile",
 			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+err.Error()+
@@ -177,52 +178,32 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 				"Fix the profile named by AWS_PROFILE (or `default`) in the file AWS_CONFIG_FILE names (or ~/.aws/config), or unset AWS_PROFILE.")
 		return
 	}
-	if ignored := client.IgnoredProfileError(); ignored != nil {
+	if ignored := env.IgnoredProfileError(); ignored != nil {
 		resp.Diagnostics.AddWarning("AWS profile ignored",
 			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+ignored.Error()+
 				". The provider needs no credentials and has its region from `region` or AWS_REGION / AWS_DEFAULT_REGION, so it goes on without the profile; "+
 				"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
 	}
-	warnOnPlaintext(&resp.Diagnostics, clientConfig.Endpoint, client.EnvironmentEndpoint())
-	policy := client.Policy()
+	endpoint := config.Endpoint.ValueString()
+	resp.Diagnostics.Append(refusePlaintextEnvironment(env, endpoint)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client := cognito.New(env, endpoint)
+	policy := env.Policy()
 	tflog.Debug(ctx, "Configured Cognito client", map[string]any{
-		"region":               config.Region.ValueString(),
-		"endpoint_override":    redactedOrEmpty(clientConfig.Endpoint),
+		"region":               settings.Region,
+		"endpoint_override":    redactedOrEmpty(endpoint),
 		"environment_endpoint": client.EnvironmentEndpoint(),
 		"max_attempts":         policy.MaxAttempts,
 		"attempt_timeout":      policy.AttemptTimeout.String(),
 		"retry_mode":           string(policy.Mode),
 		"timeout":              policy.Timeout.String(),
 	})
+	data.env = env
 	data.client = client
-	data.region = clientConfig.Region
-	data.tokenSource = clientcredentials.New(tokenEndpointHTTPClient(client.HTTPClient()), policy)
-}
-
-// tokenEndpointHTTPClient shares the Cognito client's transport, and so its
-// connections, but never follows redirects: the token endpoint does not
-// redirect, and following one could send the request, and with it the
-// client secret, to another URL.
-func tokenEndpointHTTPClient(shared *http.Client) *http.Client {
-	noRedirects := *shared
-	noRedirects.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &noRedirects
-}
-
-// warnOnPlaintext warns when requests, which carry the refresh token and
-// client secret, would leave this machine unencrypted.
-func warnOnPlaintext(diags *diag.Diagnostics, configured, fromEnvironment string) {
-	const summary = "Cognito endpoint without TLS"
-	const risk = "The refresh token, the client secret and the tokens Cognito issues would travel unencrypted, readable by anyone on the network path. " +
-		"Use an `https://` endpoint, or `http://` only to `localhost` or a loopback address (`127.0.0.0/8`, `::1`)."
-	switch {
-	case configured != "":
-		if cognito.Plaintext(configured) {
-			diags.AddAttributeWarning(path.Root("endpoint"), summary, "`endpoint` uses plain `http://` to a host that is not this machine. "+risk)
-		}
-	case fromEnvironment != "" && cognito.Plaintext(fromEnvironment):
-		diags.AddWarning(summary, fmt.Sprintf("The endpoint from AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, AWS_ENDPOINT_URL or the profile's endpoint_url, %s, uses plain `http://` to a host that is not this machine. %s", fromEnvironment, risk))
-	}
+	data.region = settings.Region
+	data.tokenSource = clientcredentials.New(env)
 }
 
 func redactedOrEmpty(endpoint string) string {

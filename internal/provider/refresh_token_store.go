@@ -221,7 +221,7 @@ func (d *providerData) store(cfg storeConfig, region string) tokenstore.Store {
 		// The process-wide HTTP client (one connection pool, AWS_CA_BUNDLE
 		// already applied) and the provider's retry policy.
 		s = tokenstore.NewSecretsManager(cfg.secretID, tokenstore.SecretsManagerOptions{
-			Region: key.region, HTTPClient: d.client.HTTPClient(), Policy: d.client.Policy(),
+			Region: key.region, HTTPClient: d.env.HTTPClient(), Policy: d.env.Policy(),
 		})
 	}
 	if d.stores.stores == nil {

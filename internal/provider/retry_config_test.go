@@ -15,81 +15,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
-
-func TestPlaintextEndpointWarning(t *testing.T) {
-	const summary = "Cognito endpoint without TLS"
-	cases := []struct {
-		name     string
-		endpoint any // nil = not set
-		env      map[string]string
-		// attribute: "endpoint" for an attribute-scoped warning, "-" for an
-		// unscoped one, "" for none.
-		attribute string
-		shows     string // the warning names this
-		hides     string // and never this
-	}{
-		{name: "http to a remote host", endpoint: "http://cognito.example.com:9229", attribute: "endpoint"},
-		{name: "http to a private address", endpoint: "http://10.1.2.3", attribute: "endpoint"},
-		{name: "http to a name that only starts like localhost", endpoint: "http://localhost.example.com", attribute: "endpoint"},
-		{name: "https", endpoint: "https://cognito.example.com"},
-		{name: "loopback 127.0.0.1", endpoint: "http://127.0.0.1:9229"},
-		{name: "loopback elsewhere in 127/8", endpoint: "http://127.8.9.10:9229"},
-		{name: "loopback ::1", endpoint: "http://[::1]:9229"},
-		{name: "localhost", endpoint: "http://localhost:9229"},
-		{name: "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER over http", env: map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://envuser:EnvPassw0rd@10.9.8.7:9229"},
-			attribute: "-", shows: "http://10.9.8.7:9229", hides: "EnvPassw0rd"},
-		{name: "AWS_ENDPOINT_URL over http", env: map[string]string{"AWS_ENDPOINT_URL": "http://cognito.example.com"}, attribute: "-", shows: "AWS_ENDPOINT_URL"},
-		{name: "AWS_ENDPOINT_URL to loopback", env: map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:9229"}},
-		{name: "the provider's https endpoint wins over AWS_ENDPOINT_URL", endpoint: "https://cognito.example.com", env: map[string]string{"AWS_ENDPOINT_URL": "http://cognito.example.com"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			isolateAWSEnvironment(t)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			// An unknown token: the provider refuses to open (nothing is
-			// sent) after Configure has warned.
-			diags := protocolRun(t, "ephemeral", map[string]any{"region": "eu-west-1", "endpoint": tc.endpoint},
-				map[string]any{"refresh_token": unknown, "client_id": "abc"})
-			var warnings []*tfprotov6.Diagnostic
-			for _, d := range diags {
-				switch {
-				case d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary != "Value not known yet":
-					t.Fatalf("error: %s: %s", d.Summary, d.Detail)
-				case d.Summary == summary:
-					warnings = append(warnings, d)
-				}
-			}
-			if tc.attribute == "" {
-				if len(warnings) > 0 {
-					t.Fatalf("unexpected warning: %s", warnings[0].Detail)
-				}
-				return
-			}
-			if len(warnings) != 1 {
-				t.Fatalf("got %d plaintext warnings, want 1", len(warnings))
-			}
-			w := warnings[0]
-			scoped := w.Attribute != nil && w.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("endpoint"))
-			if scoped != (tc.attribute == "endpoint") {
-				t.Errorf("warning scoped to %v, want %q", w.Attribute, tc.attribute)
-			}
-			if !strings.Contains(w.Detail, "refresh token, the client secret") || !strings.Contains(w.Detail, "unencrypted") {
-				t.Errorf("the warning does not say what is at risk:\n%s", w.Detail)
-			}
-			if !strings.Contains(w.Detail, tc.shows) || (tc.hides != "" && strings.Contains(w.Detail, tc.hides)) {
-				t.Errorf("the warning should show %q and hide %q:\n%s", tc.shows, tc.hides, w.Detail)
-			}
-		})
-	}
-}
 
 func TestConfigureLogsNoEndpointCredentials(t *testing.T) {
 	// The only way left for userinfo to reach Configure is the environment

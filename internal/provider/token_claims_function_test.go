@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
@@ -63,10 +64,11 @@ func claimsOf(t *testing.T, token string) map[string]attr.Value {
 func doubleTokens(t *testing.T, p *pool, client cognitotest.AppClient, username string) cognito.Tokens {
 	t.Helper()
 	client = p.AddClient(client)
-	c, err := cognito.New(context.Background(), cognito.Config{Region: "eu-west-1", Endpoint: p.URL})
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := cognito.New(env, p.URL)
 	tokens, err := c.Refresh(context.Background(), cognito.Request{
 		RefreshToken: p.IssueRefreshToken(client.ID, username), ClientID: client.ID, ClientSecret: client.Secret,
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
 
@@ -30,7 +31,8 @@ var (
 )
 
 // endpointValidator accepts absolute http(s) URLs with a host, without
-// credentials, query or fragment.
+// credentials, query or fragment, and http:// only to this machine
+// (awsenv.Plaintext).
 type endpointValidator struct{}
 
 func (endpointValidator) Description(context.Context) string {
@@ -61,6 +63,8 @@ func (v endpointValidator) ValidateString(ctx context.Context, req validator.Str
 		resp.Diagnostics.AddAttributeError(req.Path, "Query or fragment in endpoint URL",
 			"The endpoint has a query (`?…`) or fragment (`#…`). They are not accepted: Cognito takes none, and they may carry a key that would show up in error messages and logs. "+
 				"Remove them; to go through an authenticating proxy, set the HTTPS_PROXY environment variable.")
+	case awsenv.Plaintext(req.ConfigValue.ValueString()):
+		resp.Diagnostics.AddAttributeError(req.Path, "Cognito endpoint without TLS", "`endpoint` "+plaintextProblem+". "+plaintextRisk)
 	}
 }
 

@@ -44,9 +44,10 @@ type SecretsManagerOptions struct {
 	// Region is the provider's region; "" leaves it to the SDK's chain
 	// (AWS_REGION, AWS_DEFAULT_REGION, the profile).
 	Region string
-	// HTTPClient is the provider's shared transport; nil = the SDK's.
+	// HTTPClient is the shared environment's HTTP client
+	// (awsenv.Env.HTTPClient); nil = the SDK's.
 	HTTPClient *http.Client
-	// Policy is the shared retry policy; the zero Policy means the
+	// Policy is the shared environment's retry policy; the zero Policy means the
 	// defaults (retrypolicy.Resolve with nothing set but what the SDK's
 	// configuration holds: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
 	Policy retrypolicy.Policy
@@ -93,7 +94,7 @@ func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, e
 			return
 		}
 		// Set after loading: the shared client already trusts AWS_CA_BUNDLE
-		// (internal/cognito sharedHTTPClient), and LoadDefaultConfig refuses
+		// (internal/awsenv sharedHTTPClient), and LoadDefaultConfig refuses
 		// to apply a CA bundle to a plain *http.Client.
 		if s.opts.HTTPClient != nil {
 			cfg.HTTPClient = s.opts.HTTPClient

@@ -1,4 +1,4 @@
-package cognito
+package awsenv
 
 import (
 	"context"
@@ -18,8 +18,8 @@ func TestUnusableProfile(t *testing.T) {
 		file    string // the shared config file's content
 		region  string
 		envVar  string // AWS_REGION
-		// wantIgnored: the client is made and says why the files were
-		// ignored; otherwise New fails with a *ProfileError naming the
+		// wantIgnored: the environment is loaded and says why the files were
+		// ignored; otherwise Load fails with a *ProfileError naming the
 		// problem.
 		wantIgnored bool
 		wantText    string
@@ -44,17 +44,17 @@ func TestUnusableProfile(t *testing.T) {
 				t.Setenv("AWS_REGION", tc.envVar)
 			}
 			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-			c, err := New(context.Background(), Config{Region: tc.region})
+			e, err := Load(context.Background(), Settings{Region: tc.region})
 			if tc.wantIgnored {
 				if err != nil {
-					t.Fatalf("an unusable profile stopped a client whose region is known: %v", err)
+					t.Fatalf("an unusable profile stopped an environment whose region is known: %v", err)
 				}
-				ignored := c.IgnoredProfileError()
+				ignored := e.IgnoredProfileError()
 				if ignored == nil || !strings.Contains(ignored.Error(), tc.wantText) {
 					t.Errorf("ignored profile error %v, want one naming %q", ignored, tc.wantText)
 				}
-				if want := tc.region + tc.envVar; c.base.Region != want {
-					t.Errorf("region %q, want %q", c.base.Region, want)
+				if want := tc.region + tc.envVar; e.Region() != want {
+					t.Errorf("region %q, want %q", e.Region(), want)
 				}
 				return
 			}
