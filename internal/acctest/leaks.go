@@ -26,6 +26,7 @@ type Leak struct {
 	Where  string // a redacted excerpt
 }
 
+// String renders the finding for a failure message: the excerpt is redacted.
 func (l Leak) String() string {
 	return fmt.Sprintf("%s (%s) in %s: %s", l.Secret, l.Form, l.File, l.Where)
 }
