@@ -13,7 +13,8 @@
 #              tests run against; resolved by scripts/tfcli.sh (PATH or a
 #              cached build from the Go module proxy).
 #   TESTARGS   extra `go test` arguments, e.g. TESTARGS='-run TestAccTokens'
-#   TESTPKGS   packages to test (default ./...)
+#   TESTPKGS   packages to test (default ./..., which includes the real-CLI
+#              suites in ./internal/acctest/ and the provider's own tests)
 #   TESTTIMEOUT  go test -timeout (default 30m)
 #   TEST_LOG   also write the full log to this file
 set -euo pipefail

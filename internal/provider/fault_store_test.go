@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -185,7 +186,7 @@ func TestAccStoreFaults(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	for _, tc := range []struct {
 		name, storeKind string
 		// prepare breaks the store and returns extra environment.
@@ -244,7 +245,7 @@ func TestAccStoreFaults(t *testing.T) {
 			for k, v := range vars {
 				env["TF_VAR_"+k] = v
 			}
-			ok, out, _ := cli.runWithEnv(t, dir, env, "plan", "-no-color", "-input=false")
+			ok, out, _ := cli.RunWithEnv(t, dir, env, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
 			if ok {
 				t.Fatalf("plan succeeded, want an error matching %s:\n%s", tc.want, out)
 			}

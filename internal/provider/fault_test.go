@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
@@ -257,7 +258,7 @@ func TestAccFaults(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 
 	ephemeral := func(endpoint string, in tokenInputs, providerArgs ...string) string {
 		return `terraform {
@@ -311,8 +312,8 @@ resource "terraform_data" "observed" {
 			}
 			// plan opens the ephemeral resource once: the double sees
 			// exactly the faulted attempts plus the one that succeeds.
-			ok := cli.run(t, "masked", dir, nil, "plan", "plan", "-no-color", "-input=false")
-			stderr := readAll(t, dir, ".stderr")
+			ok := cli.Run(t, acctest.Masked, dir, nil, "plan", "plan", "-no-color", "-input=false")
+			stderr := acctest.ReadAll(t, dir, ".stderr")
 			switch {
 			case tc.wantError == nil && !ok:
 				t.Fatalf("plan failed:\n%s", stderr)
@@ -336,9 +337,9 @@ resource "terraform_data" "observed" {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ephemeral(p.URL, in, `timeout = "15m"`)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(cli.path, "plan", "-no-color", "-input=false")
+		cmd := exec.Command(cli.Path, "plan", "-no-color", "-input=false")
 		cmd.Dir = dir
-		cmd.Env = cliEnv(map[string]string{"TF_CLI_CONFIG_FILE": cli.configs["masked"]})
+		cmd.Env = acctest.Env(map[string]string{"TF_CLI_CONFIG_FILE": cli.ConfigFile(acctest.Masked)})
 		var out strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Start(); err != nil {
@@ -370,7 +371,7 @@ resource "terraform_data" "observed" {
 		if !strings.Contains(out.String(), "Token refresh cancelled") {
 			t.Errorf("the provider did not report the cancelled refresh:\n%s", out.String())
 		}
-		t.Logf("%s after Ctrl-C:\n%s", cli.version, out.String())
+		t.Logf("%s after Ctrl-C:\n%s", cli.Version, out.String())
 	})
 
 	t.Run("100 instances with -parallelism=10", func(t *testing.T) {
@@ -410,10 +411,10 @@ resource "terraform_data" "observed" {
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if !cli.run(t, "masked", dir, nil, "apply", "apply", "-auto-approve", "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)) {
-			t.Fatalf("apply failed:\n%s", readAll(t, dir, ".stderr"))
+		if !cli.Run(t, acctest.Masked, dir, nil, "apply", "apply", "-auto-approve", "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)) {
+			t.Fatalf("apply failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
 		}
-		out := readAll(t, dir, ".stdout")
+		out := acctest.ReadAll(t, dir, ".stdout")
 		if !strings.Contains(out, fmt.Sprintf("%d added", instances)) {
 			t.Errorf("apply did not create %d instances:\n%s", instances, out)
 		}
@@ -429,7 +430,7 @@ resource "terraform_data" "observed" {
 		if conns := p.ConnectionsAccepted(); conns > 2*2*parallelism {
 			t.Errorf("the double accepted %d connections for %d refreshes at -parallelism=%d: the SDK client is not shared", conns, 2*instances, parallelism)
 		}
-		t.Logf("%s: %d refreshes, %d requests, %d connections", cli.version, 2*instances, p.RequestCount(), p.ConnectionsAccepted())
+		t.Logf("%s: %d refreshes, %d requests, %d connections", cli.Version, 2*instances, p.RequestCount(), p.ConnectionsAccepted())
 	})
 }
 

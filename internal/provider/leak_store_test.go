@@ -8,15 +8,13 @@ package provider
 // logs, outputs, plan files and state.
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -30,8 +28,8 @@ func TestAccNoSecretLeaksStore(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
-	t.Logf("leak-checking the store against %s (%s)", cli.version, cli.path)
+	cli := acctest.NewCLI(t)
+	t.Logf("leak-checking the store against %s (%s)", cli.Version, cli.Path)
 	for _, kind := range []string{"ephemeral", "data source"} {
 		for _, storeKind := range []string{"file", "secretsmanager"} {
 			t.Run(kind+"/"+storeKind, func(t *testing.T) {
@@ -42,11 +40,11 @@ func TestAccNoSecretLeaksStore(t *testing.T) {
 	}
 }
 
-func runStoreLeakScenario(t *testing.T, cli *leakCLI, kind, storeKind string) {
+func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string) {
 	p := newPool(t, cognitotest.PoolConfig{})
 	in := p.signIn(cognitotest.AppClient{Rotation: true})
 	first := in.RefreshToken
-	tap := newTokenTap(t, p.URL)
+	tap := acctest.NewTokenTap(t, p.URL)
 
 	env := map[string]string{}
 	var storeHCL string
@@ -87,13 +85,13 @@ func runStoreLeakScenario(t *testing.T, cli *leakCLI, kind, storeKind string) {
 		t.Fatal(err)
 	}
 	run := func(name string, args ...string) bool {
-		return cli.runTracedWithEnv(t, dir, vars, env, name, args...)
+		return cli.RunTracedWithEnv(t, dir, vars, env, name, args...)
 	}
 	ok := planAndApply(t, kind, run)
-	checkOutcome(t, kind, ok, nil, readAll(t, dir, ".stderr"))
+	checkOutcome(t, kind, ok, nil, acctest.ReadAll(t, dir, ".stderr"))
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = sensitiveValuesShown(t, cli, "masked", dir)
+		cliSensitive = sensitiveValuesShown(t, cli, acctest.Masked, dir)
 	}
 
 	// Plan and apply each refreshed once, rotating the token each time
@@ -101,7 +99,7 @@ func runStoreLeakScenario(t *testing.T, cli *leakCLI, kind, storeKind string) {
 	if got := p.RequestCount(); got != 2 {
 		t.Errorf("Cognito saw %d requests, want 2 (plan and apply)", got)
 	}
-	issued := tap.issued()
+	issued := tap.Issued()
 	last := current()
 	if last == first || !containsString(issued, last) {
 		t.Error("the store does not hold the last rotated token")
@@ -115,7 +113,7 @@ func runStoreLeakScenario(t *testing.T, cli *leakCLI, kind, storeKind string) {
 	for i, token := range issued {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	for _, l := range findLeaks(t, dir, kind, secrets, cliSensitive) {
+	for _, l := range acctest.FindLeaks(t, dir, kind, secrets, cliSensitive) {
 		t.Errorf("leak: %s", l)
 	}
 	if t.Failed() {
@@ -130,27 +128,4 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// runTracedWithEnv is leakCLI.run on the masked build with extra
-// environment variables (cliEnv drops the caller's AWS_* ones).
-func (cli *leakCLI) runTracedWithEnv(t *testing.T, dir string, vars, extra map[string]string, name string, args ...string) bool {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cli.path, args...)
-	cmd.Dir = dir
-	env := map[string]string{
-		"TF_CLI_CONFIG_FILE": cli.configs["masked"],
-		"TF_LOG":             "TRACE",
-		"TF_LOG_PATH":        filepath.Join(dir, name+".log"),
-	}
-	for k, v := range vars {
-		env["TF_VAR_"+k] = v
-	}
-	for k, v := range extra {
-		env[k] = v
-	}
-	cmd.Env = cliEnv(env)
-	return runCaptured(t, cmd, dir, name)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -238,7 +239,7 @@ func TestDeferral(t *testing.T) {
 			{name: "known provider config, deferral allowed", deferralAllowed: true, wantRequests: 1},
 		} {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
-				tap := newTokenTap(t, p.URL)
+				tap := acctest.NewTokenTap(t, p.URL)
 				in := p.signIn(cognitotest.AppClient{})
 				providerValues := map[string]any{"region": "eu-west-1", "endpoint": tap.URL}
 				for k, v := range tc.provider {
@@ -261,7 +262,7 @@ func TestDeferral(t *testing.T) {
 				if tc.wantError == "" && len(errs) > 0 || tc.wantError != "" && (len(errs) != 1 || errs[0] != tc.wantError) {
 					t.Errorf("errors %q, want %q", errs, tc.wantError)
 				}
-				if n := tap.requestCount(); n != tc.wantRequests {
+				if n := tap.RequestCount(); n != tc.wantRequests {
 					t.Errorf("the double saw %d requests, want %d", n, tc.wantRequests)
 				}
 			})

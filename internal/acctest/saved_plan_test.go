@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // The README promises that no secret reaches a saved plan, on one condition:
 // the variables carrying refresh_token, client_id and client_secret are
@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -268,7 +269,7 @@ ephemeral "cognito_client_credentials_token" "m" {
 // of in for the names that carry them, a region, and a map for the for_each
 // example. A required variable it cannot fill fails the test, so that a new
 // example is either plannable here or needs a third-party provider.
-func exampleVariables(t *testing.T, ex exampleConfig, in tokenInputs, machine m2mInputs) map[string]string {
+func exampleVariables(t *testing.T, ex exampleConfig, in acctest.TokenInputs, machine acctest.ClientCredentialsInputs) map[string]string {
 	t.Helper()
 	vars := map[string]string{}
 	for name := range ex.variables {
@@ -312,7 +313,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 
 	var plannable []exampleConfig
 	for _, ex := range examplesFeedingTheResource(t) {
@@ -339,19 +340,19 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 
 	// planExample copies ex, points the provider at the double, runs
 	// `plan -out` and `show -json`, and returns the leaks found.
-	planExample := func(t *testing.T, ex exampleConfig, stripEphemeral bool) []leak {
-		p := newPool(t, cognitotest.PoolConfig{})
+	planExample := func(t *testing.T, ex exampleConfig, stripEphemeral bool) []acctest.Leak {
+		p := acctest.NewPool(t, cognitotest.PoolConfig{})
 		_, hasSecret := ex.variables["cognito_client_secret"]
 		if _, ok := ex.variables["client_secret"]; ok {
 			hasSecret = true
 		}
-		in := p.signIn(cognitotest.AppClient{GenerateSecret: hasSecret})
-		tap := newTokenTap(t, p.URL)
+		in := p.SignIn(cognitotest.AppClient{GenerateSecret: hasSecret})
+		tap := acctest.NewTokenTap(t, p.URL)
 		// A machine identity allowed every scope the examples ask for; its
 		// blocks get the double's token endpoint (behind the tap) in place
 		// of the example's user pool domain.
 		p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-		machine := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
+		machine := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
 		domain := regexp.MustCompile(`(?m)^(\s*)domain(\s*)=.*$`)
 		dir := t.TempDir()
 		entries, err := os.ReadDir(ex.dir)
@@ -387,26 +388,26 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		if err := os.WriteFile(storeFile, []byte(in.RefreshToken+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if !cli.run(t, "masked", dir, vars, "plan", "plan", "-out=tfplan", "-input=false", "-no-color") {
-			t.Fatalf("plan -out of %s failed:\n%s", ex.name, readAll(t, dir, ".stderr"))
+		if !cli.Run(t, acctest.Masked, dir, vars, "plan", "plan", "-out=tfplan", "-input=false", "-no-color") {
+			t.Fatalf("plan -out of %s failed:\n%s", ex.name, acctest.ReadAll(t, dir, ".stderr"))
 		}
 		for _, f := range []string{storeFile, storeFile + ".lock"} {
 			if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
 				t.Fatal(err)
 			}
 		}
-		if tap.requestCount() == 0 || len(tap.issued()) == 0 {
+		if tap.RequestCount() == 0 || len(tap.Issued()) == 0 {
 			t.Fatalf("planning %s sent no request to the double: nothing was refreshed, so nothing was tested", ex.name)
 		}
-		if !cli.run(t, "masked", dir, vars, "show", "show", "-json", "-no-color", "tfplan") {
-			t.Fatalf("show -json tfplan failed:\n%s", readAll(t, dir, "show.stderr"))
+		if !cli.Run(t, acctest.Masked, dir, vars, "show", "show", "-json", "-no-color", "tfplan") {
+			t.Fatalf("show -json tfplan failed:\n%s", acctest.ReadAll(t, dir, "show.stderr"))
 		}
 		secrets := map[string]string{"refresh_token": in.RefreshToken, "client_id": in.ClientID, "client_secret": in.ClientSecret,
 			"machine client_id": machine.ClientID, "machine client_secret": machine.ClientSecret}
-		for i, token := range tap.issued() {
+		for i, token := range tap.Issued() {
 			secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 		}
-		return findLeaks(t, dir, "ephemeral", secrets, nil)
+		return acctest.FindLeaks(t, dir, "ephemeral", secrets, nil)
 	}
 
 	for _, ex := range plannable {
@@ -431,8 +432,8 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		}
 		found := map[string]bool{}
 		for _, l := range planExample(t, control, true) {
-			if strings.HasPrefix(l.file, "tfplan") {
-				found[l.secret] = true
+			if strings.HasPrefix(l.File, "tfplan") {
+				found[l.Secret] = true
 			}
 		}
 		for _, s := range secretInputs["cognito_refreshed_tokens"] {

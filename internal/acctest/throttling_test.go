@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // Throttling through a real CLI with the provider's default retry policy:
 // 50 instances against a request-rate quota and against a burst, a
@@ -6,48 +6,28 @@ package provider
 // an explicit max_retries.
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
-// runWithEnv runs the CLI on the masked build with extra environment
-// variables (cliEnv drops the caller's AWS_* ones) and returns whether it
-// succeeded, its output and how long it took.
-func (cli *leakCLI) runWithEnv(t *testing.T, dir string, env map[string]string, args ...string) (bool, string, time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cli.path, args...)
-	cmd.Dir = dir
-	vars := map[string]string{"TF_CLI_CONFIG_FILE": cli.configs["masked"]}
-	for k, v := range env {
-		vars[k] = v
-	}
-	cmd.Env = cliEnv(vars)
-	started := time.Now()
-	out, err := cmd.CombinedOutput()
-	return err == nil, string(out), time.Since(started)
-}
-
 // throttleConfig is n instances of the ephemeral resource, each checked for
 // an access token, with the provider arguments given.
-func throttleConfig(endpoint string, in tokenInputs, n int, providerArgs ...string) string {
+func throttleConfig(endpoint string, in acctest.TokenInputs, n int, providerArgs ...string) string {
 	return `terraform {
   required_providers {
     cognito = { source = "cognito-tokens/cognito" }
   }
 }
-` + providerHCL(endpoint, "eu-west-1", providerArgs...) + fmt.Sprintf(`
+` + acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...) + fmt.Sprintf(`
 locals {
   instances = toset([for i in range(%d) : tostring(i)])
 }
@@ -66,10 +46,10 @@ resource "terraform_data" "observed" {
     }
   }
 }
-`, n, in.hcl())
+`, n, in.HCL())
 }
 
-func throttledRequests(p *pool) int {
+func throttledRequests(p *acctest.Pool) int {
 	n := 0
 	for _, r := range p.Requests() {
 		if r.ErrorType == cognitotest.ErrTooManyRequests {
@@ -119,7 +99,7 @@ func TestAccThrottling(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	write := func(t *testing.T, config string) string {
 		t.Helper()
 		dir := t.TempDir()
@@ -134,27 +114,27 @@ func TestAccThrottling(t *testing.T) {
 	// must ride these out.
 	for _, tc := range []struct {
 		name  string
-		setup func(p *pool)
+		setup func(p *acctest.Pool)
 		// exact request count, or 0 to check only that throttling happened
 		wantRequests int
 	}{
-		{name: "50 instances under a request-rate quota", setup: func(p *pool) {
+		{name: "50 instances under a request-rate quota", setup: func(p *acctest.Pool) {
 			// Cognito's quota scaled to what 10 parallel refreshes against a
 			// local double exceed.
 			p.SetRateLimit(20, 0)
 		}},
-		{name: "50 instances through a burst throttling the first 40 requests", setup: func(p *pool) {
+		{name: "50 instances through a burst throttling the first 40 requests", setup: func(p *acctest.Pool) {
 			p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 40})
 		}, wantRequests: 2*instances + 40},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			in := p.SignIn(cognitotest.AppClient{})
 			// Tells each instance's requests apart on the double.
 			in.Extra = append(in.Extra, "  client_metadata = { instance = each.key }")
 			tc.setup(p)
 			dir := write(t, throttleConfig(p.URL, in, instances))
-			ok, out, took := cli.runWithEnv(t, dir, nil, "apply", "-auto-approve", "-no-color", "-input=false")
+			ok, out, took := cli.RunWithEnv(t, dir, nil, acctest.CommandTimeout, "apply", "-auto-approve", "-no-color", "-input=false")
 			if !ok {
 				t.Fatalf("apply failed after %s:\n%s", took, out)
 			}
@@ -170,16 +150,16 @@ func TestAccThrottling(t *testing.T) {
 				t.Errorf("the double saw %d requests, want %d", p.RequestCount(), tc.wantRequests)
 			}
 			checkRefreshBounds(t, p.Requests(), instances)
-			t.Logf("%s: %s, %d requests, %d throttled", cli.version, took, p.RequestCount(), throttled)
+			t.Logf("%s: %s, %d requests, %d throttled", cli.Version, took, p.RequestCount(), throttled)
 		})
 	}
 
 	t.Run("a throttle that never ends fails within timeout", func(t *testing.T) {
-		p := newPool(t, cognitotest.PoolConfig{})
-		in := p.signIn(cognitotest.AppClient{})
+		p := acctest.NewPool(t, cognitotest.PoolConfig{})
+		in := p.SignIn(cognitotest.AppClient{})
 		p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 1 << 20})
 		dir := write(t, throttleConfig(p.URL, in, 1, `timeout = "3s"`))
-		ok, out, took := cli.runWithEnv(t, dir, nil, "plan", "-no-color", "-input=false")
+		ok, out, took := cli.RunWithEnv(t, dir, nil, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
 		if ok {
 			t.Fatalf("plan succeeded against a never-ending throttle:\n%s", out)
 		}
@@ -193,7 +173,7 @@ func TestAccThrottling(t *testing.T) {
 		if span := recs[len(recs)-1].At.Sub(recs[0].At); span > 3*time.Second {
 			t.Errorf("requests went on for %s, beyond the 3s timeout", span)
 		}
-		t.Logf("%s: failed after %s with %d requests", cli.version, took, len(recs))
+		t.Logf("%s: failed after %s with %d requests", cli.Version, took, len(recs))
 	})
 
 	// AWS_MAX_ATTEMPTS counts attempts and applies only when max_retries is
@@ -208,15 +188,15 @@ func TestAccThrottling(t *testing.T) {
 		{name: "AWS_MAX_ATTEMPTS=2 without max_retries", wantRequests: 2, attempts: `2\s+attempts`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			in := p.SignIn(cognitotest.AppClient{})
 			p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrInternalError, Times: 3})
 			dir := write(t, throttleConfig(p.URL, in, 1, tc.providerArgs...))
 			maxAttempts := "5"
 			if tc.providerArgs == nil {
 				maxAttempts = "2"
 			}
-			ok, out, _ := cli.runWithEnv(t, dir, map[string]string{"AWS_MAX_ATTEMPTS": maxAttempts}, "plan", "-no-color", "-input=false")
+			ok, out, _ := cli.RunWithEnv(t, dir, map[string]string{"AWS_MAX_ATTEMPTS": maxAttempts}, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
 			if ok {
 				t.Fatalf("plan succeeded; want it to give up after %d attempts:\n%s", tc.wantRequests, out)
 			}

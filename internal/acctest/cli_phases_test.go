@@ -1,8 +1,8 @@
-package provider
+package acctest_test
 
 // What the docs say about how Terraform and OpenTofu treat the ephemeral
 // resource, observed through the real CLI (TF_ACC_TERRAFORM_PATH) with the
-// provider installed through dev_overrides (setUpLeakCLI): how often each
+// provider installed through dev_overrides (acctest.NewCLI): how often each
 // phase opens it, and the errors a user meets putting its values where they
 // are not allowed. Run on both CLIs by CI (scripts/test.sh with TFCLI).
 
@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -38,7 +39,7 @@ variable "client_id" {
   ephemeral = true
 }
 
-` + providerHCL(endpoint, "eu-west-1", "max_retries = 0") + `
+` + acctest.ProviderHCL(endpoint, "eu-west-1", "max_retries = 0") + `
 ephemeral "cognito_refreshed_tokens" "session" {
   refresh_token = var.refresh_token
   client_id     = var.client_id
@@ -67,12 +68,10 @@ resource "terraform_data" "consumer" {
 }
 `
 
-func isOpenTofu(cli *leakCLI) bool { return strings.HasPrefix(cli.version, "OpenTofu") }
-
 // usedByPlanOnlyProvider configures a second provider from the token; its
 // only work is a data source read during plan, so the apply has nothing for
 // it to do (the shape of examples/demo).
-func usedByPlanOnlyProvider(endpoint string, other tokenInputs) string {
+func usedByPlanOnlyProvider(endpoint string, other acctest.TokenInputs) string {
 	return fmt.Sprintf(`
 provider "cognito" {
   alias       = "configured_by_token"
@@ -110,25 +109,25 @@ func TestAccEphemeralOpensPerPhase(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 
 	cases := []struct {
 		name string
-		body func(p *pool) string
+		body func(p *acctest.Pool) string
 		// opens at apply; at plan both CLIs open it once.
 		terraformApply, openTofuApply int
 	}{
-		{"used by a resource created at apply", func(*pool) string { return usedAtApply }, 1, 1},
-		{"used by nothing", func(*pool) string { return unused }, 1, 0},
-		{"used by a provider with work at plan only", func(p *pool) string {
-			return usedByPlanOnlyProvider(p.URL, p.signIn(cognitotest.AppClient{}))
+		{"used by a resource created at apply", func(*acctest.Pool) string { return usedAtApply }, 1, 1},
+		{"used by nothing", func(*acctest.Pool) string { return unused }, 1, 0},
+		{"used by a provider with work at plan only", func(p *acctest.Pool) string {
+			return usedByPlanOnlyProvider(p.URL, p.SignIn(cognitotest.AppClient{}))
 		}, 1, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			in := p.SignIn(cognitotest.AppClient{})
 			vars := map[string]string{"refresh_token": in.RefreshToken, "client_id": in.ClientID}
 			opens := func() int {
 				n := 0
@@ -143,40 +142,40 @@ func TestAccEphemeralOpensPerPhase(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(phaseConfig(p.URL, tc.body(p))), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if !cli.run(t, "masked", dir, vars, "plan", "plan", "-out=tfplan", "-input=false", "-no-color") {
-				t.Fatalf("plan failed:\n%s", readAll(t, dir, ".stderr"))
+			if !cli.Run(t, acctest.Masked, dir, vars, "plan", "plan", "-out=tfplan", "-input=false", "-no-color") {
+				t.Fatalf("plan failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
 			}
 			atPlan := opens()
-			if !cli.run(t, "masked", dir, vars, "apply", "apply", "-input=false", "-no-color", "tfplan") {
-				t.Fatalf("apply failed:\n%s", readAll(t, dir, ".stderr"))
+			if !cli.Run(t, acctest.Masked, dir, vars, "apply", "apply", "-input=false", "-no-color", "tfplan") {
+				t.Fatalf("apply failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
 			}
 			atApply := opens() - atPlan
-			t.Logf("%s, %s: %d open(s) at plan, %d at apply", cli.version, tc.name, atPlan, atApply)
+			t.Logf("%s, %s: %d open(s) at plan, %d at apply", cli.Version, tc.name, atPlan, atApply)
 
 			before := opens()
-			if !cli.run(t, "masked", dir, vars, "refresh", "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color") {
-				t.Fatalf("apply -refresh-only failed:\n%s", readAll(t, dir, ".stderr"))
+			if !cli.Run(t, acctest.Masked, dir, vars, "refresh", "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color") {
+				t.Fatalf("apply -refresh-only failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
 			}
 			atRefreshOnly := opens() - before
 			before = opens()
-			if !cli.run(t, "masked", dir, vars, "destroy", "destroy", "-auto-approve", "-input=false", "-no-color") {
-				t.Fatalf("destroy failed:\n%s", readAll(t, dir, ".stderr"))
+			if !cli.Run(t, acctest.Masked, dir, vars, "destroy", "destroy", "-auto-approve", "-input=false", "-no-color") {
+				t.Fatalf("destroy failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
 			}
 			atDestroy := opens() - before
-			t.Logf("%s, %s: %d open(s) for apply -refresh-only, %d for destroy", cli.version, tc.name, atRefreshOnly, atDestroy)
+			t.Logf("%s, %s: %d open(s) for apply -refresh-only, %d for destroy", cli.Version, tc.name, atRefreshOnly, atDestroy)
 			// Both runs open it on both CLIs: with a rotating client each one
 			// rotates the token, and nothing stores the new one.
 			if atRefreshOnly == 0 || atDestroy == 0 {
-				t.Errorf("%s did not open the ephemeral resource for apply -refresh-only (%d) or destroy (%d)", cli.version, atRefreshOnly, atDestroy)
+				t.Errorf("%s did not open the ephemeral resource for apply -refresh-only (%d) or destroy (%d)", cli.Version, atRefreshOnly, atDestroy)
 			}
 
 			wantApply := tc.terraformApply
-			if isOpenTofu(cli) {
+			if cli.IsOpenTofu() {
 				wantApply = tc.openTofuApply
 			}
 			if atPlan != 1 || atApply != wantApply {
 				t.Errorf("%s opened the ephemeral resource %d time(s) at plan and %d at apply, want 1 and %d",
-					cli.version, atPlan, atApply, wantApply)
+					cli.Version, atPlan, atApply, wantApply)
 			}
 		})
 	}
@@ -195,7 +194,7 @@ func TestAccEphemeralValuePlaces(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 
 	childModule := func(outputEphemeral bool) map[string]string {
 		out := "output \"token\" {\n  value = var.token\n"
@@ -301,8 +300,8 @@ resource "terraform_data" "remote" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			in := p.SignIn(cognitotest.AppClient{})
 			vars := map[string]string{"refresh_token": in.RefreshToken, "client_id": in.ClientID}
 			dir := t.TempDir()
 			files := map[string]string{"main.tf": phaseConfig(p.URL, strings.ReplaceAll(tc.body, "ENDPOINT", p.URL))}
@@ -320,22 +319,22 @@ resource "terraform_data" "remote" {
 			}
 			// `get` installs local modules; `init` would ask a registry
 			// about the dev_overrides provider.
-			if len(tc.files) > 0 && !cli.run(t, "masked", dir, vars, "get", "get", "-no-color") {
-				t.Fatalf("get failed:\n%s%s", readAll(t, dir, "get.stdout"), readAll(t, dir, "get.stderr"))
+			if len(tc.files) > 0 && !cli.Run(t, acctest.Masked, dir, vars, "get", "get", "-no-color") {
+				t.Fatalf("get failed:\n%s%s", acctest.ReadAll(t, dir, "get.stdout"), acctest.ReadAll(t, dir, "get.stderr"))
 			}
-			ok := cli.run(t, "masked", dir, vars, "plan", "plan", "-input=false", "-no-color")
-			stderr := readAll(t, dir, "plan.stderr")
+			ok := cli.Run(t, acctest.Masked, dir, vars, "plan", "plan", "-input=false", "-no-color")
+			stderr := acctest.ReadAll(t, dir, "plan.stderr")
 			want := tc.tf
-			if isOpenTofu(cli) {
+			if cli.IsOpenTofu() {
 				want = tc.tofu
 			}
 			switch {
 			case want == "" && !ok:
-				t.Errorf("%s rejected a place the docs list as accepting ephemeral values:\n%s", cli.version, stderr)
+				t.Errorf("%s rejected a place the docs list as accepting ephemeral values:\n%s", cli.Version, stderr)
 			case want != "" && ok:
-				t.Errorf("%s accepted an ephemeral value in a %s", cli.version, tc.name)
+				t.Errorf("%s accepted an ephemeral value in a %s", cli.Version, tc.name)
 			case want != "" && !regexp.MustCompile(`Error: `+regexp.QuoteMeta(want)+`\n`).MatchString(stderr):
-				t.Errorf("%s: want the error %q, got:\n%s", cli.version, want, stderr)
+				t.Errorf("%s: want the error %q, got:\n%s", cli.Version, want, stderr)
 			}
 		})
 	}
@@ -353,7 +352,7 @@ func TestAccVersionFilesFailClearly(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	constraint := func(v string) string { return "terraform {\n  required_version = \"" + v + "\"\n}\n" }
 
 	cases := []struct {
@@ -375,17 +374,59 @@ func TestAccVersionFilesFailClearly(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			ok := cli.run(t, "masked", dir, nil, "validate", "validate", "-no-color")
-			out := readAll(t, dir, "validate.stdout") + readAll(t, dir, "validate.stderr")
+			ok := cli.Run(t, acctest.Masked, dir, nil, "validate", "validate", "-no-color")
+			out := acctest.ReadAll(t, dir, "validate.stdout") + acctest.ReadAll(t, dir, "validate.stderr")
 			want := tc.tf
-			if isOpenTofu(cli) {
+			if cli.IsOpenTofu() {
 				want = tc.tofu
 			}
 			switch {
 			case want == "" && !ok:
-				t.Errorf("%s refused the configuration:\n%s", cli.version, out)
+				t.Errorf("%s refused the configuration:\n%s", cli.Version, out)
 			case want != "" && (ok || !strings.Contains(out, "Error: "+want)):
-				t.Errorf("%s: want the error %q, got (ok=%v):\n%s", cli.version, want, ok, out)
+				t.Errorf("%s: want the error %q, got (ok=%v):\n%s", cli.Version, want, ok, out)
+			}
+		})
+	}
+}
+
+// TestAccBadInputUnknownValues: a refresh token that is not known at plan
+// (computed by a resource) makes neither CLI open the ephemeral resource or
+// read the data source at plan: no error, no request.
+func TestAccBadInputUnknownValues(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
+	}
+	cli := acctest.NewCLI(t)
+	for _, kind := range []string{"ephemeral", "data"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			in := p.SignIn(cognitotest.AppClient{})
+			dir := t.TempDir()
+			hcl := fmt.Sprintf(`terraform {
+  required_providers {
+    cognito = { source = "cognito-tokens/cognito" }
+  }
+}
+%s
+resource "terraform_data" "token" {
+  input = %q
+}
+
+%s "cognito_refreshed_tokens" "test" {
+  refresh_token = terraform_data.token.output
+  client_id     = %q
+}
+`, acctest.ProviderHCL(p.URL, "eu-west-1"), in.RefreshToken, kind, in.ClientID)
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if !cli.Run(t, acctest.Masked, dir, nil, "plan", "plan", "-no-color", "-input=false") {
+				t.Fatalf("plan failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
+			}
+			if n := p.RequestCount(); n != 0 {
+				t.Errorf("the double saw %d requests at plan, want 0", n)
 			}
 		})
 	}

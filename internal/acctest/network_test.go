@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // Through a real CLI, for both token types: a request that reaches no server
 // gets a short budget, a lost answer the full one, a hung attempt is
@@ -6,16 +6,15 @@ package provider
 // when it is the sole source of the region.
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
@@ -44,32 +43,12 @@ resource "terraform_data" "observed" {
 }
 
 // planWith runs plan in dir with extra environment variables and returns
-// whether it succeeded and its output.
-func planWith(t *testing.T, cli *leakCLI, dir string, env map[string]string) (bool, string) {
+// whether it succeeded and its output; a plan still running after 90
+// seconds fails the test.
+func planWith(t *testing.T, cli *acctest.CLI, dir string, env map[string]string) (bool, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), faultSanityLimit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, cli.path, "plan", "-no-color", "-input=false")
-	cmd.Dir = dir
-	all := map[string]string{"TF_CLI_CONFIG_FILE": cli.configs["masked"]}
-	for k, v := range env {
-		all[k] = v
-	}
-	cmd.Env = cliEnv(all)
-	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		t.Fatalf("plan still running after %s:\n%s", faultSanityLimit, out)
-	}
-	return err == nil, string(out)
-}
-
-func writeConfig(t *testing.T, config string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	ok, out, _ := cli.RunWithEnv(t, dir, env, 90*time.Second, "plan", "-no-color", "-input=false")
+	return ok, out
 }
 
 // tokenType is one of the provider's token types, set up against a double.
@@ -77,7 +56,7 @@ type tokenType struct {
 	name string
 	// config returns the configuration for p with extra provider
 	// arguments; an endpoint of "" keeps the double's.
-	config func(p *pool, endpoint string, providerArgs ...string) string
+	config func(p *acctest.Pool, endpoint string, providerArgs ...string) string
 	// unreachable is the summary of the "reached no server" diagnostic.
 	unreachable string
 }
@@ -85,21 +64,21 @@ type tokenType struct {
 func tokenTypes() []tokenType {
 	return []tokenType{
 		{name: "refreshed tokens", unreachable: "Could not reach Cognito",
-			config: func(p *pool, endpoint string, providerArgs ...string) string {
-				in := p.signIn(cognitotest.AppClient{})
+			config: func(p *acctest.Pool, endpoint string, providerArgs ...string) string {
+				in := p.SignIn(cognitotest.AppClient{})
 				if endpoint == "" {
 					endpoint = p.URL
 				}
-				return tokenTypeHCL(providerHCL(endpoint, "eu-west-1", providerArgs...), "cognito_refreshed_tokens", in.hcl())
+				return tokenTypeHCL(acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...), "cognito_refreshed_tokens", in.HCL())
 			}},
 		{name: "client credentials", unreachable: "Could not reach the token endpoint",
-			config: func(p *pool, endpoint string, providerArgs ...string) string {
+			config: func(p *acctest.Pool, endpoint string, providerArgs ...string) string {
 				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-				in := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+				in := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
 				if endpoint != "" {
 					in.TokenURL = endpoint + cognitotest.TokenPath
 				}
-				return tokenTypeHCL(providerHCL("", "eu-west-1", providerArgs...), "cognito_client_credentials_token", in.hcl())
+				return tokenTypeHCL(acctest.ProviderHCL("", "eu-west-1", providerArgs...), "cognito_client_credentials_token", in.HCL())
 			}},
 	}
 }
@@ -108,13 +87,13 @@ func TestAccNetworkBudgets(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	for _, tt := range tokenTypes() {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Run("closed port fails fast with the default budget", func(t *testing.T) {
 				t.Parallel()
-				p := newPool(t, cognitotest.PoolConfig{})
-				dir := writeConfig(t, tt.config(p, deadEndpoint(t)))
+				p := acctest.NewPool(t, cognitotest.PoolConfig{})
+				dir := acctest.WriteConfig(t, tt.config(p, acctest.DeadEndpoint(t)))
 				started := time.Now()
 				ok, out := planWith(t, cli, dir, nil)
 				// A bound the default budget (25 retries, minutes of
@@ -130,30 +109,30 @@ func TestAccNetworkBudgets(t *testing.T) {
 			t.Run("reset after connecting rides every configured retry", func(t *testing.T) {
 				t.Parallel()
 				const retries = 4 // more than the short budget
-				p := newPool(t, cognitotest.PoolConfig{})
-				dir := writeConfig(t, tt.config(p, "", fmt.Sprintf("max_retries = %d", retries)))
+				p := acctest.NewPool(t, cognitotest.PoolConfig{})
+				dir := acctest.WriteConfig(t, tt.config(p, "", fmt.Sprintf("max_retries = %d", retries)))
 				p.InjectFault(cognitotest.Fault{ResetConnection: true, Times: retries + 1})
 				ok, out := planWith(t, cli, dir, nil)
 				want := regexp.MustCompile(regexp.QuoteMeta(tt.unreachable) + fmt.Sprintf(`[\s\S]*\(%d\s+attempts\)`, retries+1))
 				if ok || !want.MatchString(out) || strings.Contains(out, "reached no server") {
 					t.Errorf("want a failure matching %s, got:\n%s", want, out)
 				}
-				if got := settledRequestCount(p, retries+1); got != retries+1 {
+				if got := p.SettledRequestCount(retries + 1); got != retries+1 {
 					t.Errorf("the double saw %d requests, want %d", got, retries+1)
 				}
 			})
 			t.Run("hung attempt is retried within the timeout", func(t *testing.T) {
 				t.Parallel()
-				p := newPool(t, cognitotest.PoolConfig{})
+				p := acctest.NewPool(t, cognitotest.PoolConfig{})
 				// timeout covers one abandoned attempt and its retry; without
 				// the attempt bound the hung attempt would use all of it.
-				dir := writeConfig(t, tt.config(p, "", `timeout = "50s"`))
+				dir := acctest.WriteConfig(t, tt.config(p, "", `timeout = "50s"`))
 				p.InjectFault(cognitotest.Fault{Delay: time.Hour})
 				ok, out := planWith(t, cli, dir, nil)
 				if !ok {
 					t.Errorf("a hung first attempt failed the plan:\n%s", out)
 				}
-				if got := settledRequestCount(p, 2); got != 2 {
+				if got := p.SettledRequestCount(2); got != 2 {
 					t.Errorf("the double saw %d requests, want 2", got)
 				}
 			})
@@ -165,7 +144,7 @@ func TestAccUnusableAWSProfile(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	broken := filepath.Join(t.TempDir(), "config")
 	if err := os.WriteFile(broken, []byte("[default]\nmax_attempts = many\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -186,12 +165,12 @@ func TestAccUnusableAWSProfile(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(tt.name+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
-				p := newPool(t, cognitotest.PoolConfig{})
+				p := acctest.NewPool(t, cognitotest.PoolConfig{})
 				config := tt.config(p, "")
 				if tc.region == "" {
 					config = strings.Replace(config, `  region = "eu-west-1"`+"\n", "", 1)
 				}
-				ok, out := planWith(t, cli, writeConfig(t, config), tc.env)
+				ok, out := planWith(t, cli, acctest.WriteConfig(t, config), tc.env)
 				switch {
 				case tc.wantError && (ok || !regexp.MustCompile(`Error: Cannot use the AWS profile[\s\S]*`+tc.wantText).MatchString(out)):
 					t.Errorf("want the profile error naming %s, got:\n%s", tc.wantText, out)

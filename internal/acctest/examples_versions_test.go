@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // An example that uses a feature newer than some CLIs must make those CLIs
 // stop with a version error rather than a syntax error ("Unsupported block

@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 import (
 	"os"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -17,7 +18,7 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	refreshed, clientCredentials := tokenTypes()[0], tokenTypes()[1]
 	cases := []struct {
 		name     string
@@ -40,8 +41,8 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := newPool(t, cognitotest.PoolConfig{})
-			ok, out := planWith(t, cli, writeConfig(t, tc.tokens.config(p, tc.endpoint)), tc.env)
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			ok, out := planWith(t, cli, acctest.WriteConfig(t, tc.tokens.config(p, tc.endpoint)), tc.env)
 			if ok || !regexp.MustCompile(tc.want).MatchString(out) {
 				t.Errorf("want a failure matching %s, got:\n%s", tc.want, out)
 			}
@@ -57,8 +58,8 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 	}
 	// Loopback, by address and by name, is this machine: the run succeeds.
 	t.Run("loopback endpoints of the environment", func(t *testing.T) {
-		p := newPool(t, cognitotest.PoolConfig{})
-		ok, out := planWith(t, cli, writeConfig(t, refreshed.config(p, "")),
+		p := acctest.NewPool(t, cognitotest.PoolConfig{})
+		ok, out := planWith(t, cli, acctest.WriteConfig(t, refreshed.config(p, "")),
 			map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566", "AWS_ENDPOINT_URL": "http://[::1]:1"})
 		if !ok {
 			t.Errorf("plan failed:\n%s", out)

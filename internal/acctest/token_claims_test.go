@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // TestAccTokenClaimsExample runs the documented example
 // (examples/functions/token_claims/function.tf) through a real CLI as a user
@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -61,8 +62,8 @@ func TestAccTokenClaimsExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cli := setUpLeakCLI(t)
-	t.Logf("running the token_claims example with %s", cli.version)
+	cli := acctest.NewCLI(t)
+	t.Logf("running the token_claims example with %s", cli.Version)
 
 	// The scope of a token from sign-in through the user pools API.
 	deploy := []string{"openid", "aws.cognito.signin.user.admin"}
@@ -127,12 +128,12 @@ output "sub" {
 	}
 }
 
-func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExampleCase) {
-	p := newPool(t, cognitotest.PoolConfig{})
+func runClaimsExample(t *testing.T, cli *acctest.CLI, example string, tc claimsExampleCase) {
+	p := acctest.NewPool(t, cognitotest.PoolConfig{})
 	user := p.AddUser(cognitotest.User{Username: "dana", Email: "dana.platform@example.com", Groups: tc.groups})
 	client := p.AddClient(cognitotest.AppClient{Scopes: tc.scopes, AccessTokenValidity: tc.validity})
 	refreshToken := p.IssueRefreshToken(client.ID, user.Username)
-	tap := newTokenTap(t, p.URL)
+	tap := acctest.NewTokenTap(t, p.URL)
 
 	hcl := strings.Replace(example, `  region = "eu-west-1"`, fmt.Sprintf("  region   = \"eu-west-1\"\n  endpoint = %q", tap.URL), 1)
 	if hcl == example {
@@ -146,10 +147,10 @@ func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExamp
 		t.Fatal(err)
 	}
 	vars := map[string]string{"cognito_client_id": client.ID, "cognito_refresh_token": refreshToken, "expected_apply_duration": tc.duration}
-	run := func(name string, args ...string) bool { return cli.run(t, "masked", dir, vars, name, args...) }
+	run := func(name string, args ...string) bool { return cli.Run(t, acctest.Masked, dir, vars, name, args...) }
 
 	planned := run("plan", "plan", "-out=tfplan", "-no-color", "-input=false")
-	output := readAll(t, dir, ".stdout") + readAll(t, dir, ".stderr")
+	output := acctest.ReadAll(t, dir, ".stdout") + acctest.ReadAll(t, dir, ".stderr")
 	if planned != tc.wantPlan {
 		t.Fatalf("plan succeeded = %v, want %v:\n%s", planned, tc.wantPlan, output)
 	}
@@ -164,18 +165,18 @@ func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExamp
 		}
 	}
 	if planned {
-		checkShowJSON(t, cli, strings.Contains(hcl, "postcondition"), run("show", "show", "-json", "-no-color", "tfplan"), readAll(t, dir, "show.stderr"))
+		checkShowJSON(t, cli, strings.Contains(hcl, "postcondition"), run("show", "show", "-json", "-no-color", "tfplan"), acctest.ReadAll(t, dir, "show.stderr"))
 		if !run("apply", "apply", "-no-color", "-input=false", "tfplan") {
-			t.Errorf("apply failed:\n%s", readAll(t, dir, "apply.stderr"))
+			t.Errorf("apply failed:\n%s", acctest.ReadAll(t, dir, "apply.stderr"))
 		}
 	}
-	if len(tap.issued()) == 0 {
+	if len(tap.Issued()) == 0 {
 		t.Fatal("the double issued no tokens: the example never opened the ephemeral resource")
 	}
 
 	// The claims of every token issued are secrets here, like the tokens.
 	secrets := map[string]string{"refresh_token": refreshToken, "client_id": client.ID}
-	for i, token := range tap.issued() {
+	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 		claims, err := cognitotest.VerifyJWT(token, p.JWKS())
 		if err != nil {
@@ -183,18 +184,18 @@ func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExamp
 		}
 		for _, name := range []string{"sub", "jti", "origin_jti", "event_id", "email"} {
 			if v, ok := claims[name].(string); ok {
-				if len(v) < minSecretLen {
+				if len(v) < acctest.MinSecretLen {
 					t.Fatalf("claim %s is too short for the leak search", name)
 				}
 				secrets[fmt.Sprintf("claim %s of token #%d", name, i+1)] = v
 			}
 		}
 	}
-	leaks := findLeaks(t, dir, "ephemeral", secrets, nil)
+	leaks := acctest.FindLeaks(t, dir, "ephemeral", secrets, nil)
 	if tc.wantClaimInState {
 		found := false
 		for _, l := range leaks {
-			found = found || (strings.HasPrefix(l.secret, "claim sub ") && l.file == "terraform.tfstate")
+			found = found || (strings.HasPrefix(l.Secret, "claim sub ") && l.File == "terraform.tfstate")
 		}
 		if !found {
 			t.Errorf("the sub claim in the state was not found (found: %v); the search for claims cannot be trusted", leaks)
@@ -212,11 +213,11 @@ func runClaimsExample(t *testing.T, cli *leakCLI, example string, tc claimsExamp
 // 1.15.0: internal/command/jsonchecks/objects.go had no case for ephemeral
 // resources). OpenTofu 1.12 has the case. The docs warn about it; this pins
 // the claim to the CLI under test.
-func checkShowJSON(t *testing.T, cli *leakCLI, ephemeralCondition, ok bool, stderr string) {
+func checkShowJSON(t *testing.T, cli *acctest.CLI, ephemeralCondition, ok bool, stderr string) {
 	t.Helper()
-	m := cliVersionPattern.FindStringSubmatch(cli.version)
+	m := acctest.VersionPattern.FindStringSubmatch(cli.Version)
 	if m == nil {
-		t.Fatalf("cannot read the CLI version %q", cli.version)
+		t.Fatalf("cannot read the CLI version %q", cli.Version)
 	}
 	var major, minor int
 	fmt.Sscan(m[2], &major) //nolint:errcheck // digits by the pattern
@@ -224,11 +225,11 @@ func checkShowJSON(t *testing.T, cli *leakCLI, ephemeralCondition, ok bool, stde
 	crashes := ephemeralCondition && m[1] == "Terraform" && major == 1 && minor < 15
 	if crashes {
 		if ok || !strings.Contains(stderr, "unsupported resource mode") {
-			t.Errorf("%s: show -json of a plan with an ephemeral postcondition was expected to crash (terraform#37834); ok=%v:\n%s", cli.version, ok, stderr)
+			t.Errorf("%s: show -json of a plan with an ephemeral postcondition was expected to crash (terraform#37834); ok=%v:\n%s", cli.Version, ok, stderr)
 		}
 		return
 	}
 	if !ok {
-		t.Errorf("%s: show -json failed:\n%s", cli.version, stderr)
+		t.Errorf("%s: show -json failed:\n%s", cli.Version, stderr)
 	}
 }

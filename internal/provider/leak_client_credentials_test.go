@@ -18,10 +18,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
-const m2mAddress = "data.cognito_client_credentials_token.test"
+const clientCredentialsAddress = "data.cognito_client_credentials_token.test"
 
 // echoingErrorScenario answers invalid_client with an error_description
 // that echoes the client id, and the credentials altered as a proxy might
@@ -50,7 +51,7 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	shared := newM2MPool(t)
 	// Validation scenarios never reach the provider's request code; the
 	// bad-input and fuzz tests prove validators never echo.
@@ -69,7 +70,7 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 					p = newPool(t, cognitotest.PoolConfig{})
 					p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 				}
-				runM2MLeakScenario(t, cli, "masked", kind, p, sc)
+				runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
 			})
 		}
 	}
@@ -81,54 +82,54 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 	t.Run("masking disabled: the answer's body is not logged", func(t *testing.T) {
 		t.Parallel()
 		p := newPool(t, cognitotest.PoolConfig{})
-		dir := runM2MLeakScenario(t, cli, "unmasked", "ephemeral", p, echoingErrorScenario())
-		logs := readAll(t, dir, ".log")
+		dir := runClientCredentialsLeakScenario(t, cli, acctest.Unmasked, "ephemeral", p, echoingErrorScenario())
+		logs := acctest.ReadAll(t, dir, ".log")
 		if !strings.Contains(logs, "Cognito client-credentials token request failed") || !strings.Contains(logs, "body_length=") {
 			t.Errorf("the TRACE logs lack the failure's DEBUG line, so they prove nothing")
 		}
 	})
 }
 
-// runM2MLeakScenario runs sc through the CLI, fails the test on any leak and
+// runClientCredentialsLeakScenario runs sc through the CLI, fails the test on any leak and
 // returns the working directory.
-func runM2MLeakScenario(t *testing.T, cli *leakCLI, build, kind string, p *pool, sc m2mScenario) string {
+func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *pool, sc m2mScenario) string {
 	in, providerArgs := sc.arrange(p)
-	tap := newTokenTap(t, p.URL)
+	tap := acctest.NewTokenTap(t, p.URL)
 	in.TokenURL = tap.URL + cognitotest.TokenPath
 
 	dir := t.TempDir()
-	hcl, vars := m2mLeakConfig(kind, tap.URL, providerArgs, in)
+	hcl, vars := clientCredentialsLeakConfig(kind, tap.URL, providerArgs, in)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(hcl), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	run := func(name string, args ...string) bool { return cli.run(t, build, dir, vars, name, args...) }
+	run := func(name string, args ...string) bool { return cli.Run(t, build, dir, vars, name, args...) }
 	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = m2mSensitiveValuesShown(t, cli, build, dir)
+		cliSensitive = clientCredentialsSensitiveValuesShown(t, cli, build, dir)
 	}
 
-	stderr := readAll(t, dir, ".stderr")
+	stderr := acctest.ReadAll(t, dir, ".stderr")
 	checkOutcome(t, kind, ok, sc.expectError, stderr)
-	if tap.requestCount() == 0 {
+	if tap.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
 	secrets := map[string]string{"client_id": in.ClientID, "client_secret": in.ClientSecret}
-	for i, token := range tap.issued() {
+	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	if sc.expectError == nil && len(tap.issued()) == 0 {
+	if sc.expectError == nil && len(tap.Issued()) == 0 {
 		t.Error("the double issued no tokens, so none could be checked")
 	}
-	for _, l := range findLeaks(t, dir, kind, secrets, cliSensitive) {
+	for _, l := range acctest.FindLeaks(t, dir, kind, secrets, cliSensitive) {
 		t.Errorf("leak: %s", l)
 	}
 	return dir
 }
 
-// m2mLeakConfig takes client_id and client_secret from variables (ephemeral
+// clientCredentialsLeakConfig takes client_id and client_secret from variables (ephemeral
 // ones for the ephemeral resource), so the configuration holds neither.
-func m2mLeakConfig(kind, endpoint string, providerArgs []string, in m2mInputs) (string, map[string]string) {
+func clientCredentialsLeakConfig(kind, endpoint string, providerArgs []string, in m2mInputs) (string, map[string]string) {
 	vars := map[string]string{"client_id": in.ClientID, "client_secret": in.ClientSecret}
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    cognito = { source = \"cognito-tokens/cognito\" }\n  }\n}\n\n")
@@ -176,12 +177,12 @@ output "granted_scopes" {
 	return b.String(), vars
 }
 
-// m2mSensitiveValuesShown is sensitiveValuesShown for the M2M data source.
-func m2mSensitiveValuesShown(t *testing.T, cli *leakCLI, build, dir string) map[string]bool {
+// clientCredentialsSensitiveValuesShown is sensitiveValuesShown for the client credentials data source.
+func clientCredentialsSensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map[string]bool {
 	t.Helper()
-	cmd := exec.Command(cli.path, "show", "-json", "-no-color")
+	cmd := exec.Command(cli.Path, "show", "-json", "-no-color")
 	cmd.Dir = dir
-	cmd.Env = cliEnv(map[string]string{"TF_CLI_CONFIG_FILE": cli.configs[build]})
+	cmd.Env = acctest.Env(map[string]string{"TF_CLI_CONFIG_FILE": cli.ConfigFile(build)})
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("show -json: %v", err)
@@ -201,14 +202,14 @@ func m2mSensitiveValuesShown(t *testing.T, cli *leakCLI, build, dir string) map[
 	}
 	sensitive := map[string]bool{}
 	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address == m2mAddress {
+		if r.Address == clientCredentialsAddress {
 			for name, v := range r.SensitiveValues {
 				sensitive[name] = v == true
 			}
 		}
 	}
 	if !sensitive["access_token"] {
-		t.Errorf("show -json does not report %s.access_token as sensitive", m2mAddress)
+		t.Errorf("show -json does not report %s.access_token as sensitive", clientCredentialsAddress)
 	}
 	return sensitive
 }

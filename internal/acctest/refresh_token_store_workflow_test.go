@@ -1,6 +1,6 @@
-package provider
+package acctest_test
 
-// Issue 16's promise, shown on the real CLI (setUpLeakCLI: the provider
+// Issue 16's promise, shown on the real CLI (acctest.NewCLI: the provider
 // built once, installed through dev_overrides): with an app client that
 // rotates with a grace period of 0, a refresh_token_store keeps the chain
 // alive through every everyday workflow (plan-only runs, plan then apply, a
@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -60,23 +61,23 @@ func newFileWorkflowStore(t *testing.T, token string) workflowStore {
 // workflow is one app client with rotation (grace 0), one store and the
 // double behind a tap that records every token it issues.
 type workflow struct {
-	cli   *leakCLI
-	p     *pool
-	tap   *tokenTap
+	cli   *acctest.CLI
+	p     *acctest.Pool
+	tap   *acctest.TokenTap
 	kind  string // "ephemeral" or "data source"
 	store workflowStore
-	in    tokenInputs
+	in    acctest.TokenInputs
 	// rotations already accounted for by the steps so far
 	rotations int
 	// the tokens the store held before, all of which must now be rejected
 	retired []string
 }
 
-func newWorkflow(t *testing.T, cli *leakCLI, kind string, newStore func(t *testing.T, p *pool, token string) workflowStore) *workflow {
+func newWorkflow(t *testing.T, cli *acctest.CLI, kind string, newStore func(t *testing.T, p *acctest.Pool, token string) workflowStore) *workflow {
 	t.Helper()
-	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{Rotation: true, GracePeriod: 0})
-	w := &workflow{cli: cli, p: p, tap: newTokenTap(t, p.URL), kind: kind, in: in}
+	p := acctest.NewPool(t, cognitotest.PoolConfig{})
+	in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 0})
+	w := &workflow{cli: cli, p: p, tap: acctest.NewTokenTap(t, p.URL), kind: kind, in: in}
 	w.store = newStore(t, p, in.RefreshToken)
 	return w
 }
@@ -99,7 +100,7 @@ variable "client_id" {
 		b.WriteString("  ephemeral = true\n")
 	}
 	b.WriteString("}\n\n")
-	b.WriteString(providerHCL(w.tap.URL, "eu-west-1"))
+	b.WriteString(acctest.ProviderHCL(w.tap.URL, "eu-west-1"))
 	block := `"cognito_refreshed_tokens" "session" {
   client_id = var.client_id
   ` + w.store.hcl + `
@@ -166,7 +167,7 @@ func (w *workflow) newDir(t *testing.T, failAfterOpen bool) string {
 func (w *workflow) run(t *testing.T, dir, name string, args ...string) bool {
 	t.Helper()
 	env := map[string]string{
-		"TF_CLI_CONFIG_FILE": w.cli.configs["masked"],
+		"TF_CLI_CONFIG_FILE": w.cli.ConfigFile(acctest.Masked),
 		"TF_VAR_client_id":   w.in.ClientID,
 	}
 	for k, v := range w.store.env {
@@ -174,10 +175,10 @@ func (w *workflow) run(t *testing.T, dir, name string, args ...string) bool {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, w.cli.path, args...)
+	cmd := exec.CommandContext(ctx, w.cli.Path, args...)
 	cmd.Dir = dir
-	cmd.Env = cliEnv(env)
-	return runCaptured(t, cmd, dir, name)
+	cmd.Env = acctest.Env(env)
+	return acctest.RunCaptured(t, cmd, dir, name)
 }
 
 // mustRun fails the test unless the command succeeds.
@@ -186,7 +187,7 @@ func (w *workflow) mustRun(t *testing.T, dir, name string, args ...string) {
 	// Flags go before a saved plan's file name.
 	args = append([]string{args[0], "-input=false", "-no-color"}, args[1:]...)
 	if !w.run(t, dir, name, args...) {
-		t.Fatalf("%s %s failed:\n%s", w.cli.version, name, readAll(t, dir, name+".stderr"))
+		t.Fatalf("%s %s failed:\n%s", w.cli.Version, name, acctest.ReadAll(t, dir, name+".stderr"))
 	}
 }
 
@@ -211,25 +212,25 @@ func (w *workflow) check(t *testing.T, step string, want int, exact bool) {
 	t.Helper()
 	got := w.rotationsAtDouble() - w.rotations
 	if got != want && (exact || got < want) {
-		t.Errorf("%s: %s rotated the token %d time(s), want %d", w.cli.version, step, got, want)
+		t.Errorf("%s: %s rotated the token %d time(s), want %d", w.cli.Version, step, got, want)
 	}
 	if !exact {
-		t.Logf("%s: %s rotated the token %d time(s)", w.cli.version, step, got)
+		t.Logf("%s: %s rotated the token %d time(s)", w.cli.Version, step, got)
 	}
 	w.rotations += got
 	current := w.store.read(t)
 	if !w.issued(current) {
-		t.Errorf("%s: after %s the store holds a token the double never issued", w.cli.version, step)
+		t.Errorf("%s: after %s the store holds a token the double never issued", w.cli.Version, step)
 	}
 	if w.presented(current) {
-		t.Errorf("%s: after %s the store holds a token that was already exchanged (not the latest one)", w.cli.version, step)
+		t.Errorf("%s: after %s the store holds a token that was already exchanged (not the latest one)", w.cli.Version, step)
 	}
 	for i, old := range w.retired {
 		if old == current {
 			continue
 		}
 		if errType := probe(t, w.p.URL, w.in.ClientID, old); errType != "RefreshTokenReuseException" {
-			t.Errorf("%s: after %s, the store's token #%d of the chain answers %q, want RefreshTokenReuseException", w.cli.version, step, i+1, errType)
+			t.Errorf("%s: after %s, the store's token #%d of the chain answers %q, want RefreshTokenReuseException", w.cli.Version, step, i+1, errType)
 		}
 	}
 	if len(w.retired) == 0 || w.retired[len(w.retired)-1] != current {
@@ -243,7 +244,7 @@ func (w *workflow) issued(token string) bool {
 	if token == w.in.RefreshToken {
 		return true
 	}
-	for _, s := range w.tap.issued() {
+	for _, s := range w.tap.Issued() {
 		if s == token {
 			return true
 		}
@@ -291,7 +292,7 @@ func probe(t *testing.T, endpoint, clientID, token string) string {
 func (w *workflow) finalRefresh(t *testing.T) {
 	t.Helper()
 	if errType := probe(t, w.p.URL, w.in.ClientID, w.store.read(t)); errType != "" {
-		t.Errorf("%s: a refresh with the store's final token failed: %s", w.cli.version, errType)
+		t.Errorf("%s: a refresh with the store's final token failed: %s", w.cli.Version, errType)
 	}
 }
 
@@ -306,12 +307,12 @@ func (w *workflow) opensPerApply() int {
 
 type storeFactory struct {
 	kind string
-	new  func(t *testing.T, p *pool, token string) workflowStore
+	new  func(t *testing.T, p *acctest.Pool, token string) workflowStore
 }
 
 func workflowStores() []storeFactory {
 	return []storeFactory{
-		{"file", func(t *testing.T, _ *pool, token string) workflowStore { return newFileWorkflowStore(t, token) }},
+		{"file", func(t *testing.T, _ *acctest.Pool, token string) workflowStore { return newFileWorkflowStore(t, token) }},
 		{"secretsmanager", newSecretsManagerWorkflowStore},
 	}
 }
@@ -327,7 +328,7 @@ func requireAcc(t *testing.T) {
 // the other on one chain, for both types and both store kinds.
 func TestAccRefreshTokenStoreWorkflows(t *testing.T) {
 	requireAcc(t)
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	for _, kind := range []string{"ephemeral", "data source"} {
 		for _, sf := range workflowStores() {
 			t.Run(kind+"/"+sf.kind, func(t *testing.T) {
@@ -363,10 +364,10 @@ func TestAccRefreshTokenStoreWorkflows(t *testing.T) {
 
 				failing := w.newDir(t, true)
 				if w.run(t, failing, "apply-failing", "apply", "-auto-approve", "-input=false", "-no-color") {
-					t.Fatalf("%s: the apply with a failing downstream resource succeeded", cli.version)
+					t.Fatalf("%s: the apply with a failing downstream resource succeeded", cli.Version)
 				}
-				if stderr := readAll(t, failing, "apply-failing.stderr"); !strings.Contains(stderr, "downstream deployment failed") {
-					t.Fatalf("%s: the apply failed for another reason than the downstream resource:\n%s", cli.version, stderr)
+				if stderr := acctest.ReadAll(t, failing, "apply-failing.stderr"); !strings.Contains(stderr, "downstream deployment failed") {
+					t.Fatalf("%s: the apply failed for another reason than the downstream resource:\n%s", cli.Version, stderr)
 				}
 				w.check(t, "a failed apply", 1+w.opensPerApply(), true)
 
@@ -376,7 +377,7 @@ func TestAccRefreshTokenStoreWorkflows(t *testing.T) {
 				w.mustRun(t, dir, "plan-after", "plan")
 				w.check(t, "a plan after all of the above", 1, true)
 				w.finalRefresh(t)
-				t.Logf("%s, %s with the %s store: %d rotations, the chain intact", cli.version, kind, sf.kind, w.rotations)
+				t.Logf("%s, %s with the %s store: %d rotations, the chain intact", cli.Version, kind, sf.kind, w.rotations)
 			})
 		}
 	}
@@ -389,7 +390,7 @@ func TestAccRefreshTokenStoreWorkflows(t *testing.T) {
 // works.
 func TestAccRefreshTokenStoreConcurrentApplies(t *testing.T) {
 	requireAcc(t)
-	cli := setUpLeakCLI(t)
+	cli := acctest.NewCLI(t)
 	const runs = 6
 	for _, kind := range []string{"ephemeral", "data source"} {
 		for _, sf := range workflowStores() {
@@ -413,12 +414,12 @@ func TestAccRefreshTokenStoreConcurrentApplies(t *testing.T) {
 				wg.Wait()
 				for i, dir := range dirs {
 					if !ok[i] {
-						t.Errorf("%s: concurrent apply %d of %d failed:\n%s", cli.version, i+1, runs, readAll(t, dir, "apply.stderr"))
+						t.Errorf("%s: concurrent apply %d of %d failed:\n%s", cli.Version, i+1, runs, acctest.ReadAll(t, dir, "apply.stderr"))
 					}
 				}
 				w.check(t, fmt.Sprintf("%d concurrent applies", runs), runs*(1+w.opensPerApply()), true)
 				w.finalRefresh(t)
-				t.Logf("%s, %s with the %s store: %d concurrent applies, %d rotations", cli.version, kind, sf.kind, runs, w.rotations)
+				t.Logf("%s, %s with the %s store: %d concurrent applies, %d rotations", cli.Version, kind, sf.kind, runs, w.rotations)
 			})
 		}
 	}
@@ -428,7 +429,7 @@ func TestAccRefreshTokenStoreConcurrentApplies(t *testing.T) {
 // Manager on the same URL; the CLI reaches it through
 // AWS_ENDPOINT_URL_SECRETS_MANAGER with dummy keys (the double checks the
 // SigV4 form, not the signature).
-func newSecretsManagerWorkflowStore(t *testing.T, p *pool, token string) workflowStore {
+func newSecretsManagerWorkflowStore(t *testing.T, p *acctest.Pool, token string) workflowStore {
 	t.Helper()
 	const name = "terraform/cognito-refresh-token"
 	p.CreateSecret(name, token)

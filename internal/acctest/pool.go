@@ -1,0 +1,160 @@
+package acctest
+
+import (
+	"fmt"
+	"maps"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+)
+
+// Pool is a Cognito double with one user, alice, and app clients made on
+// demand; it closes when the test ends.
+type Pool struct {
+	*cognitotest.Server
+}
+
+// NewPool starts a double (in eu-west-1 unless cfg names a region).
+func NewPool(t testing.TB, cfg cognitotest.PoolConfig) *Pool {
+	t.Helper()
+	if cfg.Region == "" {
+		cfg.Region = "eu-west-1"
+	}
+	srv := cognitotest.NewServer(cfg)
+	t.Cleanup(srv.Close)
+	srv.AddUser(cognitotest.User{Username: "alice", Email: "alice@example.com", Groups: []string{"admins"}})
+	return &Pool{Server: srv}
+}
+
+// SignIn returns inputs for a fresh sign-in of alice with a new app client.
+func (p *Pool) SignIn(client cognitotest.AppClient) TokenInputs {
+	client = p.AddClient(client)
+	return TokenInputs{
+		RefreshToken: p.IssueRefreshToken(client.ID, "alice"),
+		ClientID:     client.ID,
+		ClientSecret: client.Secret,
+	}
+}
+
+// ClientCredentials adds an app client for the client credentials grant
+// and returns inputs that use it.
+func (p *Pool) ClientCredentials(c cognitotest.M2MClient) ClientCredentialsInputs {
+	c = p.AddM2MClient(c)
+	return ClientCredentialsInputs{TokenURL: p.TokenURL(), ClientID: c.ID, ClientSecret: c.Secret}
+}
+
+// SettledRequestCount waits up to 5 seconds for the double to have seen
+// want requests (a CLI may exit before an abandoned attempt lands) and
+// returns how many it saw.
+func (p *Pool) SettledRequestCount(want int) int {
+	got := p.RequestCount()
+	for deadline := time.Now().Add(5 * time.Second); got < want && time.Now().Before(deadline); got = p.RequestCount() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return got
+}
+
+// TokenInputs are the cognito_refreshed_tokens arguments of one test.
+type TokenInputs struct {
+	RefreshToken, ClientID, ClientSecret, DeviceKey, Region string
+	ClientMetadata                                          map[string]string
+	// Raw HCL lines added to the block, for values %q cannot express.
+	Extra []string
+}
+
+// HCL renders the arguments as the body of a block.
+func (in TokenInputs) HCL() string {
+	var b strings.Builder
+	for _, a := range [][2]string{{"refresh_token", in.RefreshToken}, {"client_id", in.ClientID},
+		{"client_secret", in.ClientSecret}, {"device_key", in.DeviceKey}, {"region", in.Region}} {
+		if a[1] != "" {
+			fmt.Fprintf(&b, "  %s = %q\n", a[0], a[1])
+		}
+	}
+	writeMap(&b, "client_metadata", in.ClientMetadata)
+	for _, line := range in.Extra {
+		b.WriteString("  " + line + "\n")
+	}
+	return b.String()
+}
+
+// ClientCredentialsInputs are the cognito_client_credentials_token
+// arguments of one test.
+type ClientCredentialsInputs struct {
+	Domain, TokenURL, ClientID, ClientSecret string
+	Scopes                                   []string
+	ClientMetadata                           map[string]string
+	// Raw HCL lines added to the block.
+	Extra []string
+}
+
+// HCL renders the arguments as the body of a block.
+func (in ClientCredentialsInputs) HCL() string {
+	var b strings.Builder
+	for _, a := range [][2]string{{"domain", in.Domain}, {"token_url", in.TokenURL}, {"client_id", in.ClientID}, {"client_secret", in.ClientSecret}} {
+		if a[1] != "" {
+			fmt.Fprintf(&b, "  %s = %q\n", a[0], a[1])
+		}
+	}
+	if in.Scopes != nil {
+		quoted := make([]string, len(in.Scopes))
+		for i, s := range in.Scopes {
+			quoted[i] = fmt.Sprintf("%q", s)
+		}
+		fmt.Fprintf(&b, "  scopes = [%s]\n", strings.Join(quoted, ", "))
+	}
+	writeMap(&b, "client_metadata", in.ClientMetadata)
+	for _, line := range in.Extra {
+		b.WriteString("  " + line + "\n")
+	}
+	return b.String()
+}
+
+func writeMap(b *strings.Builder, name string, m map[string]string) {
+	if m == nil {
+		return
+	}
+	b.WriteString("  " + name + " = {\n")
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(b, "    %q = %q\n", k, m[k])
+	}
+	b.WriteString("  }\n")
+}
+
+// ProviderHCL configures the provider against endpoint; extra lines are
+// added verbatim (e.g. `max_retries = 0`) and may replace the endpoint.
+func ProviderHCL(endpoint, region string, extra ...string) string {
+	if slices.ContainsFunc(extra, func(line string) bool { return strings.HasPrefix(line, "endpoint") }) {
+		endpoint = ""
+	}
+	var b strings.Builder
+	b.WriteString("provider \"cognito\" {\n")
+	if region != "" {
+		fmt.Fprintf(&b, "  region = %q\n", region)
+	}
+	if endpoint != "" {
+		fmt.Fprintf(&b, "  endpoint = %q\n", endpoint)
+	}
+	for _, line := range extra {
+		b.WriteString("  " + line + "\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// DeadEndpoint is an address where nothing listens: a port that was just
+// free. Connecting is refused at once, so no test waits on it.
+func DeadEndpoint(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
