@@ -56,6 +56,7 @@ THRESHOLDS=(
 	"internal/retrypolicy  95 90"
 	"internal/redact       95 90"
 	"internal/failure      95 90"
+	"internal/awsenv       95 90"
 	"internal/tokenstore   95 90"
 )
 
@@ -102,6 +103,16 @@ for entry in "${THRESHOLDS[@]}"; do
 			echo "MUTATION TESTING FAILED: $dir is listed in scripts/mutate.sh but does not exist" >&2
 			exit 1
 		fi
+	fi
+done
+# Every package the provider binary is built from must have a threshold: a
+# new shipped package cannot slip past the gate.
+module="$(go list -m)"
+for pkg in $(go list -deps -f '{{if not .Standard}}{{.ImportPath}}{{end}}' .); do
+	dir="${pkg#"$module"/}"
+	if [[ "$dir" == internal/* && ! " ${dirs[*]} " =~ " ${dir} " ]]; then
+		echo "MUTATION TESTING FAILED: $dir is shipped (the provider binary imports it) but has no line in scripts/mutate.sh's THRESHOLDS" >&2
+		exit 1
 	fi
 done
 for arg in "$@"; do
