@@ -9,6 +9,7 @@ package awsenv
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"strings"
@@ -111,10 +112,7 @@ func loadWithoutSharedFiles(ctx context.Context, opts []func(*config.LoadOptions
 	}
 	defer os.Remove(file.Name()) //nolint:errcheck // A leftover empty profile is harmless.
 	_, err = file.WriteString("[default]\n")
-	if closeErr := file.Close(); err == nil {
-		err = closeErr
-	}
-	if err != nil {
+	if err = errors.Join(err, file.Close()); err != nil {
 		return aws.Config{}, err
 	}
 	return config.LoadDefaultConfig(ctx, append(opts,
@@ -189,10 +187,9 @@ func sharedHTTPClient(base aws.Config, attemptTimeout time.Duration) *http.Clien
 	// that gets no byte for attemptTimeout, and the SDK retries that like
 	// a lost answer. It restarts with every byte, so a slow answer that
 	// progresses is never cut off; it covers every request on this
-	// transport, the token endpoint's included.
-	if attemptTimeout > 0 {
-		buildable = buildable.WithReadTimeout(attemptTimeout)
-	}
+	// transport, the token endpoint's included. The SDK ignores a timeout
+	// of 0 (installReadTimeout), which is how the policy says "none".
+	buildable = buildable.WithReadTimeout(attemptTimeout)
 	client, ok := buildable.Freeze().(*http.Client)
 	if !ok {
 		client = &http.Client{Transport: buildable.GetTransport()}
