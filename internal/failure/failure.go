@@ -1,6 +1,6 @@
 // Package failure is the one failure type of the packages that talk to a
-// service (internal/cognito, internal/clientcredentials): a closed Reason
-// and scrubbed facts. It holds no wording for users; internal/provider
+// service or keep a token (internal/cognito, internal/clientcredentials,
+// internal/tokenstore): a closed Reason and scrubbed facts. It holds no wording for users; internal/provider
 // words every Reason once.
 package failure
 
@@ -12,7 +12,9 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
-// Reason is the closed set of ways a token request fails.
+// Reason is the closed set of ways a token request or a token store
+// fails. A store gives Other, Canceled, Timeout, Unreachable, Throttled
+// and the store reasons from NotFound on.
 type Reason int
 
 const (
@@ -90,6 +92,20 @@ const (
 	Incomplete
 	// NoRegion: no AWS region was configured, so no request was sent.
 	NoRegion
+	// NotFound: the store does not exist (no such file or secret, or a
+	// secret without a current version).
+	NotFound
+	// Empty: the store exists but holds no token.
+	Empty
+	// Malformed: the store holds something that is not a token.
+	Malformed
+	// AccessDenied: the caller's identity or the file's permissions forbid
+	// the store operation.
+	AccessDenied
+	// NoCredentials: no AWS credentials were found for the store.
+	NoCredentials
+	// InvalidCredentials: AWS refused the store's credentials.
+	InvalidCredentials
 )
 
 var reasonNames = [...]string{
@@ -104,7 +120,8 @@ var reasonNames = [...]string{
 	TriggerFailed: "trigger failed", TriggerRejected: "trigger rejected", ClientRejected: "client rejected",
 	GrantNotAllowed: "grant not allowed", ScopeNotAllowed: "scope not allowed", GrantRefused: "grant refused",
 	GrantUnsupported: "grant unsupported", RequestMalformed: "request malformed", NoTokenEndpoint: "no token endpoint",
-	Incomplete: "incomplete", NoRegion: "no region",
+	Incomplete: "incomplete", NoRegion: "no region", NotFound: "not found", Empty: "empty", Malformed: "malformed",
+	AccessDenied: "access denied", NoCredentials: "no credentials", InvalidCredentials: "invalid credentials",
 }
 
 func (r Reason) String() string { return name(int(r), reasonNames[:], "Reason") }
@@ -201,6 +218,16 @@ type Error struct {
 	// its value).
 	DeviceKeySent bool
 
+	// The facts of a store failure (Store is "" for a request):
+	// Op is "read" or "write"; Store is the store's name, never its value.
+	Op, Store string
+	// TokenLost: the token had already been rotated and the new one could
+	// not be stored, so the store holds a spent token.
+	TokenLost bool
+	// PendingVersion: the store kept the new token as this version but
+	// could not make it current. Not a secret.
+	PendingVersion string
+
 	err error
 	// secrets are the request's, for Cause.
 	secrets []string
@@ -215,6 +242,9 @@ func New(cause error, secrets []string) *Error {
 // Error is safe to show: the reason and the scrubbed facts.
 func (e *Error) Error() string {
 	var b strings.Builder
+	if e.Store != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Op, e.Store)
+	}
 	b.WriteString(e.Reason.String())
 	if e.Code != "" {
 		fmt.Fprintf(&b, " (%s)", e.Code)
@@ -225,6 +255,12 @@ func (e *Error) Error() string {
 	fmt.Fprintf(&b, ", %s", redact.AttemptsMade(e.Attempts))
 	if e.Persisted {
 		fmt.Fprintf(&b, " until the %s timeout", e.Timeout)
+	}
+	if e.TokenLost {
+		b.WriteString("; the rotated token was not stored")
+	}
+	if e.PendingVersion != "" {
+		fmt.Fprintf(&b, "; it is in version %s, which is not current", e.PendingVersion)
 	}
 	return b.String()
 }

@@ -26,8 +26,8 @@ func TestNamesRoundTrip(t *testing.T) {
 			t.Errorf("reason %q does not read back: %v, %v", name, err, back)
 		}
 	}
-	if count != int(NoRegion)+1 {
-		t.Errorf("%d named reasons, want %d", count, int(NoRegion)+1)
+	if count != int(InvalidCredentials)+1 {
+		t.Errorf("%d named reasons, want %d", count, int(InvalidCredentials)+1)
 	}
 	for i := NoInput; !strings.HasPrefix(i.String(), "Input("); i++ {
 		if seen[i.String()] && i != NoInput {
@@ -42,7 +42,7 @@ func TestNamesRoundTrip(t *testing.T) {
 	if got := TokenURL.String(); got != "token url" {
 		t.Errorf("TokenURL = %q", got)
 	}
-	for _, out := range []string{Reason(-1).String(), Reason(int(NoRegion) + 1).String(), Input(-1).String(), Input(int(TokenURL) + 1).String()} {
+	for _, out := range []string{Reason(-1).String(), Reason(int(InvalidCredentials) + 1).String(), Input(-1).String(), Input(int(TokenURL) + 1).String()} {
 		if !strings.Contains(out, "(") {
 			t.Errorf("an unknown value is named %q", out)
 		}
@@ -75,6 +75,10 @@ func TestErrorText(t *testing.T) {
 		"throttled (TooManyRequestsException), 5 attempts until the 2s timeout": {Reason: Throttled, Code: "TooManyRequestsException", Attempts: 5, Persisted: true, Timeout: 2 * time.Second},
 		"unavailable, HTTP 503, 1 attempt":                                      {Reason: Unavailable, Status: 503, Attempts: 1},
 		"canceled, 0 attempts":                                                  {Reason: Canceled},
+		// A store failure leads with the operation and the store's name.
+		"write file \"t\": throttled (C), 2 attempts; the rotated token was not stored": {Reason: Throttled, Op: "write", Store: `file "t"`, Code: "C", Attempts: 2, TokenLost: true},
+		"write s: timeout, 1 attempt; it is in version v1, which is not current":        {Reason: Timeout, Op: "write", Store: "s", Attempts: 1, PendingVersion: "v1"},
+		"read s: empty, 0 attempts": {Reason: Empty, Op: "read", Store: "s"},
 	} {
 		if got := e.Error(); got != want {
 			t.Errorf("Error() = %q, want %q", got, want)

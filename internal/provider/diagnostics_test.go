@@ -15,24 +15,27 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
-// Every tokenstore.Reason has its own wording and recovery step, for both
+// Every reason a store gives (tokenstore.Reasons) has its own wording and recovery step, for both
 // kinds of store, read and write; the table must grow with the Reason set.
 func TestStoreDiagnosticWording(t *testing.T) {
 	type want struct{ file, secretsManager string }
-	wording := map[tokenstore.Reason]want{
-		tokenstore.Other:              {`unexpected failure.*TF_LOG=DEBUG`, `unexpected failure.*TF_LOG=DEBUG`},
-		tokenstore.NotFound:           {`file not found.*Check .file.*relative.*create the file`, `secret not found.*Check .secretsmanager_secret_id. and the region.*create-secret`},
-		tokenstore.Empty:              {`no refresh token in the store.*Put the refresh token`, `no refresh token in the store.*Put the refresh token`},
-		tokenstore.Malformed:          {`does not hold a refresh token.*not a JSON document`, `does not hold a refresh token.*binary secret`},
-		tokenstore.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
-		tokenstore.NoCredentials:      {`no AWS credentials.*default chain`, `no AWS credentials.*Cognito does not.*AWS_PROFILE`},
-		tokenstore.InvalidCredentials: {`AWS refused the credentials.*aws sso login`, `AWS refused the credentials.*aws sso login`},
-		tokenstore.Unreachable:        {`file unreachable`, `Secrets Manager unreachable.*AWS_ENDPOINT_URL_SECRETS_MANAGER`},
-		tokenstore.Throttled:          {`throttled.*-parallelism`, `throttled.*-parallelism.*max_retries`},
-		tokenstore.Timeout:            {`did not answer in time.*timeout`, `did not answer in time.*timeout`},
-		tokenstore.Canceled:           {`cancelled.*Ctrl-C`, `cancelled.*Ctrl-C`},
+	wording := map[failure.Reason]want{
+		failure.Other:              {`unexpected failure.*TF_LOG=DEBUG`, `unexpected failure.*TF_LOG=DEBUG`},
+		failure.NotFound:           {`file not found.*Check .file.*relative.*create the file`, `secret not found.*Check .secretsmanager_secret_id. and the region.*create-secret`},
+		failure.Empty:              {`no refresh token in the store.*Put the refresh token`, `no refresh token in the store.*Put the refresh token`},
+		failure.Malformed:          {`does not hold a refresh token.*not a JSON document`, `does not hold a refresh token.*binary secret`},
+		failure.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
+		failure.NoCredentials:      {`no AWS credentials.*default chain`, `no AWS credentials.*Cognito does not.*AWS_PROFILE`},
+		failure.InvalidCredentials: {`AWS refused the credentials.*aws sso login`, `AWS refused the credentials.*aws sso login`},
+		failure.Unreachable:        {`file unreachable`, `Secrets Manager unreachable.*AWS_ENDPOINT_URL_SECRETS_MANAGER`},
+		failure.Throttled:          {`throttled.*-parallelism`, `throttled.*-parallelism.*max_retries`},
+		failure.Timeout:            {`did not answer in time.*timeout`, `did not answer in time.*timeout`},
+		failure.Canceled:           {`cancelled.*Ctrl-C`, `cancelled.*Ctrl-C`},
 	}
-	for r := tokenstore.Reason(0); !strings.HasPrefix(r.String(), "Reason("); r++ {
+	if len(wording) != len(tokenstore.Reasons) {
+		t.Errorf("%d reasons worded, the store gives %d", len(wording), len(tokenstore.Reasons))
+	}
+	for _, r := range tokenstore.Reasons {
 		w, ok := wording[r]
 		if !ok {
 			t.Errorf("reason %q has no wording in this table", r)
@@ -47,7 +50,7 @@ func TestStoreDiagnosticWording(t *testing.T) {
 			{storeConfig{secretID: "terraform/token"}, `Secrets Manager secret "terraform/token"`, w.secretsManager},
 		} {
 			for _, lost := range []bool{false, true} {
-				e := &tokenstore.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
+				e := &failure.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
 				if lost {
 					e.Op, e.TokenLost = "write", true
 				}
@@ -61,7 +64,7 @@ func TestStoreDiagnosticWording(t *testing.T) {
 				if !regexp.MustCompile(`(?s)` + kind.want).MatchString(text) {
 					t.Errorf("%s, %s: wording does not match %s:\n%s", r, kind.name, kind.want, text)
 				}
-				if r != tokenstore.Other && strings.Contains(text, "unexpected failure") {
+				if r != failure.Other && strings.Contains(text, "unexpected failure") {
 					t.Errorf("%s, %s: falls back to the generic wording", r, kind.name)
 				}
 				if !strings.Contains(d.Detail(), kind.name) || !strings.Contains(d.Detail(), "(SomeCode), 3 attempts") {
@@ -232,5 +235,18 @@ func TestClientCredentialsErrorPlacement(t *testing.T) {
 			diags[0].Summary() != tc.summary || diags[0].Detail() != tc.detail {
 			t.Errorf("an unclassified error gives %v, want %q: %q", diags, tc.summary, tc.detail)
 		}
+	}
+}
+
+// The log line of a failure is its scrubbed cause, or its facts when it has
+// no cause (a store found empty), never an empty string.
+func TestCauseText(t *testing.T) {
+	empty := &failure.Error{Reason: failure.Empty, Op: "read", Store: "s"}
+	if got := causeText(empty); got != "read s: empty, 0 attempts" {
+		t.Errorf("without a cause: %q", got)
+	}
+	withCause := failure.New(errors.New("open s: permission denied"), nil)
+	if got := causeText(withCause); got != "open s: permission denied" {
+		t.Errorf("with a cause: %q", got)
 	}
 }

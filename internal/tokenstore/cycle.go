@@ -84,7 +84,7 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 		if werr != nil {
 			var se *Error
 			if !errors.As(werr, &se) {
-				se = &Error{Op: "write", Store: s.Name(), err: werr}
+				se = fail("write", s.Name(), werr)
 			}
 			lost := *se
 			lost.TokenLost = true

@@ -154,7 +154,7 @@ func syncDir(dir string) {
 
 // fail classifies an OS error for this store.
 func (f *fileStore) fail(op string, err error) *Error {
-	e := &Error{Reason: Other, Op: op, Store: f.Name(), err: err}
+	e := fail(op, f.Name(), err)
 	var errno syscall.Errno
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):

@@ -20,13 +20,12 @@ func TestSnapshotNeverPrintsToken(t *testing.T) {
 }
 
 func TestReasonAndCodeText(t *testing.T) {
-	for r, want := range map[Reason]string{
-		Other: "other", NotFound: "not found", Canceled: "canceled",
-		Canceled + 1: fmt.Sprintf("Reason(%d)", int(Canceled)+1), -1: "Reason(-1)",
-	} {
-		if got := r.String(); got != want {
-			t.Errorf("Reason(%d) is %q, want %q", int(r), got, want)
-		}
+	names := map[string]bool{}
+	for _, r := range Reasons {
+		names[r.String()] = true
+	}
+	if len(names) != 11 || !names["other"] || !names["not found"] || !names["canceled"] || !names["invalid credentials"] {
+		t.Errorf("the store's reasons: %v", names)
 	}
 	if got := printableCode("Bad\x00Code\n \x7f é~"); got != "BadCode~" {
 		t.Errorf("printableCode %q", got)
@@ -35,11 +34,11 @@ func TestReasonAndCodeText(t *testing.T) {
 		t.Errorf("capped at %d", len(got))
 	}
 	e := &Error{Reason: Throttled, Op: "write", Store: "s", Code: "C", Attempts: 2}
-	if got := e.Error(); got != "write s: throttled (C) after 2 attempts" {
+	if got := e.Error(); got != "write s: throttled (C), 2 attempts" {
 		t.Errorf("message %q", got)
 	}
 	e = &Error{Reason: Empty, Op: "read", Store: "s", Attempts: 1}
-	if got := e.Error(); got != "read s: empty" {
+	if got := e.Error(); got != "read s: empty, 1 attempt" {
 		t.Errorf("message %q", got)
 	}
 }

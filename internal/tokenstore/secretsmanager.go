@@ -196,7 +196,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 
 // fail classifies an SDK error (see classifyAWS).
 func (s *secretsManagerStore) fail(op string, err error) *Error {
-	e := &Error{Op: op, Store: s.Name(), err: err}
+	e := fail(op, s.Name(), err)
 	e.Reason, e.Code = classifyAWS(err)
 	e.Code = printableCode(e.Code)
 	e.Attempts = attempts(err)
