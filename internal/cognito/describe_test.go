@@ -1,11 +1,11 @@
 package cognito
 
 import (
-	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure/failuretest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/failures.json from describe")
@@ -24,33 +24,5 @@ func TestDescribeClassifies(t *testing.T) {
 			t.Errorf("%s: Unwrap = %v, want the cause", c.name, got[c.name].Unwrap())
 		}
 	}
-	file := filepath.Join("testdata", "failures.json")
-	if *update {
-		text, err := json.MarshalIndent(got, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, append(text, '\n'), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	text, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]*Error{}
-	if err := json.Unmarshal(text, &want); err != nil {
-		t.Fatal(err)
-	}
-	// Compared as JSON: the cause and the secrets are not facts.
-	for name, e := range got {
-		gotJSON, _ := json.Marshal(e)
-		wantJSON, _ := json.Marshal(want[name])
-		if string(gotJSON) != string(wantJSON) {
-			t.Errorf("%s: describe classified\n%s\nwant\n%s", name, gotJSON, wantJSON)
-		}
-	}
-	if len(want) != len(got) {
-		t.Errorf("%d cases in %s, %d in describeCases", len(want), file, len(got))
-	}
+	failuretest.Golden(t, filepath.Join("testdata", "failures.json"), got, *update)
 }
