@@ -151,7 +151,9 @@ func stringSet(values ...string) knownvalue.Check {
 	return knownvalue.SetExact(checks)
 }
 
-// m2mScenario is one behaviour both types share.
+// m2mScenario is one behaviour both types share. The leak suite runs those
+// that reach the token endpoint through a real CLI from its own copy
+// (internal/acctest/leak_scenarios_test.go): change both together.
 type m2mScenario struct {
 	name string
 	// ownPool: the scenario injects faults, so it gets a double of its own.
