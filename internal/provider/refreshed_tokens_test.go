@@ -22,7 +22,9 @@ import (
 )
 
 // scenario is one behaviour that the ephemeral resource and the data source
-// share. Both types' acceptance tests run every scenario.
+// share. Both types' acceptance tests run every scenario; the leak suite
+// runs them through a real CLI from its own copy of the inputs and errors
+// (internal/acctest/leak_scenarios_test.go): change both together.
 type scenario struct {
 	name string
 	pool cognitotest.PoolConfig
