@@ -35,7 +35,7 @@ func echoingErrorScenario() clientCredentialsLeakScenario {
 		name: "error description echoing the client id", ownPool: true,
 		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
 		arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
-			in := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+			in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 			pair := url.QueryEscape(in.ClientID) + ":" + url.QueryEscape(in.ClientSecret)
 			basic := base64.StdEncoding.EncodeToString([]byte(pair))
 			p.InjectFault(cognitotest.Fault{Status: 400, ContentType: "application/json",

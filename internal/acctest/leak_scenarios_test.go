@@ -236,7 +236,7 @@ func newClientCredentialsPool(t *testing.T) *acctest.Pool {
 }
 
 func clientCredentialsLeakScenarios() []clientCredentialsLeakScenario {
-	client := func(c cognitotest.M2MClient, change func(in *acctest.ClientCredentialsInputs)) func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
+	client := func(c cognitotest.ClientCredentialsClient, change func(in *acctest.ClientCredentialsInputs)) func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 		return func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 			in := p.ClientCredentials(c)
 			if change != nil {
@@ -245,7 +245,7 @@ func clientCredentialsLeakScenarios() []clientCredentialsLeakScenario {
 			return in, nil
 		}
 	}
-	deployer := cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute}
+	deployer := cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute}
 	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 		return func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 			p.InjectFault(f)
@@ -258,18 +258,18 @@ func clientCredentialsLeakScenarios() []clientCredentialsLeakScenario {
 			in.ClientMetadata = map[string]string{"pipeline": "ci", "run": "42"}
 		})},
 		{name: "no scopes requested: every allowed scope",
-			arrange: client(cognitotest.M2MClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil)},
+			arrange: client(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil)},
 		// Each OAuth error, as the double answers it, with its diagnostic.
 		{name: "wrong client secret", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*invalid_client[\s\S]*client_secret. is its current secret`),
 			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientSecret = strings.Repeat("x", 51) })},
 		{name: "unknown app client", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client_id. names an app client`),
 			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientID = "nosuchclient0000000000000" })},
 		{name: "client without the client-credentials grant", expectError: regexp.MustCompile(`App client may not use the client-credentials grant[\s\S]*unauthorized_client[\s\S]*AllowedOAuthFlows`),
-			arrange: client(cognitotest.M2MClient{Scopes: deployer.Scopes, AllowedOAuthFlows: []string{"code"}}, nil)},
+			arrange: client(cognitotest.ClientCredentialsClient{Scopes: deployer.Scopes, AllowedOAuthFlows: []string{"code"}}, nil)},
 		{name: "scope not allowed", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*invalid_scope[\s\S]*AllowedOAuthScopes`),
 			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.Scopes = []string{"platform/admin"} })},
 		{name: "client with no custom scope", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*fails when it has none`),
-			arrange: client(cognitotest.M2MClient{}, nil)},
+			arrange: client(cognitotest.ClientCredentialsClient{}, nil)},
 		{name: "invalid_request", ownPool: true, expectError: regexp.MustCompile(`Token request rejected as malformed[\s\S]*invalid_request`),
 			arrange: fault(cognitotest.Fault{ErrorType: cognitotest.OAuthInvalidRequest})},
 		{name: "unsupported_grant_type", ownPool: true, expectError: regexp.MustCompile(`Endpoint does not support the client-credentials grant[\s\S]*token_url`),

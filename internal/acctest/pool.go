@@ -42,8 +42,8 @@ func (p *Pool) SignIn(client cognitotest.AppClient) TokenInputs {
 
 // ClientCredentials adds an app client for the client credentials grant
 // and returns inputs that use it.
-func (p *Pool) ClientCredentials(c cognitotest.M2MClient) ClientCredentialsInputs {
-	c = p.AddM2MClient(c)
+func (p *Pool) ClientCredentials(c cognitotest.ClientCredentialsClient) ClientCredentialsInputs {
+	c = p.AddClientCredentialsClient(c)
 	return ClientCredentialsInputs{TokenURL: p.TokenURL(), ClientID: c.ID, ClientSecret: c.Secret}
 }
 

@@ -140,8 +140,8 @@ func TestTokenURLKeyIsNotShown(t *testing.T) {
 	defer srv.Close()
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	diags := clientCredentialsToken(ctx, newM2MFaultProvider(0, 10*time.Second, aws.RetryModeStandard),
-		m2mFaultModel(m2mInputs{TokenURL: srv.URL + "/" + pathKey + "/oauth2/token", ClientID: "keyclient1", ClientSecret: "KeySecretValue0123456789abcdef"}))
+	diags := clientCredentialsToken(ctx, newClientCredentialsFaultProvider(0, 10*time.Second, aws.RetryModeStandard),
+		clientCredentialsFaultModel(clientCredentialsInputs{TokenURL: srv.URL + "/" + pathKey + "/oauth2/token", ClientID: "keyclient1", ClientSecret: "KeySecretValue0123456789abcdef"}))
 	if !diags.HasError() || !strings.Contains(logs.String(), "Requesting a Cognito client-credentials token") {
 		t.Fatalf("no failure or no DEBUG line: %v\n%s", diags, logs.String())
 	}
