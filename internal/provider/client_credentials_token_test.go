@@ -28,52 +28,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
 
-// clientCredentialsInputs are the cognito_client_credentials_token arguments of one test.
-type clientCredentialsInputs struct {
-	Domain, TokenURL, ClientID, ClientSecret string
-	Scopes                                   []string
-	ClientMetadata                           map[string]string
-	// Raw HCL lines added to the block.
-	Extra []string
-}
-
-func (in clientCredentialsInputs) hcl() string {
-	var b strings.Builder
-	for _, a := range [][2]string{{"domain", in.Domain}, {"token_url", in.TokenURL}, {"client_id", in.ClientID}, {"client_secret", in.ClientSecret}} {
-		if a[1] != "" {
-			fmt.Fprintf(&b, "  %s = %q\n", a[0], a[1])
-		}
-	}
-	if in.Scopes != nil {
-		quoted := make([]string, len(in.Scopes))
-		for i, s := range in.Scopes {
-			quoted[i] = fmt.Sprintf("%q", s)
-		}
-		fmt.Fprintf(&b, "  scopes = [%s]\n", strings.Join(quoted, ", "))
-	}
-	if in.ClientMetadata != nil {
-		b.WriteString("  client_metadata = {\n")
-		for _, k := range slices.Sorted(maps.Keys(in.ClientMetadata)) {
-			fmt.Fprintf(&b, "    %q = %q\n", k, in.ClientMetadata[k])
-		}
-		b.WriteString("  }\n")
-	}
-	for _, line := range in.Extra {
-		b.WriteString("  " + line + "\n")
-	}
-	return b.String()
-}
-
-func clientCredentialsEphemeralHCL(provider string, in clientCredentialsInputs) string {
+func clientCredentialsEphemeralHCL(provider string, in acctest.ClientCredentialsInputs) string {
 	return provider + `
 ephemeral "cognito_client_credentials_token" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 provider "echo" {
   data = ephemeral.cognito_client_credentials_token.test
@@ -83,10 +48,10 @@ resource "echo" "test" {}
 `
 }
 
-func clientCredentialsDataSourceHCL(provider string, in clientCredentialsInputs) string {
+func clientCredentialsDataSourceHCL(provider string, in acctest.ClientCredentialsInputs) string {
 	return provider + `
 data "cognito_client_credentials_token" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 `
 }
 
@@ -100,12 +65,6 @@ func newClientCredentialsPool(t *testing.T) *pool {
 	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "https://billing.example.com", Scopes: []string{"invoices.read"}})
 	return p
-}
-
-// clientCredentialsClient adds an app client and returns inputs that use it.
-func (p *pool) clientCredentialsClient(c cognitotest.ClientCredentialsClient) clientCredentialsInputs {
-	c = p.AddClientCredentialsClient(c)
-	return clientCredentialsInputs{TokenURL: p.TokenURL(), ClientID: c.ID, ClientSecret: c.Secret}
 }
 
 // tokenRequests returns the token endpoint requests of one app client.
@@ -172,17 +131,17 @@ type clientCredentialsScenario struct {
 	name string
 	// ownPool: the scenario injects faults, so it gets a double of its own.
 	ownPool      bool
-	arrange      func(p *pool) (clientCredentialsInputs, []string)
-	outputs      func(p *pool, in clientCredentialsInputs) map[string]knownvalue.Check
+	arrange      func(p *pool) (acctest.ClientCredentialsInputs, []string)
+	outputs      func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check
 	expectError  *regexp.Regexp
 	wantRequests int // token requests of the scenario's client; -1: don't check
-	wire         func(t *testing.T, p *pool, in clientCredentialsInputs)
+	wire         func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs)
 }
 
 func clientCredentialsScenarios() []clientCredentialsScenario {
-	client := func(c cognitotest.ClientCredentialsClient, change func(in *clientCredentialsInputs)) func(p *pool) (clientCredentialsInputs, []string) {
-		return func(p *pool) (clientCredentialsInputs, []string) {
-			in := p.clientCredentialsClient(c)
+	client := func(c cognitotest.ClientCredentialsClient, change func(in *acctest.ClientCredentialsInputs)) func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+		return func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+			in := p.ClientCredentials(c)
 			if change != nil {
 				change(&in)
 			}
@@ -190,16 +149,16 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		}
 	}
 	deployer := cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute}
-	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *pool) (clientCredentialsInputs, []string) {
-		return func(p *pool) (clientCredentialsInputs, []string) {
+	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+		return func(p *pool) (acctest.ClientCredentialsInputs, []string) {
 			p.InjectFault(f)
-			return p.clientCredentialsClient(deployer), providerArgs
+			return p.ClientCredentials(deployer), providerArgs
 		}
 	}
-	invalid := func(name, pattern string, change func(in *clientCredentialsInputs)) clientCredentialsScenario {
+	invalid := func(name, pattern string, change func(in *acctest.ClientCredentialsInputs)) clientCredentialsScenario {
 		return clientCredentialsScenario{name: name, expectError: regexp.MustCompile(pattern),
-			arrange: func(p *pool) (clientCredentialsInputs, []string) {
-				in := p.clientCredentialsClient(deployer)
+			arrange: func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+				in := p.ClientCredentials(deployer)
 				change(&in)
 				return in, nil
 			}}
@@ -207,11 +166,11 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 	return []clientCredentialsScenario{
 		{
 			name: "requested scopes and client metadata",
-			arrange: client(deployer, func(in *clientCredentialsInputs) {
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) {
 				in.Scopes = []string{"platform/deploy"}
 				in.ClientMetadata = map[string]string{"pipeline": "ci", "run": "42"}
 			}),
-			outputs: func(p *pool, in clientCredentialsInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy"),
 					"token_type":     knownvalue.StringExact("Bearer"),
@@ -221,7 +180,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 				}
 			},
 			wantRequests: -1,
-			wire: func(t *testing.T, p *pool, in clientCredentialsInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 				req := tokenRequests(p, in.ClientID)[0]
 				if id, secret := basicAuth(req.Header.Get("Authorization")); id != in.ClientID || secret != in.ClientSecret {
 					t.Error("the client did not authenticate with HTTP Basic client_id:client_secret")
@@ -245,7 +204,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		{
 			name:    "no scopes requested: every allowed scope",
 			arrange: client(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil),
-			outputs: func(p *pool, in clientCredentialsInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/read https://billing.example.com/invoices.read"),
 					"expires_in":     knownvalue.Int64Exact(3600),
@@ -253,7 +212,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 				}
 			},
 			wantRequests: -1,
-			wire: func(t *testing.T, p *pool, in clientCredentialsInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 				form, _ := url.ParseQuery(string(tokenRequests(p, in.ClientID)[0].Body))
 				if form.Has("scope") || form.Has("aws_client_metadata") || form.Has("client_secret") {
 					t.Errorf("unset inputs reached the wire: %v", form)
@@ -262,13 +221,13 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		},
 		// Each OAuth error, as the double answers it, with its diagnostic.
 		{name: "wrong client secret", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*invalid_client[\s\S]*client_secret. is its current secret`),
-			arrange: client(deployer, func(in *clientCredentialsInputs) { in.ClientSecret = strings.Repeat("x", 51) }), wantRequests: 1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientSecret = strings.Repeat("x", 51) }), wantRequests: 1},
 		{name: "unknown app client", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client_id. names an app client`),
-			arrange: client(deployer, func(in *clientCredentialsInputs) { in.ClientID = "nosuchclient0000000000000" }), wantRequests: -1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientID = "nosuchclient0000000000000" }), wantRequests: -1},
 		{name: "client without the client-credentials grant", expectError: regexp.MustCompile(`App client may not use the client-credentials grant[\s\S]*unauthorized_client[\s\S]*AllowedOAuthFlows`),
 			arrange: client(cognitotest.ClientCredentialsClient{Scopes: deployer.Scopes, AllowedOAuthFlows: []string{"code"}}, nil), wantRequests: 1},
 		{name: "scope not allowed", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*invalid_scope[\s\S]*AllowedOAuthScopes`),
-			arrange: client(deployer, func(in *clientCredentialsInputs) { in.Scopes = []string{"platform/admin"} }), wantRequests: 1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.Scopes = []string{"platform/admin"} }), wantRequests: 1},
 		{name: "client with no custom scope", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*fails when it has none`),
 			arrange: client(cognitotest.ClientCredentialsClient{}, nil), wantRequests: 1},
 		{name: "invalid_request", ownPool: true, expectError: regexp.MustCompile(`Token request rejected as malformed[\s\S]*invalid_request`),
@@ -280,25 +239,25 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		{name: "throttled beyond retries", ownPool: true, expectError: regexp.MustCompile(`Cognito throttled the token request[\s\S]*HTTP 429 \(2\s+attempts\)`),
 			arrange: fault(cognitotest.Fault{Status: 429, Body: `{"message":"Rate exceeded"}`, Times: 2}, "max_retries = 1"), wantRequests: 2},
 		// Validation: before any request.
-		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *clientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
-		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *clientCredentialsInputs) { in.TokenURL = "" }),
-		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *clientCredentialsInputs) {
+		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
+		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "" }),
+		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *acctest.ClientCredentialsInputs) {
 			in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com"
 		}),
-		invalid("plain http to a remote host", `Invalid token_url[\s\S]*unencrypted`, func(in *clientCredentialsInputs) { in.TokenURL = "http://auth.example.com/oauth2/token" }),
-		invalid("token_url with a password", `Invalid token_url[\s\S]*user name or password`, func(in *clientCredentialsInputs) {
+		invalid("plain http to a remote host", `Invalid token_url[\s\S]*unencrypted`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "http://auth.example.com/oauth2/token" }),
+		invalid("token_url with a password", `Invalid token_url[\s\S]*user name or password`, func(in *acctest.ClientCredentialsInputs) {
 			in.TokenURL = "https://u:hunter2hunter2@auth.example.com/oauth2/token"
 		}),
-		invalid("scope without a resource server", `Invalid scopes[\s\S]*resource-server-identifier`, func(in *clientCredentialsInputs) { in.Scopes = []string{"deploy"} }),
-		invalid("empty scopes", `scopes[\s\S]*at least 1`, func(in *clientCredentialsInputs) { in.Extra = []string{"scopes = []"} }),
-		invalid("client id with a dash", `Invalid client_id`, func(in *clientCredentialsInputs) { in.ClientID = "abc-def" }),
-		invalid("client metadata with a null value", `Null value in client_metadata`, func(in *clientCredentialsInputs) { in.Extra = []string{"client_metadata = { stage = null }"} }),
+		invalid("scope without a resource server", `Invalid scopes[\s\S]*resource-server-identifier`, func(in *acctest.ClientCredentialsInputs) { in.Scopes = []string{"deploy"} }),
+		invalid("empty scopes", `scopes[\s\S]*at least 1`, func(in *acctest.ClientCredentialsInputs) { in.Extra = []string{"scopes = []"} }),
+		invalid("client id with a dash", `Invalid client_id`, func(in *acctest.ClientCredentialsInputs) { in.ClientID = "abc-def" }),
+		invalid("client metadata with a null value", `Null value in client_metadata`, func(in *acctest.ClientCredentialsInputs) { in.Extra = []string{"client_metadata = { stage = null }"} }),
 	}
 }
 
 // runClientCredentialsScenarios runs every scenario as a parallel acceptance test of one
 // type, on one shared double unless a scenario injects faults.
-func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc clientCredentialsScenario, in clientCredentialsInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	shared := newClientCredentialsPool(t)
 	for _, sc := range clientCredentialsScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -336,9 +295,9 @@ func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc clientCre
 }
 
 func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
-	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in clientCredentialsInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      clientCredentialsEphemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsEphemeralHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -350,9 +309,9 @@ func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
 
 func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 	const address = "data.cognito_client_credentials_token.test"
-	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in clientCredentialsInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      clientCredentialsDataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsDataSourceHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -378,7 +337,7 @@ func newClientCredentialsFaultProvider(retries int, timeout time.Duration, mode 
 	return &providerData{env: env, tokenSource: clientcredentials.New(env)}
 }
 
-func clientCredentialsFaultModel(in clientCredentialsInputs) *clientCredentialsTokenModel {
+func clientCredentialsFaultModel(in acctest.ClientCredentialsInputs) *clientCredentialsTokenModel {
 	return &clientCredentialsTokenModel{
 		Domain:         types.StringNull(),
 		TokenURL:       types.StringValue(in.TokenURL),
@@ -420,12 +379,12 @@ func TestFaultsClientCredentials(t *testing.T) {
 				t.Parallel()
 				p := newPool(t, cognitotest.PoolConfig{})
 				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-				in := p.clientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
+				in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 				for _, f := range tc.faults {
 					p.InjectFault(f)
 				}
 				if tc.endpoint == "dead" {
-					in.TokenURL = deadEndpoint(t) + cognitotest.TokenPath
+					in.TokenURL = acctest.DeadEndpoint(t) + cognitotest.TokenPath
 				}
 				timeout := tc.timeout
 				if timeout == 0 {
@@ -470,7 +429,7 @@ func TestFaultsClientCredentials(t *testing.T) {
 					}
 				}
 				if tc.wantRequests >= 0 {
-					if got := settledRequestCount(p, tc.wantRequests); got != tc.wantRequests {
+					if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
 						t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
 					}
 				}
@@ -489,7 +448,7 @@ func TestFaultsClientCredentials(t *testing.T) {
 // id or secret is shown scrubbed.
 func TestClientCredentialsErrorAttributes(t *testing.T) {
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.clientCredentialsClient(cognitotest.ClientCredentialsClient{})
+	in := p.ClientCredentials(cognitotest.ClientCredentialsClient{})
 	for code, want := range map[string]string{
 		cognitotest.OAuthInvalidClient: "client_secret", cognitotest.OAuthUnauthorizedClient: "client_id",
 		cognitotest.OAuthInvalidScope: "scopes", cognitotest.OAuthInvalidGrant: "scopes",
@@ -563,7 +522,7 @@ func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
 			var logs bytes.Buffer
 			ctx := tflogtest.RootLogger(context.Background(), &logs)
 			data := newClientCredentialsFaultProvider(0, 10*time.Second, aws.RetryModeStandard)
-			diags := clientCredentialsToken(ctx, data, clientCredentialsFaultModel(clientCredentialsInputs{TokenURL: srv.URL + "/oauth2/token", ClientID: clientID, ClientSecret: secret}))
+			diags := clientCredentialsToken(ctx, data, clientCredentialsFaultModel(acctest.ClientCredentialsInputs{TokenURL: srv.URL + "/oauth2/token", ClientID: clientID, ClientSecret: secret}))
 			if !diags.HasError() {
 				t.Fatal("no error")
 			}

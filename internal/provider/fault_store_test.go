@@ -16,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -45,7 +46,7 @@ func storeFaultCases() []storeFaultCase {
 		// Before the exchange: nothing spent.
 		{name: "Secrets Manager not listening", secretsManager: true, rotation: true,
 			prepare: func(t *testing.T, _ *pool, _ testStore) {
-				t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", deadEndpoint(t))
+				t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", acctest.DeadEndpoint(t))
 			},
 			wantError: regexp.MustCompile(`(?s)Secrets Manager unreachable.*3 attempts.*` + nothingSpent[4:])},
 		{name: "Secrets Manager failing on every attempt", secretsManager: true, rotation: true,
@@ -112,7 +113,7 @@ func TestStoreFaults(t *testing.T) {
 	for _, tc := range storeFaultCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			p := freshPool(t)
-			in := p.signIn(cognitotest.AppClient{Rotation: tc.rotation})
+			in := p.SignIn(cognitotest.AppClient{Rotation: tc.rotation})
 			var store testStore
 			if tc.secretsManager {
 				store = newSecretStore(t, p, in.RefreshToken)

@@ -8,7 +8,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
@@ -37,7 +37,7 @@ func newFaultProvider(t *testing.T, endpoint string, maxRetries int, timeout tim
 	return &providerData{env: env, client: cognito.New(env, endpoint)}
 }
 
-func faultModel(in tokenInputs) *refreshedTokensModel {
+func faultModel(in acctest.TokenInputs) *refreshedTokensModel {
 	m := &refreshedTokensModel{
 		RefreshToken:   types.StringValue(in.RefreshToken),
 		ClientID:       types.StringValue(in.ClientID),
@@ -110,42 +110,18 @@ func faultCases() []faultCase {
 	}
 }
 
-// settledRequestCount is the double's request count once it reaches want
-// or stops changing: the double records a reset connection after the reset,
-// which the client may see first.
-func settledRequestCount(p *pool, want int) int {
-	got := p.RequestCount()
-	for deadline := time.Now().Add(5 * time.Second); got < want && time.Now().Before(deadline); got = p.RequestCount() {
-		time.Sleep(10 * time.Millisecond)
-	}
-	return got
-}
-
-// deadEndpoint is an address where nothing listens: a port that was just
-// free. Connecting is refused at once, so no test waits on it.
-func deadEndpoint(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
-}
-
 func TestFaults(t *testing.T) {
 	for _, tc := range faultCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			in := p.SignIn(cognitotest.AppClient{})
 			for _, f := range tc.faults {
 				p.InjectFault(f)
 			}
 			endpoint := p.URL
 			if tc.endpoint == "dead" {
-				endpoint = deadEndpoint(t)
+				endpoint = acctest.DeadEndpoint(t)
 			}
 			timeout := tc.timeout
 			if timeout == 0 {
@@ -184,7 +160,7 @@ func TestFaults(t *testing.T) {
 				}
 			}
 			if tc.wantRequests >= 0 {
-				if got := settledRequestCount(p, tc.wantRequests); got != tc.wantRequests {
+				if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
 					t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
 				}
 			}
@@ -204,7 +180,7 @@ func TestFaults(t *testing.T) {
 func TestFaultsConcurrentRefreshesShareOneClient(t *testing.T) {
 	const instances, parallelism = 100, 10
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	// A refresh fails only after max_retries+1 throttles in a row, so with
 	// 20 throttles and 20 retries every refresh must succeed.
 	const throttles = 20
