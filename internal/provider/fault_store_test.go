@@ -4,7 +4,8 @@ package provider
 // stores and the double: a store that fails before the exchange spends
 // nothing (Cognito is not called, the token stays valid); a write that fails
 // after Cognito rotated the token is retried under the shared policy and,
-// if it still fails, reported as a lost token.
+// if it still fails, reported as a lost token. The two that matter most run
+// through a real CLI in internal/acctest's TestAccStoreFaults.
 
 import (
 	"context"

@@ -2,8 +2,8 @@ package provider
 
 // Faults injected into the Cognito double, measured through the provider:
 // unit level through refreshTokens (the provider's shared Open/Read logic
-// with a real cognito.Client and the real AWS SDK), and through a real CLI
-// (TestAccFaults) for throttling, server errors and 100 instances at once.
+// with a real cognito.Client and the real AWS SDK). The same faults through
+// a real CLI, and 100 instances at once, are internal/acctest's TestAccFaults.
 
 import (
 	"context"
