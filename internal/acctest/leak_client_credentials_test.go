@@ -52,7 +52,7 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
 	cli := acctest.NewCLI(t)
-	shared := newClientCredentialsPool(t)
+	shared := acctest.NewClientCredentialsPool(t)
 	for _, kind := range []string{"ephemeral", "data source"} {
 		for _, sc := range append(clientCredentialsLeakScenarios(), echoingErrorScenario()) {
 			t.Run(kind+"/"+sc.name, func(t *testing.T) {

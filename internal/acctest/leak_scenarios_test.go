@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
@@ -47,7 +46,7 @@ func refreshedTokensSuccessScenarios() []leakScenario {
 			name: "confirmed device in a pool that remembers devices",
 			pool: cognitotest.PoolConfig{RememberDevices: true},
 			arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
-				in := signInWithDevice(p, cognitotest.AppClient{})
+				in := p.SignInWithDevice(cognitotest.AppClient{})
 				p.ConfirmDevice(in.DeviceKey)
 				return in, nil
 			},
@@ -123,7 +122,7 @@ func refreshedTokensErrorScenarios() []leakScenario {
 			expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token\.[\s\S]*device_key.\s+is\s+not\s+a\s+device\s+confirmed`),
 			pool:        cognitotest.PoolConfig{RememberDevices: true},
 			arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
-				return signInWithDevice(p, cognitotest.AppClient{}), nil
+				return p.SignInWithDevice(cognitotest.AppClient{}), nil
 			}},
 		{name: "disabled user", expectError: regexp.MustCompile(`User disabled[\s\S]*AdminEnableUser`),
 			arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
@@ -196,14 +195,6 @@ func refreshedTokensValidationScenarios() []leakScenario {
 	}
 }
 
-// signInWithDevice is SignIn in a pool that remembers devices: device_key
-// is the device Cognito issued at sign-in, not confirmed yet.
-func signInWithDevice(p *acctest.Pool, client cognitotest.AppClient) acctest.TokenInputs {
-	client = p.AddClient(client)
-	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
-	return acctest.TokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
-}
-
 // opaqueToken is a random token-shaped string.
 func opaqueToken() string {
 	b := make([]byte, 96)
@@ -221,18 +212,6 @@ type clientCredentialsLeakScenario struct {
 	ownPool     bool
 	arrange     func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string)
 	expectError *regexp.Regexp
-}
-
-// newClientCredentialsPool is a double with a resource server "platform"
-// (scopes deploy and read) and a pre token generation trigger, shared by
-// the scenarios that inject no fault: each makes its own app client, so
-// their requests stay apart.
-func newClientCredentialsPool(t *testing.T) *acctest.Pool {
-	t.Helper()
-	p := acctest.NewPool(t, cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "https://billing.example.com", Scopes: []string{"invoices.read"}})
-	return p
 }
 
 func clientCredentialsLeakScenarios() []clientCredentialsLeakScenario {

@@ -55,16 +55,11 @@ data "cognito_client_credentials_token" "test" {
 `
 }
 
-// newClientCredentialsPool is a double with a resource server "platform" (scopes deploy and
-// read) and a pre token generation trigger, shared by the scenarios that
-// inject no fault: each makes its own app client, so their requests stay
-// apart.
+// newClientCredentialsPool is acctest.NewClientCredentialsPool with this
+// package's checks, shared by the scenarios that inject no fault.
 func newClientCredentialsPool(t *testing.T) *pool {
 	t.Helper()
-	p := newPool(t, cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "https://billing.example.com", Scopes: []string{"invoices.read"}})
-	return p
+	return &pool{Pool: acctest.NewClientCredentialsPool(t)}
 }
 
 // tokenRequests returns the token endpoint requests of one app client.

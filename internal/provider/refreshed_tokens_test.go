@@ -103,7 +103,7 @@ func successScenarios() []scenario {
 			name: "confirmed device in a pool that remembers devices",
 			pool: cognitotest.PoolConfig{RememberDevices: true},
 			arrange: func(p *pool) (acctest.TokenInputs, []string) {
-				in := p.signInWithDevice(cognitotest.AppClient{})
+				in := p.SignInWithDevice(cognitotest.AppClient{})
 				p.ConfirmDevice(in.DeviceKey)
 				return in, nil
 			},
@@ -233,7 +233,7 @@ func errorScenarios() []scenario {
 			expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token\.[\s\S]*device_key.\s+is\s+not\s+a\s+device\s+confirmed`),
 			pool:        cognitotest.PoolConfig{RememberDevices: true},
 			arrange: func(p *pool) (acctest.TokenInputs, []string) {
-				return p.signInWithDevice(cognitotest.AppClient{}), nil
+				return p.SignInWithDevice(cognitotest.AppClient{}), nil
 			}},
 		{name: "disabled user", expectError: regexp.MustCompile(`User disabled[\s\S]*AdminEnableUser`),
 			arrange: func(p *pool) (acctest.TokenInputs, []string) {
@@ -307,14 +307,6 @@ func validationScenarios() []scenario {
 		invalid("timeout not a duration", `Invalid duration`, func(*acctest.TokenInputs) {}, `timeout = "soon"`),
 		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*acctest.TokenInputs) {}, `max_retries = -1`),
 	}
-}
-
-// signInWithDevice is signIn in a pool that remembers devices: device_key
-// is the device Cognito issued at sign-in, not confirmed yet.
-func (p *pool) signInWithDevice(client cognitotest.AppClient) acctest.TokenInputs {
-	client = p.AddClient(client)
-	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
-	return acctest.TokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
 }
 
 // opaqueToken is a random token-shaped string.
