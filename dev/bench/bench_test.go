@@ -116,7 +116,7 @@ func newTarget(tb testing.TB, stub bool) *target {
 	t := &target{endpoint: srv.URL, clientID: c.ID, refreshToken: srv.IssueRefreshToken(c.ID, "bench")}
 	t.sdk = newSDKClient(tb, t.endpoint)
 	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "bench", Scopes: []string{"run"}})
-	m2m := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"bench/run"}})
+	m2m := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"bench/run"}})
 	t.cc = &clientcredentials.Config{ClientID: m2m.ID, ClientSecret: m2m.Secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
 
 	if stub {

@@ -74,7 +74,7 @@ func tokenTypes() []tokenType {
 		{name: "client credentials", unreachable: "Could not reach the token endpoint",
 			config: func(p *acctest.Pool, endpoint string, providerArgs ...string) string {
 				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-				in := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+				in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 				if endpoint != "" {
 					in.TokenURL = endpoint + cognitotest.TokenPath
 				}

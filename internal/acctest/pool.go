@@ -40,10 +40,30 @@ func (p *Pool) SignIn(client cognitotest.AppClient) TokenInputs {
 	}
 }
 
+// SignInWithDevice is SignIn in a pool that remembers devices: DeviceKey
+// is the device Cognito issued at sign-in, not confirmed yet.
+func (p *Pool) SignInWithDevice(client cognitotest.AppClient) TokenInputs {
+	client = p.AddClient(client)
+	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
+	return TokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
+}
+
+// NewClientCredentialsPool is a double with a resource server "platform"
+// (scopes deploy and read), one "https://billing.example.com" (scope
+// invoices.read) and a pre token generation trigger, for tests that share
+// it: each makes its own app client, so their requests stay apart.
+func NewClientCredentialsPool(t testing.TB) *Pool {
+	t.Helper()
+	p := NewPool(t, cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }})
+	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "https://billing.example.com", Scopes: []string{"invoices.read"}})
+	return p
+}
+
 // ClientCredentials adds an app client for the client credentials grant
 // and returns inputs that use it.
-func (p *Pool) ClientCredentials(c cognitotest.M2MClient) ClientCredentialsInputs {
-	c = p.AddM2MClient(c)
+func (p *Pool) ClientCredentials(c cognitotest.ClientCredentialsClient) ClientCredentialsInputs {
+	c = p.AddClientCredentialsClient(c)
 	return ClientCredentialsInputs{TokenURL: p.TokenURL(), ClientID: c.ID, ClientSecret: c.Secret}
 }
 

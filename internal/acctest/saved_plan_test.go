@@ -352,7 +352,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		// blocks get the double's token endpoint (behind the tap) in place
 		// of the example's user pool domain.
 		p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-		machine := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
+		machine := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}})
 		domain := regexp.MustCompile(`(?m)^(\s*)domain(\s*)=.*$`)
 		dir := t.TempDir()
 		entries, err := os.ReadDir(ex.dir)

@@ -110,7 +110,7 @@ func TestFaults(t *testing.T) {
 				srv := cognitotest.NewServer(cognitotest.PoolConfig{})
 				t.Cleanup(srv.Close)
 				srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-				client := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+				client := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 				for _, f := range tc.faults {
 					srv.InjectFault(f)
 				}

@@ -46,8 +46,8 @@ type ResourceServer struct {
 	Scopes     []string
 }
 
-// M2MClient is an app client for the client-credentials grant.
-type M2MClient struct {
+// ClientCredentialsClient is an app client for the client-credentials grant.
+type ClientCredentialsClient struct {
 	ID     string // generated (26 lowercase alnum) if empty
 	Secret string // generated (51 chars) if empty and !NoSecret
 	// NoSecret makes a public client, which cannot use the grant.
@@ -63,7 +63,7 @@ type M2MClient struct {
 
 type oauthPool struct {
 	resourceServers map[string]ResourceServer
-	clients         map[string]M2MClient
+	clients         map[string]ClientCredentialsClient
 }
 
 // AddResourceServer defines a resource server and its custom scopes.
@@ -74,8 +74,8 @@ func (s *Server) AddResourceServer(rs ResourceServer) {
 	s.oauthLocked().resourceServers[rs.Identifier] = rs
 }
 
-// AddM2MClient adds an app client for the client-credentials grant.
-func (s *Server) AddM2MClient(c M2MClient) M2MClient {
+// AddClientCredentialsClient adds an app client for the client-credentials grant.
+func (s *Server) AddClientCredentialsClient(c ClientCredentialsClient) ClientCredentialsClient {
 	if c.ID == "" {
 		c.ID = randomString(26, lowerAlnum)
 	}
@@ -97,7 +97,7 @@ func (s *Server) AddM2MClient(c M2MClient) M2MClient {
 
 func (s *Server) oauthLocked() *oauthPool {
 	if s.oauth.clients == nil {
-		s.oauth = oauthPool{resourceServers: map[string]ResourceServer{}, clients: map[string]M2MClient{}}
+		s.oauth = oauthPool{resourceServers: map[string]ResourceServer{}, clients: map[string]ClientCredentialsClient{}}
 	}
 	return &s.oauth
 }
@@ -216,7 +216,7 @@ func (s *Server) issueClientToken(r *http.Request, body []byte, readErr error) (
 
 	claims := map[string]any{
 		// sub is the client id: there is no user (token endpoint page; the
-		// access token page lists no username for M2M tokens).
+		// access token page lists no username for machine-to-machine tokens).
 		"sub": client.ID, "client_id": client.ID, "token_use": "access",
 		"scope": strings.Join(granted, " "), "auth_time": now.Unix(),
 		"iss": s.Issuer(), "exp": now.Add(client.AccessTokenValidity).Unix(),
@@ -235,7 +235,7 @@ func (s *Server) issueClientToken(r *http.Request, body []byte, readErr error) (
 // none gets invalid_scope. (The token endpoint page says disallowed scopes
 // are ignored; public reports show invalid_scope. The double answers
 // invalid_scope, the answer our provider must explain.)
-func grantScopes(pool *oauthPool, client M2MClient, in clientCredentialsInput) ([]string, bool) {
+func grantScopes(pool *oauthPool, client ClientCredentialsClient, in clientCredentialsInput) ([]string, bool) {
 	defined := func(scope string) bool {
 		// Identifiers may be URLs: the scope name follows the last slash.
 		i := strings.LastIndex(scope, "/")
@@ -336,7 +336,7 @@ func basicCredentials(header string) (id, secret string, ok bool) {
 // recordClientCredentialsEvent records what a pre token generation trigger
 // (event version 3) would receive; Cognito passes aws_client_metadata only
 // on client-credentials requests (token endpoint page).
-func (s *Server) recordClientCredentialsEvent(c M2MClient, metadata map[string]string) {
+func (s *Server) recordClientCredentialsEvent(c ClientCredentialsClient, metadata map[string]string) {
 	if s.cfg.PreTokenGeneration == nil {
 		return
 	}

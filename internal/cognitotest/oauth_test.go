@@ -47,7 +47,7 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 	s := newTestServer(t, PoolConfig{Region: "eu-west-1", PreTokenGeneration: func(TriggerEvent) error { return nil }})
 	s.AddResourceServer(ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 	s.AddResourceServer(ResourceServer{Identifier: "https://api.example.com", Scopes: []string{"write"}})
-	c := s.AddM2MClient(M2MClient{Scopes: []string{"platform/deploy", "https://api.example.com/write"}, AccessTokenValidity: 5 * time.Minute})
+	c := s.AddClientCredentialsClient(ClientCredentialsClient{Scopes: []string{"platform/deploy", "https://api.example.com/write"}, AccessTokenValidity: 5 * time.Minute})
 	grant := url.Values{"grant_type": {"client_credentials"}}
 
 	t.Run("every allowed scope, Basic auth", func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 			}
 		}
 		if claims["username"] != nil || claims["aud"] != nil {
-			t.Errorf("an M2M token names a user or audience: %v", claims)
+			t.Errorf("a client-credentials token names a user or audience: %v", claims)
 		}
 	})
 	t.Run("requested scope, client_secret_post, metadata to the trigger", func(t *testing.T) {
@@ -94,10 +94,10 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 		}
 	})
 
-	other := s.AddM2MClient(M2MClient{Scopes: []string{"platform/read"}, AllowedOAuthFlows: []string{"code"}})
-	disabled := s.AddM2MClient(M2MClient{Scopes: []string{"platform/read"}, OAuthDisabled: true})
-	public := s.AddM2MClient(M2MClient{NoSecret: true, Scopes: []string{"platform/read"}})
-	noScopes := s.AddM2MClient(M2MClient{})
+	other := s.AddClientCredentialsClient(ClientCredentialsClient{Scopes: []string{"platform/read"}, AllowedOAuthFlows: []string{"code"}})
+	disabled := s.AddClientCredentialsClient(ClientCredentialsClient{Scopes: []string{"platform/read"}, OAuthDisabled: true})
+	public := s.AddClientCredentialsClient(ClientCredentialsClient{NoSecret: true, Scopes: []string{"platform/read"}})
+	noScopes := s.AddClientCredentialsClient(ClientCredentialsClient{})
 	with := func(k, v string) url.Values {
 		f := url.Values{"grant_type": {"client_credentials"}}
 		f.Set(k, v)
@@ -146,7 +146,7 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 func TestTokenEndpointFaults(t *testing.T) {
 	s := newTestServer(t, PoolConfig{})
 	s.AddResourceServer(ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-	c := s.AddM2MClient(M2MClient{Scopes: []string{"platform/deploy"}})
+	c := s.AddClientCredentialsClient(ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 	grant := url.Values{"grant_type": {"client_credentials"}}
 	s.InjectFault(Fault{ErrorType: OAuthInvalidGrant})
 	if status, out := tokenCall(t, s, basic(c.ID, c.Secret), grant); status != 400 || out["error"] != OAuthInvalidGrant {

@@ -116,7 +116,7 @@ func TestRateLimitLeavesJWKSAlone(t *testing.T) {
 func TestRateLimitCoversTheTokenEndpoint(t *testing.T) {
 	s, id, tok := faultEnv(t)
 	s.AddResourceServer(ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-	c := s.AddM2MClient(M2MClient{Scopes: []string{"platform/deploy"}})
+	c := s.AddClientCredentialsClient(ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 	grant := url.Values{"grant_type": {"client_credentials"}}
 	s.SetRateLimit(5, 3)
 	throttled := 0

@@ -426,7 +426,7 @@ func TestBadInputClientCredentials(t *testing.T) {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				tap := acctest.NewTokenTap(t, p.URL)
-				in := p.ClientCredentials(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+				in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 				resourceValues := map[string]any{"token_url": tap.URL + cognitotest.TokenPath, "client_id": in.ClientID, "client_secret": in.ClientSecret}
 				for k, v := range tc.resource {
 					resourceValues[k] = v

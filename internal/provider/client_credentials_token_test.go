@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -11,55 +17,28 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
 
-// m2mInputs are the cognito_client_credentials_token arguments of one test.
-type m2mInputs struct {
-	Domain, TokenURL, ClientID, ClientSecret string
-	Scopes                                   []string
-	ClientMetadata                           map[string]string
-	// Raw HCL lines added to the block.
-	Extra []string
-}
-
-func (in m2mInputs) hcl() string {
-	var b strings.Builder
-	for _, a := range [][2]string{{"domain", in.Domain}, {"token_url", in.TokenURL}, {"client_id", in.ClientID}, {"client_secret", in.ClientSecret}} {
-		if a[1] != "" {
-			fmt.Fprintf(&b, "  %s = %q\n", a[0], a[1])
-		}
-	}
-	if in.Scopes != nil {
-		quoted := make([]string, len(in.Scopes))
-		for i, s := range in.Scopes {
-			quoted[i] = fmt.Sprintf("%q", s)
-		}
-		fmt.Fprintf(&b, "  scopes = [%s]\n", strings.Join(quoted, ", "))
-	}
-	if in.ClientMetadata != nil {
-		b.WriteString("  client_metadata = {\n")
-		for _, k := range slices.Sorted(maps.Keys(in.ClientMetadata)) {
-			fmt.Fprintf(&b, "    %q = %q\n", k, in.ClientMetadata[k])
-		}
-		b.WriteString("  }\n")
-	}
-	for _, line := range in.Extra {
-		b.WriteString("  " + line + "\n")
-	}
-	return b.String()
-}
-
-func clientCredentialsEphemeralHCL(provider string, in m2mInputs) string {
+func clientCredentialsEphemeralHCL(provider string, in acctest.ClientCredentialsInputs) string {
 	return provider + `
 ephemeral "cognito_client_credentials_token" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 provider "echo" {
   data = ephemeral.cognito_client_credentials_token.test
@@ -69,29 +48,18 @@ resource "echo" "test" {}
 `
 }
 
-func clientCredentialsDataSourceHCL(provider string, in m2mInputs) string {
+func clientCredentialsDataSourceHCL(provider string, in acctest.ClientCredentialsInputs) string {
 	return provider + `
 data "cognito_client_credentials_token" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 `
 }
 
-// newM2MPool is a double with a resource server "platform" (scopes deploy and
-// read) and a pre token generation trigger, shared by the scenarios that
-// inject no fault: each makes its own app client, so their requests stay
-// apart.
-func newM2MPool(t *testing.T) *pool {
+// newClientCredentialsPool is acctest.NewClientCredentialsPool with this
+// package's checks, shared by the scenarios that inject no fault.
+func newClientCredentialsPool(t *testing.T) *pool {
 	t.Helper()
-	p := newPool(t, cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "https://billing.example.com", Scopes: []string{"invoices.read"}})
-	return p
-}
-
-// m2mClient adds an app client and returns inputs that use it.
-func (p *pool) m2mClient(c cognitotest.M2MClient) m2mInputs {
-	c = p.AddM2MClient(c)
-	return m2mInputs{TokenURL: p.TokenURL(), ClientID: c.ID, ClientSecret: c.Secret}
+	return &pool{Pool: acctest.NewClientCredentialsPool(t)}
 }
 
 // tokenRequests returns the token endpoint requests of one app client.
@@ -151,51 +119,53 @@ func stringSet(values ...string) knownvalue.Check {
 	return knownvalue.SetExact(checks)
 }
 
-// m2mScenario is one behaviour both types share.
-type m2mScenario struct {
+// clientCredentialsScenario is one behaviour both types share. The leak suite runs those
+// that reach the token endpoint through a real CLI from its own copy
+// (internal/acctest/leak_scenarios_test.go): change both together.
+type clientCredentialsScenario struct {
 	name string
 	// ownPool: the scenario injects faults, so it gets a double of its own.
 	ownPool      bool
-	arrange      func(p *pool) (m2mInputs, []string)
-	outputs      func(p *pool, in m2mInputs) map[string]knownvalue.Check
+	arrange      func(p *pool) (acctest.ClientCredentialsInputs, []string)
+	outputs      func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check
 	expectError  *regexp.Regexp
 	wantRequests int // token requests of the scenario's client; -1: don't check
-	wire         func(t *testing.T, p *pool, in m2mInputs)
+	wire         func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs)
 }
 
-func m2mScenarios() []m2mScenario {
-	client := func(c cognitotest.M2MClient, change func(in *m2mInputs)) func(p *pool) (m2mInputs, []string) {
-		return func(p *pool) (m2mInputs, []string) {
-			in := p.m2mClient(c)
+func clientCredentialsScenarios() []clientCredentialsScenario {
+	client := func(c cognitotest.ClientCredentialsClient, change func(in *acctest.ClientCredentialsInputs)) func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+		return func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+			in := p.ClientCredentials(c)
 			if change != nil {
 				change(&in)
 			}
 			return in, nil
 		}
 	}
-	deployer := cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute}
-	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *pool) (m2mInputs, []string) {
-		return func(p *pool) (m2mInputs, []string) {
+	deployer := cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute}
+	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+		return func(p *pool) (acctest.ClientCredentialsInputs, []string) {
 			p.InjectFault(f)
-			return p.m2mClient(deployer), providerArgs
+			return p.ClientCredentials(deployer), providerArgs
 		}
 	}
-	invalid := func(name, pattern string, change func(in *m2mInputs)) m2mScenario {
-		return m2mScenario{name: name, expectError: regexp.MustCompile(pattern),
-			arrange: func(p *pool) (m2mInputs, []string) {
-				in := p.m2mClient(deployer)
+	invalid := func(name, pattern string, change func(in *acctest.ClientCredentialsInputs)) clientCredentialsScenario {
+		return clientCredentialsScenario{name: name, expectError: regexp.MustCompile(pattern),
+			arrange: func(p *pool) (acctest.ClientCredentialsInputs, []string) {
+				in := p.ClientCredentials(deployer)
 				change(&in)
 				return in, nil
 			}}
 	}
-	return []m2mScenario{
+	return []clientCredentialsScenario{
 		{
 			name: "requested scopes and client metadata",
-			arrange: client(deployer, func(in *m2mInputs) {
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) {
 				in.Scopes = []string{"platform/deploy"}
 				in.ClientMetadata = map[string]string{"pipeline": "ci", "run": "42"}
 			}),
-			outputs: func(p *pool, in m2mInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy"),
 					"token_type":     knownvalue.StringExact("Bearer"),
@@ -205,7 +175,7 @@ func m2mScenarios() []m2mScenario {
 				}
 			},
 			wantRequests: -1,
-			wire: func(t *testing.T, p *pool, in m2mInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 				req := tokenRequests(p, in.ClientID)[0]
 				if id, secret := basicAuth(req.Header.Get("Authorization")); id != in.ClientID || secret != in.ClientSecret {
 					t.Error("the client did not authenticate with HTTP Basic client_id:client_secret")
@@ -228,8 +198,8 @@ func m2mScenarios() []m2mScenario {
 		},
 		{
 			name:    "no scopes requested: every allowed scope",
-			arrange: client(cognitotest.M2MClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil),
-			outputs: func(p *pool, in m2mInputs) map[string]knownvalue.Check {
+			arrange: client(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/read", "https://billing.example.com/invoices.read"}}, nil),
+			outputs: func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/read https://billing.example.com/invoices.read"),
 					"expires_in":     knownvalue.Int64Exact(3600),
@@ -237,7 +207,7 @@ func m2mScenarios() []m2mScenario {
 				}
 			},
 			wantRequests: -1,
-			wire: func(t *testing.T, p *pool, in m2mInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 				form, _ := url.ParseQuery(string(tokenRequests(p, in.ClientID)[0].Body))
 				if form.Has("scope") || form.Has("aws_client_metadata") || form.Has("client_secret") {
 					t.Errorf("unset inputs reached the wire: %v", form)
@@ -246,15 +216,15 @@ func m2mScenarios() []m2mScenario {
 		},
 		// Each OAuth error, as the double answers it, with its diagnostic.
 		{name: "wrong client secret", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*invalid_client[\s\S]*client_secret. is its current secret`),
-			arrange: client(deployer, func(in *m2mInputs) { in.ClientSecret = strings.Repeat("x", 51) }), wantRequests: 1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientSecret = strings.Repeat("x", 51) }), wantRequests: 1},
 		{name: "unknown app client", expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client_id. names an app client`),
-			arrange: client(deployer, func(in *m2mInputs) { in.ClientID = "nosuchclient0000000000000" }), wantRequests: -1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.ClientID = "nosuchclient0000000000000" }), wantRequests: -1},
 		{name: "client without the client-credentials grant", expectError: regexp.MustCompile(`App client may not use the client-credentials grant[\s\S]*unauthorized_client[\s\S]*AllowedOAuthFlows`),
-			arrange: client(cognitotest.M2MClient{Scopes: deployer.Scopes, AllowedOAuthFlows: []string{"code"}}, nil), wantRequests: 1},
+			arrange: client(cognitotest.ClientCredentialsClient{Scopes: deployer.Scopes, AllowedOAuthFlows: []string{"code"}}, nil), wantRequests: 1},
 		{name: "scope not allowed", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*invalid_scope[\s\S]*AllowedOAuthScopes`),
-			arrange: client(deployer, func(in *m2mInputs) { in.Scopes = []string{"platform/admin"} }), wantRequests: 1},
+			arrange: client(deployer, func(in *acctest.ClientCredentialsInputs) { in.Scopes = []string{"platform/admin"} }), wantRequests: 1},
 		{name: "client with no custom scope", expectError: regexp.MustCompile(`Scope not allowed[\s\S]*fails when it has none`),
-			arrange: client(cognitotest.M2MClient{}, nil), wantRequests: 1},
+			arrange: client(cognitotest.ClientCredentialsClient{}, nil), wantRequests: 1},
 		{name: "invalid_request", ownPool: true, expectError: regexp.MustCompile(`Token request rejected as malformed[\s\S]*invalid_request`),
 			arrange: fault(cognitotest.Fault{ErrorType: cognitotest.OAuthInvalidRequest}), wantRequests: 1},
 		{name: "unsupported_grant_type", ownPool: true, expectError: regexp.MustCompile(`Endpoint does not support the client-credentials grant[\s\S]*token_url`),
@@ -264,23 +234,27 @@ func m2mScenarios() []m2mScenario {
 		{name: "throttled beyond retries", ownPool: true, expectError: regexp.MustCompile(`Cognito throttled the token request[\s\S]*HTTP 429 \(2\s+attempts\)`),
 			arrange: fault(cognitotest.Fault{Status: 429, Body: `{"message":"Rate exceeded"}`, Times: 2}, "max_retries = 1"), wantRequests: 2},
 		// Validation: before any request.
-		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *m2mInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
-		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *m2mInputs) { in.TokenURL = "" }),
-		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *m2mInputs) { in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com" }),
-		invalid("plain http to a remote host", `Invalid token_url[\s\S]*unencrypted`, func(in *m2mInputs) { in.TokenURL = "http://auth.example.com/oauth2/token" }),
-		invalid("token_url with a password", `Invalid token_url[\s\S]*user name or password`, func(in *m2mInputs) { in.TokenURL = "https://u:hunter2hunter2@auth.example.com/oauth2/token" }),
-		invalid("scope without a resource server", `Invalid scopes[\s\S]*resource-server-identifier`, func(in *m2mInputs) { in.Scopes = []string{"deploy"} }),
-		invalid("empty scopes", `scopes[\s\S]*at least 1`, func(in *m2mInputs) { in.Extra = []string{"scopes = []"} }),
-		invalid("client id with a dash", `Invalid client_id`, func(in *m2mInputs) { in.ClientID = "abc-def" }),
-		invalid("client metadata with a null value", `Null value in client_metadata`, func(in *m2mInputs) { in.Extra = []string{"client_metadata = { stage = null }"} }),
+		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
+		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "" }),
+		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *acctest.ClientCredentialsInputs) {
+			in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com"
+		}),
+		invalid("plain http to a remote host", `Invalid token_url[\s\S]*unencrypted`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "http://auth.example.com/oauth2/token" }),
+		invalid("token_url with a password", `Invalid token_url[\s\S]*user name or password`, func(in *acctest.ClientCredentialsInputs) {
+			in.TokenURL = "https://u:hunter2hunter2@auth.example.com/oauth2/token"
+		}),
+		invalid("scope without a resource server", `Invalid scopes[\s\S]*resource-server-identifier`, func(in *acctest.ClientCredentialsInputs) { in.Scopes = []string{"deploy"} }),
+		invalid("empty scopes", `scopes[\s\S]*at least 1`, func(in *acctest.ClientCredentialsInputs) { in.Extra = []string{"scopes = []"} }),
+		invalid("client id with a dash", `Invalid client_id`, func(in *acctest.ClientCredentialsInputs) { in.ClientID = "abc-def" }),
+		invalid("client metadata with a null value", `Null value in client_metadata`, func(in *acctest.ClientCredentialsInputs) { in.Extra = []string{"client_metadata = { stage = null }"} }),
 	}
 }
 
 // runClientCredentialsScenarios runs every scenario as a parallel acceptance test of one
 // type, on one shared double unless a scenario injects faults.
-func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
-	shared := newM2MPool(t)
-	for _, sc := range m2mScenarios() {
+func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+	shared := newClientCredentialsPool(t)
+	for _, sc := range clientCredentialsScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			var p *pool
@@ -316,9 +290,9 @@ func runClientCredentialsScenarios(t *testing.T, step func(p *pool, sc m2mScenar
 }
 
 func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
-	runClientCredentialsScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      clientCredentialsEphemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsEphemeralHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -330,9 +304,9 @@ func TestAccClientCredentialsTokenEphemeralResource(t *testing.T) {
 
 func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 	const address = "data.cognito_client_credentials_token.test"
-	runClientCredentialsScenarios(t, func(p *pool, sc m2mScenario, in m2mInputs, providerArgs []string) resource.TestStep {
+	runClientCredentialsScenarios(t, func(p *pool, sc clientCredentialsScenario, in acctest.ClientCredentialsInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      clientCredentialsDataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      clientCredentialsDataSourceHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -344,4 +318,237 @@ func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 		}
 		return step
 	})
+}
+
+// The fault table for cognito_client_credentials_token: faults injected into
+// the double's token endpoint, measured through clientCredentialsToken (the
+// shared Open/Read logic) with the real HTTP client and retry policy.
+
+func newClientCredentialsFaultProvider(retries int, timeout time.Duration, mode aws.RetryMode) *providerData {
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &retries, RetryMode: mode, Timeout: timeout})
+	if err != nil {
+		panic(err)
+	}
+	return &providerData{env: env, tokenSource: clientcredentials.New(env)}
+}
+
+func clientCredentialsFaultModel(in acctest.ClientCredentialsInputs) *clientCredentialsTokenModel {
+	return &clientCredentialsTokenModel{
+		Domain:         types.StringNull(),
+		TokenURL:       types.StringValue(in.TokenURL),
+		ClientID:       types.StringValue(in.ClientID),
+		ClientSecret:   types.StringValue(in.ClientSecret),
+		Scopes:         types.SetNull(types.StringType),
+		ClientMetadata: types.MapNull(types.StringType),
+	}
+}
+
+// clientCredentialsFaultCases run a few faults through clientCredentialsToken: the
+// outputs a failure leaves unset, a diagnostic without a secret, the
+// cancellation handed down, and the provider's HTTP client, which follows
+// no redirect. Every fault's retries, reason and facts are
+// internal/clientcredentials' fault table (fault_test.go there); the words,
+// the provider's one wording table (diagnostics_test.go).
+func clientCredentialsFaultCases() []faultCase {
+	fault := func(f cognitotest.Fault) []cognitotest.Fault { return []cognitotest.Fault{f} }
+	const jwt = `eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzY29wZSI6InBsYXRmb3JtL2RlcGxveSJ9.c2ln`
+	return []faultCase{
+		{name: "throttled once", retries: 2, faults: fault(cognitotest.Fault{Status: 429}), wantRequests: 2},
+		{name: "throttled on every attempt", retries: 2, faults: fault(cognitotest.Fault{Status: 429, Times: 3}),
+			wantError: regexp.MustCompile(`Cognito throttled the token request[\s\S]*HTTP 429 \(3 attempts\)[\s\S]*max_retries`), wantRequests: 3},
+		{name: "endpoint not listening", retries: 2, endpoint: "dead",
+			wantError: regexp.MustCompile(`Could not reach the token endpoint[\s\S]*127\.0\.0\.1[\s\S]*3 attempts`), wantRequests: -1},
+		{name: "Ctrl-C during a slow call", retries: 2, cancelAfter: 300 * time.Millisecond, faults: fault(cognitotest.Fault{Delay: time.Minute}),
+			wantError: regexp.MustCompile(`Token request cancelled[\s\S]*Ctrl-C`), wantRequests: -1},
+		{name: "redirect is not followed", faults: fault(cognitotest.Fault{Status: 302, Body: " "}),
+			wantError: regexp.MustCompile(`Unexpected response from the token endpoint[\s\S]*HTTP 302`), wantRequests: 1},
+		{name: "no expires_in", faults: fault(cognitotest.Fault{Body: `{"access_token":"` + jwt + `","token_type":"Bearer"}`, ContentType: "application/json;charset=UTF-8"}),
+			wantError: regexp.MustCompile(`without a positive whole expires_in`), wantRequests: 1},
+	}
+}
+
+func TestFaultsClientCredentials(t *testing.T) {
+	for _, mode := range []aws.RetryMode{aws.RetryModeStandard, aws.RetryModeAdaptive} {
+		for _, tc := range clientCredentialsFaultCases() {
+			t.Run(string(mode)+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				p := newPool(t, cognitotest.PoolConfig{})
+				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
+				in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
+				for _, f := range tc.faults {
+					p.InjectFault(f)
+				}
+				if tc.endpoint == "dead" {
+					in.TokenURL = acctest.DeadEndpoint(t) + cognitotest.TokenPath
+				}
+				timeout := tc.timeout
+				if timeout == 0 {
+					timeout = 30 * time.Second
+				}
+				data := newClientCredentialsFaultProvider(tc.retries, timeout, mode)
+
+				model := clientCredentialsFaultModel(in)
+				diags := callWithinSanityLimit(t, "the token request", tc.cancelAfter, func(ctx context.Context) diag.Diagnostics {
+					return clientCredentialsToken(ctx, data, model)
+				})
+
+				text := diagText(diags)
+				switch {
+				case tc.wantError == nil && diags.HasError():
+					t.Fatalf("want success, got:\n%s", text)
+				case tc.wantError == nil:
+					claims, err := cognitotest.VerifyJWT(model.AccessToken.ValueString(), p.JWKS())
+					if err != nil || claims["client_id"] != in.ClientID {
+						t.Errorf("access token does not verify: %v", err)
+					}
+					if model.ExpiresAt.IsNull() || model.GrantedScopes.IsNull() || model.TokenType.ValueString() != "Bearer" {
+						t.Error("a successful request left outputs unset")
+					}
+				case !diags.HasError():
+					t.Fatalf("want an error matching %s, got success", tc.wantError)
+				case !tc.wantError.MatchString(text):
+					t.Errorf("diagnostics do not match %s:\n%s", tc.wantError, text)
+				default:
+					for name, v := range map[string]interface{ IsNull() bool }{
+						"access_token": model.AccessToken, "token_type": model.TokenType, "expires_in": model.ExpiresIn,
+						"expires_at": model.ExpiresAt, "granted_scopes": model.GrantedScopes,
+					} {
+						if !v.IsNull() {
+							t.Errorf("a failed request set %s", name)
+						}
+					}
+					for _, d := range diags {
+						if d.Summary() == "" || len(d.Detail()) < 40 {
+							t.Errorf("diagnostic too terse: %q / %q", d.Summary(), d.Detail())
+						}
+					}
+				}
+				if tc.wantRequests >= 0 {
+					if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
+						t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
+					}
+				}
+				for _, secret := range []string{in.ClientID, in.ClientSecret} {
+					if strings.Contains(text, secret) {
+						t.Error("a diagnostic contains a secret")
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestClientCredentialsErrorAttributes: each OAuth error is scoped to the
+// attribute that fixes it, and an error_description that echoes the client
+// id or secret is shown scrubbed.
+func TestClientCredentialsErrorAttributes(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	in := p.ClientCredentials(cognitotest.ClientCredentialsClient{})
+	for code, want := range map[string]string{
+		cognitotest.OAuthInvalidClient: "client_secret", cognitotest.OAuthUnauthorizedClient: "client_id",
+		cognitotest.OAuthInvalidScope: "scopes", cognitotest.OAuthInvalidGrant: "scopes",
+		cognitotest.OAuthUnsupportedGrantType: "token_url", cognitotest.OAuthInvalidRequest: "token_url",
+	} {
+		p.InjectFault(cognitotest.Fault{Status: 400, ContentType: "application/json",
+			Body: `{"error":"` + code + `","error_description":"client ` + in.ClientID + ` secret ` + in.ClientSecret + `"}`})
+		diags := clientCredentialsToken(t.Context(), newClientCredentialsFaultProvider(0, 10*time.Second, aws.RetryModeStandard), clientCredentialsFaultModel(in))
+		if len(diags) != 1 {
+			t.Fatalf("%s: want one diagnostic, got:\n%s", code, diagText(diags))
+		}
+		withPath, ok := diags[0].(diag.DiagnosticWithPath)
+		if !ok || !withPath.Path().Equal(path.Root(want)) {
+			t.Errorf("%s: diagnostic %q is not scoped to %s", code, diags[0].Summary(), want)
+		}
+		text := diagText(diags)
+		if strings.Contains(text, in.ClientID) || strings.Contains(text, in.ClientSecret) || !strings.Contains(text, `client *** secret ***`) {
+			t.Errorf("%s: error_description not shown scrubbed:\n%s", code, text)
+		}
+	}
+	// With domain set, the request goes to https://<domain>/oauth2/token
+	// and endpoint errors point at domain.
+	source := &recordingTokenSource{err: &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}}
+	model := clientCredentialsFaultModel(in)
+	model.TokenURL, model.Domain = types.StringNull(), types.StringValue("auth.example.com")
+	diags := clientCredentialsToken(t.Context(), &providerData{tokenSource: source}, model)
+	if withPath, ok := diags[0].(diag.DiagnosticWithPath); !ok || !withPath.Path().Equal(path.Root("domain")) {
+		t.Errorf("with domain set, %q is not scoped to domain", diags[0].Summary())
+	}
+	if source.got.TokenURL != "https://auth.example.com/oauth2/token" {
+		t.Errorf("domain auth.example.com requested %q", source.got.TokenURL)
+	}
+}
+
+type recordingTokenSource struct {
+	got clientcredentials.Request
+	err error
+}
+
+func (s *recordingTokenSource) Token(_ context.Context, req clientcredentials.Request) (clientcredentials.Token, error) {
+	s.got = req
+	return clientcredentials.Token{}, s.err
+}
+
+// A proxy that reflects the Authorization header in its error answer puts
+// base64(id:secret) in the body: the DEBUG log of a failed machine-token
+// request shows status, error code and body length, never the body.
+func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
+	const clientID, secret = "logclientid+7", "LogSecretValue0123456789abcdef"
+	for _, tc := range []struct {
+		name, code string
+		status     int
+	}{
+		{"OAuth error", "invalid_client", 400},
+		{"gateway error", "", 502},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var header string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				header = strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				body, _ := json.Marshal(map[string]string{"error": tc.code, "error_description": "you sent Basic " + header})
+				if tc.code == "" {
+					body = []byte("<html>upstream said: Authorization: Basic " + header + "</html>")
+				}
+				_, _ = w.Write(body)
+			}))
+			defer srv.Close()
+
+			var logs bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &logs)
+			data := newClientCredentialsFaultProvider(0, 10*time.Second, aws.RetryModeStandard)
+			diags := clientCredentialsToken(ctx, data, clientCredentialsFaultModel(acctest.ClientCredentialsInputs{TokenURL: srv.URL + "/oauth2/token", ClientID: clientID, ClientSecret: secret}))
+			if !diags.HasError() {
+				t.Fatal("no error")
+			}
+			text := logs.String()
+			if header == "" {
+				t.Fatal("no Authorization header seen")
+			}
+			for _, leaked := range []string{header, clientID, secret, "you sent", "upstream said"} {
+				if strings.Contains(text, leaked) {
+					t.Errorf("the log shows %q:\n%s", leaked, text)
+				}
+			}
+			var line map[string]any
+			for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+				var m map[string]any
+				if json.Unmarshal([]byte(l), &m) == nil && m["@message"] == "Cognito client-credentials token request failed" {
+					line = m
+				}
+			}
+			if line == nil {
+				t.Fatalf("no failure line:\n%s", text)
+			}
+			if line["status"] != float64(tc.status) || line["error_code"] != tc.code || line["body_length"] == float64(0) || line["body_length"] == nil || line["attempts"] != float64(1) {
+				t.Errorf("failure line %v, want status %d, error_code %q, a body length and 1 attempt", line, tc.status, tc.code)
+			}
+		})
+	}
+}
+
+func TestFailureFieldsOfAnotherError(t *testing.T) {
+	if got := failureFields(errors.New("boom")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
+		t.Errorf("failureFields = %v", got)
+	}
 }

@@ -4,11 +4,11 @@ package provider
 // stores and the double: a store that fails before the exchange spends
 // nothing (Cognito is not called, the token stays valid); a write that fails
 // after Cognito rotated the token is retried under the shared policy and,
-// if it still fails, reported as a lost token.
+// if it still fails, reported as a lost token. The two that matter most run
+// through a real CLI in internal/acctest's TestAccStoreFaults.
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,7 +47,7 @@ func storeFaultCases() []storeFaultCase {
 		// Before the exchange: nothing spent.
 		{name: "Secrets Manager not listening", secretsManager: true, rotation: true,
 			prepare: func(t *testing.T, _ *pool, _ testStore) {
-				t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", deadEndpoint(t))
+				t.Setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", acctest.DeadEndpoint(t))
 			},
 			wantError: regexp.MustCompile(`(?s)Secrets Manager unreachable.*3 attempts.*` + nothingSpent[4:])},
 		{name: "Secrets Manager failing on every attempt", secretsManager: true, rotation: true,
@@ -114,7 +114,7 @@ func TestStoreFaults(t *testing.T) {
 	for _, tc := range storeFaultCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			p := freshPool(t)
-			in := p.signIn(cognitotest.AppClient{Rotation: tc.rotation})
+			in := p.SignIn(cognitotest.AppClient{Rotation: tc.rotation})
 			var store testStore
 			if tc.secretsManager {
 				store = newSecretStore(t, p, in.RefreshToken)
@@ -176,88 +176,5 @@ func writeFile(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Clean(name), []byte(content), 0o600); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestAccStoreFaults runs the two store faults that matter through a real
-// CLI: the store unreachable before the exchange (nothing spent), and the
-// write failing after Cognito rotated the token (the loss is said).
-func TestAccStoreFaults(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
-	}
-	cli := acctest.NewCLI(t)
-	for _, tc := range []struct {
-		name, storeKind string
-		// prepare breaks the store and returns extra environment.
-		prepare     func(t *testing.T, p *pool, file string) map[string]string
-		want        *regexp.Regexp
-		wantCognito int
-	}{
-		{name: "Secrets Manager unreachable before the exchange", storeKind: "secretsmanager",
-			prepare: func(t *testing.T, _ *pool, _ string) map[string]string {
-				return map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": deadEndpoint(t)}
-			},
-			want: regexp.MustCompile(`(?s)Secrets Manager unreachable.*Nothing\s+was\s+spent`)},
-		{name: "file missing before the exchange", storeKind: "file",
-			prepare: func(t *testing.T, _ *pool, file string) map[string]string { removeFile(t, file); return nil },
-			want:    regexp.MustCompile(`(?s)file not found.*Nothing\s+was\s+spent`)},
-		{name: "PutSecretValue denied after rotation", storeKind: "secretsmanager",
-			prepare: func(_ *testing.T, p *pool, _ string) map[string]string {
-				p.DenySecretsManager(cognitotest.SMPutSecretValue)
-				return nil
-			},
-			want: regexp.MustCompile(`(?s)new refresh token lost.*secretsmanager:PutSecretValue.*The\s+new\s+refresh\s+token\s+was\s+lost`), wantCognito: 1},
-		{name: "file write failing after rotation", storeKind: "file",
-			prepare: func(t *testing.T, _ *pool, file string) map[string]string {
-				if err := os.Mkdir(file+".lock", 0o700); err != nil {
-					t.Fatal(err)
-				}
-				return nil
-			},
-			want: regexp.MustCompile(`(?s)new refresh token lost.*The\s+new\s+refresh\s+token\s+was\s+lost`), wantCognito: 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{Rotation: true})
-			file := filepath.Join(t.TempDir(), "refresh-token")
-			writeFile(t, file, in.RefreshToken+"\n")
-			const secret = "terraform/cognito-refresh-token"
-			p.CreateSecret(secret, in.RefreshToken)
-			env := map[string]string{
-				"AWS_ENDPOINT_URL_SECRETS_MANAGER": p.URL,
-				"AWS_ACCESS_KEY_ID":                storeAccessKeyID,
-				"AWS_SECRET_ACCESS_KEY":            storeSecretAccessKey,
-			}
-			for k, v := range tc.prepare(t, p, file) {
-				env[k] = v
-			}
-			storeHCL := fmt.Sprintf("refresh_token_store = {\n    file = %q\n  }", file)
-			if tc.storeKind == "secretsmanager" {
-				storeHCL = fmt.Sprintf("refresh_token_store = {\n    secretsmanager_secret_id = %q\n  }", secret)
-			}
-			literal := in
-			literal.RefreshToken, literal.Extra = "", []string{storeHCL}
-			hcl, vars := leakConfig("ephemeral", p.URL, []string{"max_retries = 1"}, literal)
-			dir := t.TempDir()
-			writeFile(t, filepath.Join(dir, "main.tf"), hcl)
-			for k, v := range vars {
-				env["TF_VAR_"+k] = v
-			}
-			ok, out, _ := cli.RunWithEnv(t, dir, env, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
-			if ok {
-				t.Fatalf("plan succeeded, want an error matching %s:\n%s", tc.want, out)
-			}
-			if !tc.want.MatchString(out) {
-				t.Errorf("the error does not match %s:\n%s", tc.want, out)
-			}
-			if got := p.RequestCount(); got != tc.wantCognito {
-				t.Errorf("Cognito saw %d requests, want %d", got, tc.wantCognito)
-			}
-			if strings.Contains(out, in.RefreshToken) {
-				t.Error("the output shows the refresh token")
-			}
-		})
 	}
 }

@@ -2,16 +2,12 @@ package provider
 
 // Faults injected into the Cognito double, measured through the provider:
 // unit level through refreshTokens (the provider's shared Open/Read logic
-// with a real cognito.Client and the real AWS SDK), and through a real CLI
-// (TestAccFaults) for throttling, server errors and 100 instances at once.
+// with a real cognito.Client and the real AWS SDK). The same faults through
+// a real CLI, and 100 instances at once, are internal/acctest's TestAccFaults.
 
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -41,7 +37,7 @@ func newFaultProvider(t *testing.T, endpoint string, maxRetries int, timeout tim
 	return &providerData{env: env, client: cognito.New(env, endpoint)}
 }
 
-func faultModel(in tokenInputs) *refreshedTokensModel {
+func faultModel(in acctest.TokenInputs) *refreshedTokensModel {
 	m := &refreshedTokensModel{
 		RefreshToken:   types.StringValue(in.RefreshToken),
 		ClientID:       types.StringValue(in.ClientID),
@@ -114,42 +110,18 @@ func faultCases() []faultCase {
 	}
 }
 
-// settledRequestCount is the double's request count once it reaches want
-// or stops changing: the double records a reset connection after the reset,
-// which the client may see first.
-func settledRequestCount(p *pool, want int) int {
-	got := p.RequestCount()
-	for deadline := time.Now().Add(5 * time.Second); got < want && time.Now().Before(deadline); got = p.RequestCount() {
-		time.Sleep(10 * time.Millisecond)
-	}
-	return got
-}
-
-// deadEndpoint is an address where nothing listens: a port that was just
-// free. Connecting is refused at once, so no test waits on it.
-func deadEndpoint(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "http://" + addr
-}
-
 func TestFaults(t *testing.T) {
 	for _, tc := range faultCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
+			in := p.SignIn(cognitotest.AppClient{})
 			for _, f := range tc.faults {
 				p.InjectFault(f)
 			}
 			endpoint := p.URL
 			if tc.endpoint == "dead" {
-				endpoint = deadEndpoint(t)
+				endpoint = acctest.DeadEndpoint(t)
 			}
 			timeout := tc.timeout
 			if timeout == 0 {
@@ -188,7 +160,7 @@ func TestFaults(t *testing.T) {
 				}
 			}
 			if tc.wantRequests >= 0 {
-				if got := settledRequestCount(p, tc.wantRequests); got != tc.wantRequests {
+				if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
 					t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
 				}
 			}
@@ -208,7 +180,7 @@ func TestFaults(t *testing.T) {
 func TestFaultsConcurrentRefreshesShareOneClient(t *testing.T) {
 	const instances, parallelism = 100, 10
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	// A refresh fails only after max_retries+1 throttles in a row, so with
 	// 20 throttles and 20 retries every refresh must succeed.
 	const throttles = 20
@@ -250,188 +222,6 @@ func TestFaultsConcurrentRefreshesShareOneClient(t *testing.T) {
 		t.Errorf("the double accepted %d connections for %d refreshes at parallelism %d: connections are not shared", conns, instances, parallelism)
 	}
 	t.Logf("%d refreshes, %d requests, %d connections", instances, p.RequestCount(), p.ConnectionsAccepted())
-}
-
-// TestAccFaults runs the first rows of the fault table and 100 instances at
-// once through a real CLI and a provider process of their own.
-func TestAccFaults(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
-	}
-	cli := acctest.NewCLI(t)
-
-	ephemeral := func(endpoint string, in tokenInputs, providerArgs ...string) string {
-		return `terraform {
-  required_providers {
-    cognito = { source = "cognito-tokens/cognito" }
-  }
-}
-` + providerHCL(endpoint, "eu-west-1", providerArgs...) + `
-ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
-
-resource "terraform_data" "observed" {
-  lifecycle {
-    precondition {
-      condition     = length(ephemeral.cognito_refreshed_tokens.test.access_token) > 0
-      error_message = "no access token"
-    }
-  }
-}
-`
-	}
-	planOnce := []struct {
-		name         string
-		fault        cognitotest.Fault
-		providerArgs []string
-		wantError    *regexp.Regexp
-		wantRequests int
-	}{
-		{name: "throttled twice, 3 attempts", fault: cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, wantRequests: 3},
-		{name: "throttled 3 times, 4 attempts", fault: cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 3},
-			providerArgs: []string{"max_retries = 3"}, wantRequests: 4},
-		{name: "internal error once", fault: cognitotest.Fault{ErrorType: cognitotest.ErrInternalError}, wantRequests: 2},
-		{name: "HTTP 503 twice", fault: cognitotest.Fault{Status: 503, Times: 2}, wantRequests: 3},
-		{name: "internal error on every attempt", fault: cognitotest.Fault{ErrorType: cognitotest.ErrInternalError, Times: 3},
-			providerArgs: []string{"max_retries = 2"}, wantError: regexp.MustCompile(`Cognito internal error[\s\S]*3\s+attempts`), wantRequests: 3},
-		{name: "HTTP 502 on every attempt", fault: cognitotest.Fault{Status: 502, Times: 2}, providerArgs: []string{"max_retries = 1"},
-			wantError: regexp.MustCompile(`Cognito is unavailable[\s\S]*HTTP 502\s+\(2\s+attempts\)`), wantRequests: 2},
-		{name: "connection reset once", fault: cognitotest.Fault{ResetConnection: true}, wantRequests: 2},
-		{name: "server slower than the timeout", fault: cognitotest.Fault{Delay: time.Minute, Times: 3}, providerArgs: []string{`timeout = "1s"`},
-			wantError: regexp.MustCompile(`Cognito did not answer in time[\s\S]*within\s+1s`), wantRequests: -1},
-	}
-	for _, tc := range planOnce {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			p := newPool(t, cognitotest.PoolConfig{})
-			in := p.signIn(cognitotest.AppClient{})
-			p.InjectFault(tc.fault)
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ephemeral(p.URL, in, tc.providerArgs...)), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			// plan opens the ephemeral resource once: the double sees
-			// exactly the faulted attempts plus the one that succeeds.
-			ok := cli.Run(t, acctest.Masked, dir, nil, "plan", "plan", "-no-color", "-input=false")
-			stderr := acctest.ReadAll(t, dir, ".stderr")
-			switch {
-			case tc.wantError == nil && !ok:
-				t.Fatalf("plan failed:\n%s", stderr)
-			case tc.wantError != nil && ok:
-				t.Fatalf("plan succeeded, want an error matching %s", tc.wantError)
-			case tc.wantError != nil && !tc.wantError.MatchString(stderr):
-				t.Errorf("the error does not match %s:\n%s", tc.wantError, stderr)
-			}
-			if got := settledRequestCount(p, tc.wantRequests); tc.wantRequests >= 0 && got != tc.wantRequests {
-				t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
-			}
-		})
-	}
-
-	t.Run("Ctrl-C during a slow call", func(t *testing.T) {
-		t.Parallel()
-		p := newPool(t, cognitotest.PoolConfig{})
-		in := p.signIn(cognitotest.AppClient{})
-		p.InjectFault(cognitotest.Fault{Delay: 10 * time.Minute})
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(ephemeral(p.URL, in, `timeout = "15m"`)), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(cli.Path, "plan", "-no-color", "-input=false")
-		cmd.Dir = dir
-		cmd.Env = acctest.Env(map[string]string{"TF_CLI_CONFIG_FILE": cli.ConfigFile(acctest.Masked)})
-		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		// Wait until the request is in flight (held by the double).
-		for deadline := time.Now().Add(faultSanityLimit); p.ConnectionsAccepted() == 0; time.Sleep(50 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				_ = cmd.Process.Kill()
-				t.Fatalf("the refresh never reached the double:\n%s", out.String())
-			}
-		}
-		time.Sleep(500 * time.Millisecond)
-		if err := cmd.Process.Signal(os.Interrupt); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case err := <-done:
-			if err == nil {
-				t.Errorf("plan succeeded after Ctrl-C:\n%s", out.String())
-			}
-		case <-time.After(faultSanityLimit):
-			_ = cmd.Process.Kill()
-			t.Fatalf("plan still running %s after Ctrl-C; the provider does not stop a slow call:\n%s", faultSanityLimit, out.String())
-		}
-		// The CLI stops the provider, which cancels the call in flight.
-		if !strings.Contains(out.String(), "Token refresh cancelled") {
-			t.Errorf("the provider did not report the cancelled refresh:\n%s", out.String())
-		}
-		t.Logf("%s after Ctrl-C:\n%s", cli.Version, out.String())
-	})
-
-	t.Run("100 instances with -parallelism=10", func(t *testing.T) {
-		t.Parallel()
-		const instances, parallelism = 100, 10
-		p := newPool(t, cognitotest.PoolConfig{})
-		in := p.signIn(cognitotest.AppClient{})
-		// A burst of throttling on top, as Cognito answers bursts; with
-		// max_retries = 20 no refresh can run out of attempts.
-		p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 20})
-		dir := t.TempDir()
-		config := `terraform {
-  required_providers {
-    cognito = { source = "cognito-tokens/cognito" }
-  }
-}
-` + providerHCL(p.URL, "eu-west-1", "max_retries = 20") + fmt.Sprintf(`
-locals {
-  instances = toset([for i in range(%d) : tostring(i)])
-}
-
-ephemeral "cognito_refreshed_tokens" "test" {
-  for_each = local.instances
-%s}
-
-resource "terraform_data" "observed" {
-  for_each = local.instances
-  input    = each.key
-  lifecycle {
-    precondition {
-      condition     = length(ephemeral.cognito_refreshed_tokens.test[each.key].access_token) > 0
-      error_message = "no access token"
-    }
-  }
-}
-`, instances, in.hcl())
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if !cli.Run(t, acctest.Masked, dir, nil, "apply", "apply", "-auto-approve", "-no-color", "-input=false", fmt.Sprintf("-parallelism=%d", parallelism)) {
-			t.Fatalf("apply failed:\n%s", acctest.ReadAll(t, dir, ".stderr"))
-		}
-		out := acctest.ReadAll(t, dir, ".stdout")
-		if !strings.Contains(out, fmt.Sprintf("%d added", instances)) {
-			t.Errorf("apply did not create %d instances:\n%s", instances, out)
-		}
-		// apply = a plan walk and an apply walk, each opening every
-		// instance once: 2 x 100 refreshes, plus the 20 throttled attempts.
-		if got, want := p.RequestCount(), 2*instances+20; got != want {
-			t.Errorf("the double saw %d requests, want %d", got, want)
-		}
-		// Each walk runs one provider process with one configured client:
-		// its connection pool serves every instance, so connections stay
-		// near the parallelism per walk; a client per instance would open
-		// one per instance (100 per walk).
-		if conns := p.ConnectionsAccepted(); conns > 2*2*parallelism {
-			t.Errorf("the double accepted %d connections for %d refreshes at -parallelism=%d: the SDK client is not shared", conns, 2*instances, parallelism)
-		}
-		t.Logf("%s: %d refreshes, %d requests, %d connections", cli.Version, 2*instances, p.RequestCount(), p.ConnectionsAccepted())
-	})
 }
 
 // callWithinSanityLimit runs call, cancelling its context after cancelAfter

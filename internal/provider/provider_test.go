@@ -2,13 +2,11 @@ package provider
 
 import (
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -33,93 +32,23 @@ var testProviders = map[string]func() (tfprotov6.ProviderServer, error){
 	"echo":    echoprovider.NewProviderServer(),
 }
 
-// pool is a double with one user, alice, and app clients made on demand.
+// pool is acctest's double (one user, alice, app clients made on demand)
+// with the checks this package's acceptance tests add.
 type pool struct {
-	*cognitotest.Server
-	t *testing.T
+	*acctest.Pool
 }
 
 func newPool(t *testing.T, cfg cognitotest.PoolConfig) *pool {
 	t.Helper()
-	if cfg.Region == "" {
-		cfg.Region = "eu-west-1"
-	}
-	srv := cognitotest.NewServer(cfg)
-	t.Cleanup(srv.Close)
-	srv.AddUser(cognitotest.User{Username: "alice", Email: "alice@example.com", Groups: []string{"admins"}})
-	return &pool{Server: srv, t: t}
-}
-
-// signIn returns inputs for a fresh sign-in of alice with a new app client.
-func (p *pool) signIn(client cognitotest.AppClient) tokenInputs {
-	client = p.AddClient(client)
-	return tokenInputs{
-		RefreshToken: p.IssueRefreshToken(client.ID, "alice"),
-		ClientID:     client.ID,
-		ClientSecret: client.Secret,
-	}
-}
-
-// tokenInputs are the cognito_refreshed_tokens arguments of one test.
-type tokenInputs struct {
-	RefreshToken, ClientID, ClientSecret, DeviceKey, Region string
-	ClientMetadata                                          map[string]string
-	// Raw HCL lines added to the block, for values %q cannot express.
-	Extra []string
-}
-
-func (in tokenInputs) hcl() string {
-	var b strings.Builder
-	attr := func(name, value string) {
-		if value != "" {
-			fmt.Fprintf(&b, "  %s = %q\n", name, value)
-		}
-	}
-	attr("refresh_token", in.RefreshToken)
-	attr("client_id", in.ClientID)
-	attr("client_secret", in.ClientSecret)
-	attr("device_key", in.DeviceKey)
-	attr("region", in.Region)
-	if in.ClientMetadata != nil {
-		b.WriteString("  client_metadata = {\n")
-		for _, k := range slices.Sorted(maps.Keys(in.ClientMetadata)) {
-			fmt.Fprintf(&b, "    %q = %q\n", k, in.ClientMetadata[k])
-		}
-		b.WriteString("  }\n")
-	}
-	for _, line := range in.Extra {
-		b.WriteString("  " + line + "\n")
-	}
-	return b.String()
-}
-
-// providerHCL configures the provider against endpoint; extra lines are
-// added verbatim (e.g. `max_retries = 0`) and may replace the endpoint.
-func providerHCL(endpoint, region string, extra ...string) string {
-	if slices.ContainsFunc(extra, func(line string) bool { return strings.HasPrefix(line, "endpoint") }) {
-		endpoint = ""
-	}
-	var b strings.Builder
-	b.WriteString("provider \"cognito\" {\n")
-	if region != "" {
-		fmt.Fprintf(&b, "  region = %q\n", region)
-	}
-	if endpoint != "" {
-		fmt.Fprintf(&b, "  endpoint = %q\n", endpoint)
-	}
-	for _, line := range extra {
-		b.WriteString("  " + line + "\n")
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return &pool{Pool: acctest.NewPool(t, cfg)}
 }
 
 // ephemeralHCL opens the ephemeral resource and echoes its result into
 // echo.test.data.
-func ephemeralHCL(provider string, in tokenInputs) string {
+func ephemeralHCL(provider string, in acctest.TokenInputs) string {
 	return provider + `
 ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 provider "echo" {
   data = ephemeral.cognito_refreshed_tokens.test
@@ -130,10 +59,10 @@ resource "echo" "test" {}
 }
 
 // dataSourceHCL reads the data source.
-func dataSourceHCL(provider string, in tokenInputs) string {
+func dataSourceHCL(provider string, in acctest.TokenInputs) string {
 	return provider + `
 data "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 `
 }
 
@@ -251,7 +180,7 @@ func TestAccProviderRegionAndEndpointPrecedence(t *testing.T) {
 				}
 				t.Setenv(name, value)
 			}
-			in := p.signIn(cognitotest.AppClient{})
+			in := p.SignIn(cognitotest.AppClient{})
 			in.Region = tc.resourceRegion
 			expectError := tc.expectError
 			if tc.wantRegion != "" {
@@ -264,7 +193,7 @@ func TestAccProviderRegionAndEndpointPrecedence(t *testing.T) {
 				ProtoV6ProviderFactories: testProviders,
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 				Steps: []resource.TestStep{{
-					Config:      ephemeralHCL(providerHCL(endpoint, tc.providerRegion, args...), in),
+					Config:      ephemeralHCL(acctest.ProviderHCL(endpoint, tc.providerRegion, args...), in),
 					ExpectError: expectError,
 				}},
 			})
@@ -289,12 +218,12 @@ func TestAccNoCredentialsNoInstanceMetadata(t *testing.T) {
 	t.Setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", imds.URL)
 
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{{
-			Config: ephemeralHCL(providerHCL(p.URL, "eu-west-1"), in),
+			Config: ephemeralHCL(acctest.ProviderHCL(p.URL, "eu-west-1"), in),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("access_token"), p.jwtFor("access", in.ClientID)),
 			},
@@ -314,7 +243,7 @@ func TestAccNoCredentialsNoInstanceMetadata(t *testing.T) {
 // unknown at plan; the refresh fails clearly, without a request or a crash.
 func TestAccUnknownProviderConfiguration(t *testing.T) {
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -322,7 +251,7 @@ func TestAccUnknownProviderConfiguration(t *testing.T) {
 			Config: `resource "terraform_data" "region" {
   input = "eu-west-1"
 }
-` + ephemeralHCL(strings.Replace(providerHCL(p.URL, ""), "provider \"cognito\" {\n",
+` + ephemeralHCL(strings.Replace(acctest.ProviderHCL(p.URL, ""), "provider \"cognito\" {\n",
 				"provider \"cognito\" {\n  region = terraform_data.region.output\n", 1), in),
 			ExpectError: regexp.MustCompile(`Provider not configured[\s\S]*not known yet`),
 		}},

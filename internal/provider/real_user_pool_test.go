@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -27,12 +28,12 @@ func TestAccRealUserPool(t *testing.T) {
 	if region == "" || clientID == "" || refreshToken == "" {
 		t.Skip("set COGNITO_TEST_REGION, COGNITO_TEST_CLIENT_ID and COGNITO_TEST_REFRESH_TOKEN (and COGNITO_TEST_CLIENT_SECRET if the client has one) to test against a real user pool")
 	}
-	in := tokenInputs{RefreshToken: refreshToken, ClientID: clientID, ClientSecret: os.Getenv("COGNITO_TEST_CLIENT_SECRET")}
+	in := acctest.TokenInputs{RefreshToken: refreshToken, ClientID: clientID, ClientSecret: os.Getenv("COGNITO_TEST_CLIENT_SECRET")}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{{
-			Config: ephemeralHCL(providerHCL("", region), in),
+			Config: ephemeralHCL(acctest.ProviderHCL("", region), in),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("access_token"), signedByRealPool(region, clientID)),
 				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("token_type"), knownvalue.StringExact("Bearer")),

@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -33,7 +34,7 @@ func storeObject(cfg storeConfig) types.Object {
 }
 
 // storeModel is a configuration that takes its refresh token from cfg.
-func storeModel(in tokenInputs, cfg storeConfig) *refreshedTokensModel {
+func storeModel(in acctest.TokenInputs, cfg storeConfig) *refreshedTokensModel {
 	m := faultModel(in)
 	m.RefreshToken = types.StringNull()
 	m.RefreshTokenStore = storeObject(cfg)
@@ -145,7 +146,7 @@ func refreshOK(t *testing.T, data *providerData, m *refreshedTokensModel) {
 // never written.
 func TestStoreWithoutRotationIsOnlyRead(t *testing.T) {
 	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
-		in := p.signIn(cognitotest.AppClient{})
+		in := p.SignIn(cognitotest.AppClient{})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
 		for range 2 {
@@ -171,7 +172,7 @@ func TestStoreWithoutRotationIsOnlyRead(t *testing.T) {
 // refresh returns, so every later refresh works.
 func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
 	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
-		in := p.signIn(cognitotest.AppClient{Rotation: true})
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
 		previous := in.RefreshToken
@@ -198,7 +199,7 @@ func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
 // both exchanges of the same token through, as Cognito does.
 func TestStoreLostRaceKeepsWinner(t *testing.T) {
 	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
-		in := p.signIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
+		in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
 		// The slow run's exchange is held until the fast run has written.
@@ -228,7 +229,7 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 // other run's token.
 func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
-		in := p.signIn(cognitotest.AppClient{Rotation: true})
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
 		p.InjectFault(cognitotest.Fault{Delay: 2 * time.Second})
@@ -266,7 +267,7 @@ func waitForFaultTaken(t *testing.T, p *pool) {
 // diagnostic is scrubbed of it.
 func TestStoreTokenMaskedInLogs(t *testing.T) {
 	p := freshPool(t)
-	in := p.signIn(cognitotest.AppClient{Rotation: true})
+	in := p.SignIn(cognitotest.AppClient{Rotation: true})
 	store := newFileStore(t, in.RefreshToken)
 	p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrNotAuthorized, Message: "Invalid Refresh Token: " + in.RefreshToken})
 	var logs bytes.Buffer
@@ -293,7 +294,7 @@ func TestStoreThroughProtocol(t *testing.T) {
 	for _, kind := range []string{"ephemeral", "data source"} {
 		t.Run(kind, func(t *testing.T) {
 			p := freshPool(t)
-			in := p.signIn(cognitotest.AppClient{Rotation: true})
+			in := p.SignIn(cognitotest.AppClient{Rotation: true})
 			store := newFileStore(t, in.RefreshToken)
 			diags := protocolRun(t, kind, map[string]any{"region": "eu-west-1", "endpoint": p.URL},
 				map[string]any{"client_id": in.ClientID, storeAttribute: map[string]any{storeFileAttr: store.cfg.file}})

@@ -18,23 +18,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
 // scenario is one behaviour that the ephemeral resource and the data source
-// share. Both types' acceptance tests run every scenario.
+// share. Both types' acceptance tests run every scenario; the leak suite
+// runs them through a real CLI from its own copy of the inputs and errors
+// (internal/acctest/leak_scenarios_test.go): change both together.
 type scenario struct {
 	name string
 	pool cognitotest.PoolConfig
 	// arrange prepares the pool and returns the resource's inputs and extra
 	// provider arguments.
-	arrange func(p *pool) (tokenInputs, []string)
+	arrange func(p *pool) (acctest.TokenInputs, []string)
 	// outputs are checked on success.
-	outputs func(p *pool, in tokenInputs) map[string]knownvalue.Check
+	outputs func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check
 	// expectError, when set, must match the diagnostic (the step fails).
 	expectError *regexp.Regexp
 	// wire checks what reached the double.
-	wire func(t *testing.T, p *pool, in tokenInputs)
+	wire func(t *testing.T, p *pool, in acctest.TokenInputs)
 }
 
 func scenarios() []scenario {
@@ -45,8 +48,8 @@ func successScenarios() []scenario {
 	return []scenario{
 		{
 			name:    "public client",
-			arrange: func(p *pool) (tokenInputs, []string) { return p.signIn(cognitotest.AppClient{}), nil },
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			arrange: func(p *pool) (acctest.TokenInputs, []string) { return p.SignIn(cognitotest.AppClient{}), nil },
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":         p.jwtFor("access", in.ClientID, claimEquals("scope", "aws.cognito.signin.user.admin")),
 					"id_token":             p.jwtFor("id", in.ClientID, claimEquals("email", "alice@example.com")),
@@ -58,7 +61,7 @@ func successScenarios() []scenario {
 					"new_device_group_key": knownvalue.Null(),
 				}
 			},
-			wire: func(t *testing.T, p *pool, in tokenInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.TokenInputs) {
 				req := firstRequest(t, p)
 				if req.Input.RefreshToken != in.RefreshToken || req.Input.ClientId != in.ClientID {
 					t.Error("refresh_token and client_id did not reach the wire unchanged")
@@ -78,11 +81,11 @@ func successScenarios() []scenario {
 			// expires_in and expires_at are the access token's; the ID token
 			// has its own validity, in its exp.
 			name: "client with secret, custom validities and scopes",
-			arrange: func(p *pool) (tokenInputs, []string) {
-				return p.signIn(cognitotest.AppClient{GenerateSecret: true, AccessTokenValidity: 10 * time.Minute,
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				return p.SignIn(cognitotest.AppClient{GenerateSecret: true, AccessTokenValidity: 10 * time.Minute,
 					IDTokenValidity: 30 * time.Minute, Scopes: []string{"openid", "platform/deploy"}}), nil
 			},
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token": p.jwtFor("access", in.ClientID, claimEquals("scope", "openid platform/deploy"), lifetime(10*time.Minute)),
 					"id_token":     p.jwtFor("id", in.ClientID, lifetime(30*time.Minute)),
@@ -90,7 +93,7 @@ func successScenarios() []scenario {
 					"expires_at":   expiresAtAbout(10 * time.Minute),
 				}
 			},
-			wire: func(t *testing.T, p *pool, in tokenInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.TokenInputs) {
 				if firstRequest(t, p).Input.ClientSecret != in.ClientSecret {
 					t.Error("client_secret did not reach the wire")
 				}
@@ -99,19 +102,19 @@ func successScenarios() []scenario {
 		{
 			name: "confirmed device in a pool that remembers devices",
 			pool: cognitotest.PoolConfig{RememberDevices: true},
-			arrange: func(p *pool) (tokenInputs, []string) {
-				in := p.signInWithDevice(cognitotest.AppClient{})
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				in := p.SignInWithDevice(cognitotest.AppClient{})
 				p.ConfirmDevice(in.DeviceKey)
 				return in, nil
 			},
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token":         p.jwtFor("access", in.ClientID, claimEquals("device_key", in.DeviceKey)),
 					"new_device_key":       knownvalue.Null(),
 					"new_device_group_key": knownvalue.Null(),
 				}
 			},
-			wire: func(t *testing.T, p *pool, in tokenInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.TokenInputs) {
 				if firstRequest(t, p).Input.DeviceKey != in.DeviceKey {
 					t.Error("device_key did not reach the wire")
 				}
@@ -122,13 +125,13 @@ func successScenarios() []scenario {
 			// NewDeviceMetadata, so the double never does; should Cognito
 			// send it, both types pass it through. Every read gets it.
 			name: "new device metadata passed through",
-			arrange: func(p *pool) (tokenInputs, []string) {
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
 				// Long random tokens, so the leak test can look for them.
 				p.InjectFault(cognitotest.Fault{Times: 20, Body: `{"AuthenticationResult":{"AccessToken":"` + opaqueToken() + `","IdToken":"` + opaqueToken() +
 					`","ExpiresIn":300,"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"eu-west-1_0b1c2d3e-0000-4000-8000-000000000000","DeviceGroupKey":"-abcDEF123"}}}`})
-				return p.signIn(cognitotest.AppClient{}), nil
+				return p.SignIn(cognitotest.AppClient{}), nil
 			},
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"new_device_key":       knownvalue.StringExact("eu-west-1_0b1c2d3e-0000-4000-8000-000000000000"),
 					"new_device_group_key": knownvalue.StringExact("-abcDEF123"),
@@ -138,15 +141,15 @@ func successScenarios() []scenario {
 		{
 			name: "client metadata reaches the Lambda trigger",
 			pool: cognitotest.PoolConfig{PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }},
-			arrange: func(p *pool) (tokenInputs, []string) {
-				in := p.signIn(cognitotest.AppClient{})
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				in := p.SignIn(cognitotest.AppClient{})
 				in.ClientMetadata = map[string]string{"pipeline": "deploy", "run": "42"}
 				return in, nil
 			},
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{"access_token": p.jwtFor("access", in.ClientID)}
 			},
-			wire: func(t *testing.T, p *pool, in tokenInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.TokenInputs) {
 				if got := firstRequest(t, p).Input.ClientMetadata; !maps.Equal(got, in.ClientMetadata) {
 					t.Errorf("client_metadata on the wire = %v, want %v", got, in.ClientMetadata)
 				}
@@ -158,10 +161,10 @@ func successScenarios() []scenario {
 		},
 		{
 			name: "rotation within the grace period",
-			arrange: func(p *pool) (tokenInputs, []string) {
-				return p.signIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second}), nil
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				return p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second}), nil
 			},
-			outputs: func(p *pool, in tokenInputs) map[string]knownvalue.Check {
+			outputs: func(p *pool, in acctest.TokenInputs) map[string]knownvalue.Check {
 				return map[string]knownvalue.Check{
 					"access_token": p.jwtFor("access", in.ClientID),
 					"new_refresh_token": knownvalue.StringFunc(func(s string) error {
@@ -172,7 +175,7 @@ func successScenarios() []scenario {
 					}),
 				}
 			},
-			wire: func(t *testing.T, p *pool, in tokenInputs) {
+			wire: func(t *testing.T, p *pool, in acctest.TokenInputs) {
 				// Plan and apply each open the ephemeral resource (the data
 				// source is read at both too): the grace period covers it.
 				if n := p.RequestCount(); n < 2 {
@@ -184,19 +187,19 @@ func successScenarios() []scenario {
 }
 
 func errorScenarios() []scenario {
-	withToken := func(client cognitotest.AppClient, change func(p *pool, in *tokenInputs)) func(p *pool) (tokenInputs, []string) {
-		return func(p *pool) (tokenInputs, []string) {
-			in := p.signIn(client)
+	withToken := func(client cognitotest.AppClient, change func(p *pool, in *acctest.TokenInputs)) func(p *pool) (acctest.TokenInputs, []string) {
+		return func(p *pool) (acctest.TokenInputs, []string) {
+			in := p.SignIn(client)
 			if change != nil {
 				change(p, &in)
 			}
 			return in, nil
 		}
 	}
-	withFault := func(fault cognitotest.Fault, providerArgs ...string) func(p *pool) (tokenInputs, []string) {
-		return func(p *pool) (tokenInputs, []string) {
+	withFault := func(fault cognitotest.Fault, providerArgs ...string) func(p *pool) (acctest.TokenInputs, []string) {
+		return func(p *pool) (acctest.TokenInputs, []string) {
 			p.InjectFault(fault)
-			return p.signIn(cognitotest.AppClient{}), providerArgs
+			return p.SignIn(cognitotest.AppClient{}), providerArgs
 		}
 	}
 	lambda := func(err error) cognitotest.PoolConfig {
@@ -204,23 +207,23 @@ func errorScenarios() []scenario {
 	}
 	return []scenario{
 		{name: "invalid refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token[\s\S]*Sign in again`),
-			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.RefreshToken = "eyJjdHkiOiJKV1QifQ.forged.token.value.x" })},
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *acctest.TokenInputs) { in.RefreshToken = "eyJjdHkiOiJKV1QifQ.forged.token.value.x" })},
 		{name: "expired refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Refresh Token has expired`),
-			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *tokenInputs) { p.ExpireRefreshToken(in.RefreshToken) })},
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *acctest.TokenInputs) { p.ExpireRefreshToken(in.RefreshToken) })},
 		{name: "revoked refresh token", expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Refresh Token has been revoked`),
-			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *tokenInputs) { p.RevokeRefreshToken(in.RefreshToken) })},
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, in *acctest.TokenInputs) { p.RevokeRefreshToken(in.RefreshToken) })},
 		{name: "missing client secret", expectError: regexp.MustCompile(`Client secret missing or wrong[\s\S]*set\s+.client_secret.`),
-			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *tokenInputs) { in.ClientSecret = "" })},
+			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *acctest.TokenInputs) { in.ClientSecret = "" })},
 		{name: "wrong client secret", expectError: regexp.MustCompile(`Client secret missing or wrong`),
-			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *tokenInputs) { in.ClientSecret = strings.Repeat("x", 51) })},
+			arrange: withToken(cognitotest.AppClient{GenerateSecret: true}, func(_ *pool, in *acctest.TokenInputs) { in.ClientSecret = strings.Repeat("x", 51) })},
 		{name: "client secret for a public client", expectError: regexp.MustCompile(`Client secret missing or wrong[\s\S]*remove\s+.client_secret.`),
-			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.ClientSecret = strings.Repeat("s", 51) })},
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *acctest.TokenInputs) { in.ClientSecret = strings.Repeat("s", 51) })},
 		{name: "refresh token reused after the grace period", expectError: regexp.MustCompile(`Refresh token already rotated[\s\S]*grace period[\s\S]*plan and again at apply`),
 			arrange: withToken(cognitotest.AppClient{Rotation: true}, nil)},
 		{name: "unknown app client", expectError: regexp.MustCompile(`App client not found[\s\S]*region eu-west-1`),
-			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *tokenInputs) { in.ClientID = "nosuchclient0000000000000" })},
+			arrange: withToken(cognitotest.AppClient{}, func(_ *pool, in *acctest.TokenInputs) { in.ClientID = "nosuchclient0000000000000" })},
 		{name: "deleted user", expectError: regexp.MustCompile(`User not found[\s\S]*Sign in again`),
-			arrange: withToken(cognitotest.AppClient{}, func(p *pool, _ *tokenInputs) { p.DeleteUser("alice") })},
+			arrange: withToken(cognitotest.AppClient{}, func(p *pool, _ *acctest.TokenInputs) { p.DeleteUser("alice") })},
 		// A pool that remembers devices answers a missing or unconfirmed
 		// device key like a bad token; the diagnostic names the device case.
 		{name: "no device key in a pool that remembers devices",
@@ -229,14 +232,14 @@ func errorScenarios() []scenario {
 		{name: "unconfirmed device key",
 			expectError: regexp.MustCompile(`Refresh token not accepted[\s\S]*Invalid Refresh Token\.[\s\S]*device_key.\s+is\s+not\s+a\s+device\s+confirmed`),
 			pool:        cognitotest.PoolConfig{RememberDevices: true},
-			arrange: func(p *pool) (tokenInputs, []string) {
-				return p.signInWithDevice(cognitotest.AppClient{}), nil
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				return p.SignInWithDevice(cognitotest.AppClient{}), nil
 			}},
 		{name: "disabled user", expectError: regexp.MustCompile(`User disabled[\s\S]*AdminEnableUser`),
-			arrange: func(p *pool) (tokenInputs, []string) {
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
 				client := p.AddClient(cognitotest.AppClient{})
 				p.AddUser(cognitotest.User{Username: "frozen", Disabled: true})
-				return tokenInputs{RefreshToken: p.IssueRefreshToken(client.ID, "frozen"), ClientID: client.ID}, nil
+				return acctest.TokenInputs{RefreshToken: p.IssueRefreshToken(client.ID, "frozen"), ClientID: client.ID}, nil
 			}},
 		{name: "throttled beyond retries", expectError: regexp.MustCompile(`Cognito throttled the request[\s\S]*2\s+attempts`),
 			arrange: withFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, "max_retries = 1"),
@@ -266,52 +269,44 @@ func errorScenarios() []scenario {
 
 // validationScenarios fail before any request: the wire check proves it.
 func validationScenarios() []scenario {
-	invalid := func(name, pattern string, change func(in *tokenInputs), providerArgs ...string) scenario {
+	invalid := func(name, pattern string, change func(in *acctest.TokenInputs), providerArgs ...string) scenario {
 		return scenario{
 			name:        name,
 			expectError: regexp.MustCompile(pattern),
-			arrange: func(p *pool) (tokenInputs, []string) {
-				in := p.signIn(cognitotest.AppClient{})
+			arrange: func(p *pool) (acctest.TokenInputs, []string) {
+				in := p.SignIn(cognitotest.AppClient{})
 				change(&in)
 				return in, providerArgs
 			},
 			wire: requestCount(0),
 		}
 	}
-	extra := func(lines ...string) func(in *tokenInputs) {
-		return func(in *tokenInputs) { in.Extra = append(in.Extra, lines...) }
+	extra := func(lines ...string) func(in *acctest.TokenInputs) {
+		return func(in *acctest.TokenInputs) { in.Extra = append(in.Extra, lines...) }
 	}
 	return []scenario{
-		invalid("empty refresh token", `refresh_token[\s\S]*length must be at least 1`, func(in *tokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
-		invalid("whitespace refresh token", `Invalid refresh_token[\s\S]*letters, digits`, func(in *tokenInputs) { in.RefreshToken = "  " }),
+		invalid("empty refresh token", `refresh_token[\s\S]*length must be at least 1`, func(in *acctest.TokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
+		invalid("whitespace refresh token", `Invalid refresh_token[\s\S]*letters, digits`, func(in *acctest.TokenInputs) { in.RefreshToken = "  " }),
 		// Long enough for the leak test to search (minSecretLen), with the
 		// quote early: only the JSON-escaped form would find it in JSON.
-		invalid("refresh token with a quote", `Invalid refresh_token`, func(in *tokenInputs) { in.RefreshToken = `abc"def.eyJjdHkiOiJKV1QifQ.x` }),
-		invalid("client id with a dash", `Invalid client_id`, func(in *tokenInputs) { in.ClientID = "abc-def" }),
-		invalid("client id too long", `client_id[\s\S]*length must be between 1 and 128`, func(in *tokenInputs) { in.ClientID = strings.Repeat("a", 129) }),
-		invalid("client secret too short", `client_secret[\s\S]*length must be between 24 and 64`, func(in *tokenInputs) { in.ClientSecret = "short" }),
-		invalid("client secret with a symbol", `Invalid client_secret`, func(in *tokenInputs) { in.ClientSecret = strings.Repeat("a", 30) + "!" }),
-		invalid("device key without region", `Invalid device_key`, func(in *tokenInputs) { in.DeviceKey = "9f8e7d6c5b" }), // not the description's example
-		invalid("device key too long", `device_key[\s\S]*length must be between 1 and 55`, func(in *tokenInputs) { in.DeviceKey = "eu-west-1_" + strings.Repeat("a", 50) }),
-		invalid("unknown region", `Invalid region[\s\S]*AWS region name`, func(in *tokenInputs) { in.Region = "mars-north-1" }),
-		invalid("huge client metadata", `client_metadata too large`, func(in *tokenInputs) {
+		invalid("refresh token with a quote", `Invalid refresh_token`, func(in *acctest.TokenInputs) { in.RefreshToken = `abc"def.eyJjdHkiOiJKV1QifQ.x` }),
+		invalid("client id with a dash", `Invalid client_id`, func(in *acctest.TokenInputs) { in.ClientID = "abc-def" }),
+		invalid("client id too long", `client_id[\s\S]*length must be between 1 and 128`, func(in *acctest.TokenInputs) { in.ClientID = strings.Repeat("a", 129) }),
+		invalid("client secret too short", `client_secret[\s\S]*length must be between 24 and 64`, func(in *acctest.TokenInputs) { in.ClientSecret = "short" }),
+		invalid("client secret with a symbol", `Invalid client_secret`, func(in *acctest.TokenInputs) { in.ClientSecret = strings.Repeat("a", 30) + "!" }),
+		invalid("device key without region", `Invalid device_key`, func(in *acctest.TokenInputs) { in.DeviceKey = "9f8e7d6c5b" }), // not the description's example
+		invalid("device key too long", `device_key[\s\S]*length must be between 1 and 55`, func(in *acctest.TokenInputs) { in.DeviceKey = "eu-west-1_" + strings.Repeat("a", 50) }),
+		invalid("unknown region", `Invalid region[\s\S]*AWS region name`, func(in *acctest.TokenInputs) { in.Region = "mars-north-1" }),
+		invalid("huge client metadata", `client_metadata too large`, func(in *acctest.TokenInputs) {
 			in.ClientMetadata = map[string]string{"blob": strings.Repeat("x", 70*1024)}
 		}),
 		invalid("too many client metadata entries", `client_metadata[\s\S]*at most 50`, extra(`client_metadata = { for i in range(51) : "k${i}" => "v" }`)),
 		invalid("client metadata with a null value", `Null value in client_metadata[\s\S]*remove the key`, extra(`client_metadata = { stage = null }`)),
-		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *tokenInputs) { in.ClientID = "   " }),
-		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*tokenInputs) {}, `endpoint = "cognito.local"`),
-		invalid("timeout not a duration", `Invalid duration`, func(*tokenInputs) {}, `timeout = "soon"`),
-		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*tokenInputs) {}, `max_retries = -1`),
+		invalid("whitespace-only client id", `Invalid client_id[\s\S]*stray whitespace`, func(in *acctest.TokenInputs) { in.ClientID = "   " }),
+		invalid("endpoint not a URL", `Invalid endpoint URL`, func(*acctest.TokenInputs) {}, `endpoint = "cognito.local"`),
+		invalid("timeout not a duration", `Invalid duration`, func(*acctest.TokenInputs) {}, `timeout = "soon"`),
+		invalid("negative max_retries", `max_retries[\s\S]*between 0 and 100`, func(*acctest.TokenInputs) {}, `max_retries = -1`),
 	}
-}
-
-// signInWithDevice is signIn in a pool that remembers devices: device_key
-// is the device Cognito issued at sign-in, not confirmed yet.
-func (p *pool) signInWithDevice(client cognitotest.AppClient) tokenInputs {
-	client = p.AddClient(client)
-	token, deviceKey := p.IssueRefreshTokenWithDevice(client.ID, "alice")
-	return tokenInputs{RefreshToken: token, ClientID: client.ID, ClientSecret: client.Secret, DeviceKey: deviceKey}
 }
 
 // opaqueToken is a random token-shaped string.
@@ -333,8 +328,8 @@ func lifetime(want time.Duration) func(map[string]any) error {
 	}
 }
 
-func requestCount(want int) func(t *testing.T, p *pool, _ tokenInputs) {
-	return func(t *testing.T, p *pool, _ tokenInputs) {
+func requestCount(want int) func(t *testing.T, p *pool, _ acctest.TokenInputs) {
+	return func(t *testing.T, p *pool, _ acctest.TokenInputs) {
 		if got := p.RequestCount(); got != want {
 			t.Errorf("the double saw %d requests, want %d", got, want)
 		}
@@ -351,7 +346,7 @@ func firstRequest(t *testing.T, p *pool) cognitotest.RecordedRequest {
 }
 
 // runScenarios runs every scenario as a parallel acceptance test of one type.
-func runScenarios(t *testing.T, step func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
+func runScenarios(t *testing.T, step func(p *pool, sc scenario, in acctest.TokenInputs, providerArgs []string) resource.TestStep, versionChecks ...tfversion.TerraformVersionCheck) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
@@ -370,9 +365,9 @@ func runScenarios(t *testing.T, step func(p *pool, sc scenario, in tokenInputs, 
 }
 
 func TestAccRefreshedTokensEphemeralResource(t *testing.T) {
-	runScenarios(t, func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep {
+	runScenarios(t, func(p *pool, sc scenario, in acctest.TokenInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      ephemeralHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      ephemeralHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -384,9 +379,9 @@ func TestAccRefreshedTokensEphemeralResource(t *testing.T) {
 
 func TestAccRefreshedTokensDataSource(t *testing.T) {
 	const address = "data.cognito_refreshed_tokens.test"
-	runScenarios(t, func(p *pool, sc scenario, in tokenInputs, providerArgs []string) resource.TestStep {
+	runScenarios(t, func(p *pool, sc scenario, in acctest.TokenInputs, providerArgs []string) resource.TestStep {
 		step := resource.TestStep{
-			Config:      dataSourceHCL(providerHCL(p.URL, "eu-west-1", providerArgs...), in),
+			Config:      dataSourceHCL(acctest.ProviderHCL(p.URL, "eu-west-1", providerArgs...), in),
 			ExpectError: sc.expectError,
 		}
 		if sc.outputs != nil {
@@ -406,7 +401,7 @@ func TestAccRefreshedTokensDataSource(t *testing.T) {
 func TestRotationWarning(t *testing.T) {
 	for _, rotation := range []bool{true, false} {
 		p := newPool(t, cognitotest.PoolConfig{})
-		model := faultModel(p.signIn(cognitotest.AppClient{Rotation: rotation, GracePeriod: time.Minute}))
+		model := faultModel(p.SignIn(cognitotest.AppClient{Rotation: rotation, GracePeriod: time.Minute}))
 		diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model)
 		if diags.HasError() {
 			t.Fatal(diagText(diags))

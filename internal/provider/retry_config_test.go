@@ -56,7 +56,7 @@ func TestConfigureAndReadCyclesShareConnections(t *testing.T) {
 	// nor the goroutines behind idle ones pile up.
 	isolateAWSEnvironment(t)
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	read := func() {
 		diags := protocolRun(t, "data source", map[string]any{"region": "eu-west-1", "endpoint": p.URL, "max_retries": 0},
 			map[string]any{"refresh_token": in.RefreshToken, "client_id": in.ClientID})
@@ -94,7 +94,7 @@ func TestConnectionsSharedAcrossConfigurations(t *testing.T) {
 	const waves, parallel = 10, 10
 	isolateAWSEnvironment(t)
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	var failures []string
 	for range waves {
 		data := newFaultProvider(t, p.URL, 0, time.Minute)

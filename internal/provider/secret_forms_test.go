@@ -21,6 +21,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -72,7 +73,7 @@ func showsAny(text string, values ...string) string {
 // in the diagnostic or the DEBUG line "Cognito refresh failed".
 func TestAlteredEchoesAreScrubbed(t *testing.T) {
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{GenerateSecret: true})
+	in := p.SignIn(cognitotest.AppClient{GenerateSecret: true})
 	in.DeviceKey = "eu-west-1_0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e"
 	echoes := []string{
 		strings.ToUpper(in.ClientID),
@@ -112,7 +113,7 @@ func closedPort(t *testing.T) string {
 func TestEndpointKeysAreNotShown(t *testing.T) {
 	const pathKey, queryKey = "p4thK3yValue0123", "qu3ryK3yValue456"
 	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{})
+	in := p.SignIn(cognitotest.AppClient{})
 	t.Run("path of endpoint", func(t *testing.T) {
 		diags, logs := refreshLogged(t, newFaultProvider(t, closedPort(t)+"/"+pathKey, 0, time.Minute), faultModel(in))
 		if leaked := showsAny(diags+logs, pathKey); leaked != "" {
@@ -140,8 +141,8 @@ func TestTokenURLKeyIsNotShown(t *testing.T) {
 	defer srv.Close()
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
-	diags := clientCredentialsToken(ctx, newM2MFaultProvider(0, 10*time.Second, aws.RetryModeStandard),
-		m2mFaultModel(m2mInputs{TokenURL: srv.URL + "/" + pathKey + "/oauth2/token", ClientID: "keyclient1", ClientSecret: "KeySecretValue0123456789abcdef"}))
+	diags := clientCredentialsToken(ctx, newClientCredentialsFaultProvider(0, 10*time.Second, aws.RetryModeStandard),
+		clientCredentialsFaultModel(acctest.ClientCredentialsInputs{TokenURL: srv.URL + "/" + pathKey + "/oauth2/token", ClientID: "keyclient1", ClientSecret: "KeySecretValue0123456789abcdef"}))
 	if !diags.HasError() || !strings.Contains(logs.String(), "Requesting a Cognito client-credentials token") {
 		t.Fatalf("no failure or no DEBUG line: %v\n%s", diags, logs.String())
 	}

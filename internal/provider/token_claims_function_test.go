@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
@@ -426,18 +427,18 @@ var claimsUser = cognitotest.User{
 
 // signInClaimsUser returns inputs for a fresh sign-in of claimsUser with a
 // new app client granting scopes.
-func signInClaimsUser(p *pool, scopes ...string) tokenInputs {
+func signInClaimsUser(p *pool, scopes ...string) acctest.TokenInputs {
 	p.AddUser(claimsUser)
 	client := p.AddClient(cognitotest.AppClient{Scopes: scopes})
-	return tokenInputs{RefreshToken: p.IssueRefreshToken(client.ID, claimsUser.Username), ClientID: client.ID}
+	return acctest.TokenInputs{RefreshToken: p.IssueRefreshToken(client.ID, claimsUser.Username), ClientID: client.ID}
 }
 
 // requireScopeHCL is the documented fail-fast check: a postcondition on the
 // ephemeral resource that reads the access token's scope claim.
-func requireScopeHCL(provider string, in tokenInputs, scope string) string { //nolint:unparam // the scope is part of the message
+func requireScopeHCL(provider string, in acctest.TokenInputs, scope string) string { //nolint:unparam // the scope is part of the message
 	return provider + `
 ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `
+` + in.HCL() + `
   lifecycle {
     postcondition {
       condition     = contains(split(" ", provider::cognito::token_claims(self.access_token).scope), "` + scope + `")
@@ -472,7 +473,7 @@ func expAbout(d time.Duration) knownvalue.Check {
 // and that a postcondition on the scope claim fails at plan.
 func TestAccTokenClaimsFunction(t *testing.T) {
 	p := newPool(t, cognitotest.PoolConfig{})
-	provider := providerHCL(p.URL, "eu-west-1")
+	provider := acctest.ProviderHCL(p.URL, "eu-west-1")
 	in := signInClaimsUser(p, "openid", "platform/deploy")
 	noDeploy := signInClaimsUser(p, "openid")
 	echoed := tfjsonpath.New("data")
@@ -488,7 +489,7 @@ func TestAccTokenClaimsFunction(t *testing.T) {
 				// so the test can see them (echo accepts ephemeral values).
 				Config: provider + `
 ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 locals {
   access = provider::cognito::token_claims(ephemeral.cognito_refreshed_tokens.test.access_token)
@@ -526,7 +527,7 @@ resource "echo" "test" {}
 				// The claims are ephemeral: a managed resource may not take one.
 				Config: provider + `
 ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 resource "terraform_data" "leak" {
   input = provider::cognito::token_claims(ephemeral.cognito_refreshed_tokens.test.access_token).sub
@@ -539,7 +540,7 @@ resource "terraform_data" "leak" {
 				// output must say so...
 				Config: provider + `
 data "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 output "sub" {
   value = provider::cognito::token_claims(data.cognito_refreshed_tokens.test.access_token).sub
@@ -551,7 +552,7 @@ output "sub" {
 				// ...and then gets the claim.
 				Config: provider + `
 data "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 output "sub" {
   value     = provider::cognito::token_claims(data.cognito_refreshed_tokens.test.access_token).sub
@@ -588,9 +589,9 @@ func TestAccTokenClaimsInvalidToken(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// A refresh token is an encrypted JWT: its claims are unreadable.
-				Config: providerHCL(p.URL, "eu-west-1") + `
+				Config: acctest.ProviderHCL(p.URL, "eu-west-1") + `
 ephemeral "cognito_refreshed_tokens" "test" {
-` + in.hcl() + `}
+` + in.HCL() + `}
 
 provider "echo" {
   data = provider::cognito::token_claims(ephemeral.cognito_refreshed_tokens.test.refresh_token)

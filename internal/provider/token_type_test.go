@@ -240,7 +240,7 @@ func TestDeferral(t *testing.T) {
 		} {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
 				tap := acctest.NewTokenTap(t, p.URL)
-				in := p.signIn(cognitotest.AppClient{})
+				in := p.SignIn(cognitotest.AppClient{})
 				providerValues := map[string]any{"region": "eu-west-1", "endpoint": tap.URL}
 				for k, v := range tc.provider {
 					providerValues[k] = v

@@ -74,7 +74,7 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
 	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-	m2m := srv.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy", "platform/read"}})
+	m2m := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}})
 	endpoint := srv.URL
 	// Like an app after sign-in: the device Cognito issued is confirmed, so
 	// the seeded key works (an unconfirmed one is refused).

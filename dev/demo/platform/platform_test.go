@@ -88,7 +88,7 @@ func TestVerifyClientCredentialsToken(t *testing.T) {
 	s := cognitotest.NewServer(cognitotest.PoolConfig{Region: "eu-west-1"})
 	defer s.Close()
 	s.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
-	c := s.AddM2MClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+	c := s.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.TokenURL(), strings.NewReader("grant_type=client_credentials"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(c.ID, c.Secret)

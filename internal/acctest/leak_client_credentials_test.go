@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // TestAccNoSecretLeaksClientCredentials is TestAccNoSecretLeaks for
 // cognito_client_credentials_token: every success and OAuth-error scenario
@@ -30,12 +30,12 @@ const clientCredentialsAddress = "data.cognito_client_credentials_token.test"
 // form-escaped pair, the id upper-cased and the secret cut short. The
 // diagnostic scrubs them all and the logs never carry them (the provider
 // does not log the body).
-func echoingErrorScenario() m2mScenario {
-	return m2mScenario{
-		name: "error description echoing the client id", ownPool: true, wantRequests: 1,
+func echoingErrorScenario() clientCredentialsLeakScenario {
+	return clientCredentialsLeakScenario{
+		name: "error description echoing the client id", ownPool: true,
 		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
-		arrange: func(p *pool) (m2mInputs, []string) {
-			in := p.m2mClient(cognitotest.M2MClient{Scopes: []string{"platform/deploy"}})
+		arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
+			in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 			pair := url.QueryEscape(in.ClientID) + ":" + url.QueryEscape(in.ClientSecret)
 			basic := base64.StdEncoding.EncodeToString([]byte(pair))
 			p.InjectFault(cognitotest.Fault{Status: 400, ContentType: "application/json",
@@ -52,22 +52,14 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
 	}
 	cli := acctest.NewCLI(t)
-	shared := newM2MPool(t)
-	// Validation scenarios never reach the provider's request code; the
-	// bad-input and fuzz tests prove validators never echo.
-	var scenarios []m2mScenario
-	for _, sc := range append(m2mScenarios(), echoingErrorScenario()) {
-		if sc.expectError == nil || sc.wantRequests != 0 {
-			scenarios = append(scenarios, sc)
-		}
-	}
+	shared := acctest.NewClientCredentialsPool(t)
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range scenarios {
+		for _, sc := range append(clientCredentialsLeakScenarios(), echoingErrorScenario()) {
 			t.Run(kind+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
 				p := shared
 				if sc.ownPool {
-					p = newPool(t, cognitotest.PoolConfig{})
+					p = acctest.NewPool(t, cognitotest.PoolConfig{})
 					p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 				}
 				runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
@@ -81,7 +73,7 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 	// control proves the same detector finds what the logs do carry.)
 	t.Run("masking disabled: the answer's body is not logged", func(t *testing.T) {
 		t.Parallel()
-		p := newPool(t, cognitotest.PoolConfig{})
+		p := acctest.NewPool(t, cognitotest.PoolConfig{})
 		dir := runClientCredentialsLeakScenario(t, cli, acctest.Unmasked, "ephemeral", p, echoingErrorScenario())
 		logs := acctest.ReadAll(t, dir, ".log")
 		if !strings.Contains(logs, "Cognito client-credentials token request failed") || !strings.Contains(logs, "body_length=") {
@@ -92,7 +84,7 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 
 // runClientCredentialsLeakScenario runs sc through the CLI, fails the test on any leak and
 // returns the working directory.
-func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *pool, sc m2mScenario) string {
+func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc clientCredentialsLeakScenario) string {
 	in, providerArgs := sc.arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 	in.TokenURL = tap.URL + cognitotest.TokenPath
@@ -129,7 +121,7 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 
 // clientCredentialsLeakConfig takes client_id and client_secret from variables (ephemeral
 // ones for the ephemeral resource), so the configuration holds neither.
-func clientCredentialsLeakConfig(kind, endpoint string, providerArgs []string, in m2mInputs) (string, map[string]string) {
+func clientCredentialsLeakConfig(kind, endpoint string, providerArgs []string, in acctest.ClientCredentialsInputs) (string, map[string]string) {
 	vars := map[string]string{"client_id": in.ClientID, "client_secret": in.ClientSecret}
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    cognito = { source = \"cognito-tokens/cognito\" }\n  }\n}\n\n")
@@ -143,11 +135,11 @@ func clientCredentialsLeakConfig(kind, endpoint string, providerArgs []string, i
 	literal := in
 	literal.ClientID, literal.ClientSecret = "", ""
 	literal.Extra = append([]string{"client_id = var.client_id", "client_secret = var.client_secret"}, in.Extra...)
-	b.WriteString(providerHCL(endpoint, "eu-west-1", providerArgs...))
+	b.WriteString(acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...))
 	if kind == "ephemeral" {
 		b.WriteString(`
 ephemeral "cognito_client_credentials_token" "test" {
-` + literal.hcl() + `}
+` + literal.HCL() + `}
 
 resource "terraform_data" "observed" {
   input = "token checked"
@@ -162,7 +154,7 @@ resource "terraform_data" "observed" {
 	} else {
 		b.WriteString(`
 data "cognito_client_credentials_token" "test" {
-` + literal.hcl() + `}
+` + literal.HCL() + `}
 
 output "access_token" {
   value     = data.cognito_client_credentials_token.test.access_token

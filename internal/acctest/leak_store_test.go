@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // The leak suite for the refresh-token store: a rotating app client (grace
 // period 0) behind a file store and a Secrets Manager store (the double's,
@@ -41,8 +41,8 @@ func TestAccNoSecretLeaksStore(t *testing.T) {
 }
 
 func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string) {
-	p := newPool(t, cognitotest.PoolConfig{})
-	in := p.signIn(cognitotest.AppClient{Rotation: true})
+	p := acctest.NewPool(t, cognitotest.PoolConfig{})
+	in := p.SignIn(cognitotest.AppClient{Rotation: true})
 	first := in.RefreshToken
 	tap := acctest.NewTokenTap(t, p.URL)
 

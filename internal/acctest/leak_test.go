@@ -1,4 +1,4 @@
-package provider
+package acctest_test
 
 // TestAccNoSecretLeaks runs every scenario of the acceptance suite through a
 // real Terraform or OpenTofu CLI with TF_LOG=TRACE, the provider running as a
@@ -20,9 +20,6 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
-// TestMain removes the provider builds acctest.NewCLI made for this process.
-func TestMain(m *testing.M) { acctest.Main(m) }
-
 func TestAccNoSecretLeaks(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
@@ -31,7 +28,7 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	t.Logf("leak-checking against %s (%s)", cli.Version, cli.Path)
 
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(scenarios(), alteredEchoScenario()) {
+		for _, sc := range append(refreshedTokensScenarios(), alteredEchoScenario()) {
 			t.Run(kind+"/"+sc.name, func(t *testing.T) {
 				t.Parallel()
 				runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
@@ -45,14 +42,14 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	// prove nothing.
 	t.Run("masking disabled: the detector finds the client id", func(t *testing.T) {
 		t.Parallel()
-		var unknownClient scenario
-		for _, sc := range errorScenarios() {
+		var unknownClient leakScenario
+		for _, sc := range refreshedTokensErrorScenarios() {
 			if sc.name == "unknown app client" {
 				unknownClient = sc
 			}
 		}
 		if unknownClient.arrange == nil {
-			t.Fatal(`errorScenarios() has no "unknown app client" scenario`)
+			t.Fatal(`refreshedTokensErrorScenarios() has no "unknown app client" scenario`)
 		}
 		leaks := runLeakScenario(t, cli, acctest.Unmasked, "ephemeral", unknownClient, false)
 		found := false
@@ -92,12 +89,12 @@ func TestAccNoSecretLeaks(t *testing.T) {
 // secret altered as a proxy might (issue 17): the client id and a piece of
 // the secret upper-cased, the refresh token and the device key cut short.
 // The diagnostic and the logs must show none of them.
-func alteredEchoScenario() scenario {
-	return scenario{
+func alteredEchoScenario() leakScenario {
+	return leakScenario{
 		name:        "error message echoing altered secrets",
 		expectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
-		arrange: func(p *pool) (tokenInputs, []string) {
-			in := p.signIn(cognitotest.AppClient{GenerateSecret: true})
+		arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
+			in := p.SignIn(cognitotest.AppClient{GenerateSecret: true})
 			// A well-formed key the pool (which does not remember
 			// devices) ignores.
 			in.DeviceKey = "eu-west-1_0b1c2d3e-4f5a-4b7c-8d9e-" + hex.EncodeToString([]byte(in.ClientID[:6]))
@@ -111,8 +108,8 @@ func alteredEchoScenario() scenario {
 
 // runLeakScenario runs one scenario of one type through the CLI and returns
 // the leaks found; with wantClean it fails the test on any.
-func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc scenario, wantClean bool) []acctest.Leak {
-	p := newPool(t, sc.pool)
+func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leakScenario, wantClean bool) []acctest.Leak {
+	p := acctest.NewPool(t, sc.pool)
 	in, providerArgs := sc.arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 
@@ -168,7 +165,7 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc scen
 // leakConfig is the scenario's configuration for one type. The secret
 // inputs come from variables (ephemeral ones for the ephemeral resource), so
 // the configuration itself, which a saved plan embeds, holds none of them.
-func leakConfig(kind, endpoint string, providerArgs []string, in tokenInputs) (string, map[string]string) {
+func leakConfig(kind, endpoint string, providerArgs []string, in acctest.TokenInputs) (string, map[string]string) {
 	vars := map[string]string{}
 	var b strings.Builder
 	b.WriteString(`terraform {
@@ -197,11 +194,11 @@ func leakConfig(kind, endpoint string, providerArgs []string, in tokenInputs) (s
 	literal.RefreshToken, literal.ClientID, literal.ClientSecret, literal.DeviceKey = "", "", "", ""
 	literal.Extra = append(refs, in.Extra...)
 
-	b.WriteString(providerHCL(endpoint, "eu-west-1", providerArgs...))
+	b.WriteString(acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...))
 	if kind == "ephemeral" {
 		b.WriteString(`
 ephemeral "cognito_refreshed_tokens" "test" {
-` + literal.hcl() + `}
+` + literal.HCL() + `}
 
 # Uses the tokens without storing them: only non-secret facts are checked.
 resource "terraform_data" "observed" {
@@ -217,7 +214,7 @@ resource "terraform_data" "observed" {
 	} else {
 		b.WriteString(`
 data "cognito_refreshed_tokens" "test" {
-` + literal.hcl() + `}
+` + literal.HCL() + `}
 
 output "access_token" {
   value     = data.cognito_refreshed_tokens.test.access_token
