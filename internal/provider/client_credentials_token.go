@@ -190,9 +190,7 @@ func tokenURLProblem(raw string) string {
 func clientCredentialsToken(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if data == nil || data.tokenSource == nil {
-		diags.AddError("Provider not configured",
-			"The cognito provider's configuration is not known yet (for example `timeout` comes from a resource that is not created yet). "+
-				"Use values known at plan time in the provider block, or apply the resources it depends on first with `-target`.")
+		addProviderNotConfigured(&diags, "timeout")
 		return diags
 	}
 

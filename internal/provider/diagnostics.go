@@ -44,6 +44,13 @@ var refreshAttributes = map[failure.Input]string{
 	failure.DeviceKey:    "device_key",
 }
 
+// Shared by the token endpoint's diagnostics for answers that are not
+// Cognito's.
+const (
+	unexpectedTokenAnswer = "Unexpected response from the token endpoint"
+	forwardsUnchanged     = "check that it forwards Cognito's responses unchanged."
+)
+
 func addRefreshError(diags *diag.Diagnostics, err error) {
 	var refreshErr *failure.Error
 	if !errors.As(err, &refreshErr) {
@@ -291,13 +298,13 @@ func tokenEndpointText(e *failure.Error) (summary, detail string) {
 	case failure.NoTokenEndpoint:
 		return "No token endpoint at this URL", fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", e.Endpoint, e.Status)
 	case failure.UnexpectedStatus:
-		return "Unexpected response from the token endpoint", fmt.Sprintf("%s answered HTTP %d without an OAuth error code (%s). If `token_url` points at a proxy, check that it forwards Cognito's responses unchanged.",
+		return unexpectedTokenAnswer, fmt.Sprintf("%s answered HTTP %d without an OAuth error code (%s). If `token_url` points at a proxy, "+forwardsUnchanged,
 			e.Endpoint, e.Status, redact.AttemptsMade(e.Attempts))
 	case failure.Unreadable:
-		return "Unexpected response from the token endpoint", fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, check that it forwards Cognito's responses unchanged.",
+		return unexpectedTokenAnswer, fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, "+forwardsUnchanged,
 			e.Endpoint, redact.AttemptsMade(e.Attempts), e.RootCause)
 	case failure.Incomplete:
-		return "Unexpected response from the token endpoint", "The token endpoint answered without " + e.Missing + ". Amazon Cognito always sends one; if `token_url` points at a proxy, check that it forwards Cognito's responses unchanged."
+		return unexpectedTokenAnswer, "The token endpoint answered without " + e.Missing + ". Amazon Cognito always sends one; if `token_url` points at a proxy, " + forwardsUnchanged
 	default:
 		return "The token endpoint returned an error", fmt.Sprintf("%s (%s).", endpointSays, redact.AttemptsMade(e.Attempts))
 	}

@@ -139,6 +139,10 @@ type providerData struct {
 	stores storeCache
 }
 
+// profileUnusable opens both diagnostics about a shared AWS configuration
+// the SDK could not use; the SDK's reason follows.
+const profileUnusable = "The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "
+
 func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config cognitoProviderModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -172,17 +176,15 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 	env, err := awsenv.Load(ctx, settings)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot use the AWS profile",
-			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+err.Error()+
-				". The provider reads it for the region, and for optional retry, endpoint and CA bundle settings; it never uses credentials. "+
-				"Fix the profile named by AWS_PROFILE (or `default`) in the file AWS_CONFIG_FILE names (or ~/.aws/config), or unset AWS_PROFILE.")
+		resp.Diagnostics.AddError("Cannot use the AWS profile", profileUnusable+err.Error()+
+			". The provider reads it for the region, and for optional retry, endpoint and CA bundle settings; it never uses credentials. "+
+			"Fix the profile named by AWS_PROFILE (or `default`) in the file AWS_CONFIG_FILE names (or ~/.aws/config), or unset AWS_PROFILE.")
 		return
 	}
 	if ignored := env.IgnoredProfileError(); ignored != nil {
-		resp.Diagnostics.AddWarning("AWS profile ignored",
-			"The AWS SDK could not use the shared AWS configuration (AWS_PROFILE, AWS_CONFIG_FILE): "+ignored.Error()+
-				". The provider needs no credentials and has its region from `region` or AWS_REGION / AWS_DEFAULT_REGION, so it goes on without the profile; "+
-				"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
+		resp.Diagnostics.AddWarning("AWS profile ignored", profileUnusable+ignored.Error()+
+			". The provider needs no credentials and has its region from `region` or AWS_REGION / AWS_DEFAULT_REGION, so it goes on without the profile; "+
+			"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
 	}
 	endpoint := config.Endpoint.ValueString()
 	resp.Diagnostics.Append(refusePlaintextEnvironment(env, endpoint)...)

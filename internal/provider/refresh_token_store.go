@@ -155,8 +155,7 @@ func (v secretIDValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	if !secretNamePattern.MatchString(id) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid secret name",
-			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
+		addInvalidValue(resp, "Invalid secret name", req.Path, v.Description(ctx))
 	}
 }
 

@@ -140,9 +140,7 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 func refreshTokens(ctx context.Context, data *providerData, model *refreshedTokensModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if data == nil || data.client == nil {
-		diags.AddError("Provider not configured",
-			"The cognito provider's configuration is not known yet (for example `region` comes from a resource that is not created yet). "+
-				"Use values known at plan time in the provider block, or apply the resources it depends on first with `-target`.")
+		addProviderNotConfigured(&diags, "region")
 		return diags
 	}
 

@@ -294,3 +294,12 @@ func dataSourceAttribute(spec attributeSpec) dsschema.Attribute {
 			MarkdownDescription: spec.description, Validators: spec.validators}
 	}
 }
+
+// addProviderNotConfigured is a fetch without a configured provider: its
+// configuration was not known at Configure. example names a provider
+// argument the token type depends on.
+func addProviderNotConfigured(diags *diag.Diagnostics, example string) {
+	diags.AddError("Provider not configured",
+		"The cognito provider's configuration is not known yet (for example `"+example+"` comes from a resource that is not created yet). "+
+			"Use values known at plan time in the provider block, or apply the resources it depends on first with `-target`.")
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -142,9 +143,15 @@ func (v regionNameValidator) ValidateString(ctx context.Context, req validator.S
 		return
 	}
 	if !cognito.ValidRegion(req.ConfigValue.ValueString()) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
+		addInvalidValue(resp, "Invalid "+req.Path.String(), req.Path, v.Description(ctx))
 	}
+}
+
+// addInvalidValue words a value that breaks its rule (rule reads "must
+// be ..."), never echoing the value: several inputs are secrets.
+func addInvalidValue(resp *validator.StringResponse, summary string, at path.Path, rule string) {
+	resp.Diagnostics.AddAttributeError(at, summary,
+		fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", at, rule))
 }
 
 // patternValidator checks a string against a pattern. Unlike
@@ -165,8 +172,7 @@ func (v patternValidator) ValidateString(ctx context.Context, req validator.Stri
 		return
 	}
 	if !v.pattern.MatchString(req.ConfigValue.ValueString()) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", req.Path, v.Description(ctx)))
+		addInvalidValue(resp, "Invalid "+req.Path.String(), req.Path, v.Description(ctx))
 	}
 }
 
