@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
@@ -43,6 +44,9 @@ type Settings struct {
 	// server; 0 means retrypolicy.DefaultAttemptTimeout. Not a provider
 	// argument: tests shorten it.
 	AttemptTimeout time.Duration
+	// Backoff replaces the SDK's exponential jitter between retries; nil
+	// keeps it. Not a provider argument: tests shorten it.
+	Backoff retry.BackoffDelayer
 }
 
 // Env is one loaded AWS environment. It is immutable and safe for
@@ -84,7 +88,7 @@ func Load(ctx context.Context, s Settings) (*Env, error) {
 
 	// base.RetryMaxAttempts and base.RetryMode hold AWS_MAX_ATTEMPTS /
 	// AWS_RETRY_MODE (or the profile's max_attempts / retry_mode).
-	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: s.MaxRetries, Mode: s.RetryMode, Timeout: s.Timeout, AttemptTimeout: s.AttemptTimeout},
+	policy := retrypolicy.Resolve(retrypolicy.Settings{MaxRetries: s.MaxRetries, Mode: s.RetryMode, Timeout: s.Timeout, AttemptTimeout: s.AttemptTimeout, Backoff: s.Backoff},
 		base.RetryMaxAttempts, base.RetryMode)
 	// Service clients wrap any retryer with base.RetryMaxAttempts
 	// (cognitoidentityprovider api_client.go, finalizeRetryMaxAttempts):

@@ -248,3 +248,19 @@ func TestAttemptTimeoutBoundsASilentServer(t *testing.T) {
 		t.Fatalf("got %v, want the attempt's read timeout", err)
 	}
 }
+
+type fixedBackoff time.Duration
+
+func (d fixedBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Duration(d), nil }
+
+// An injected backoff reaches the policy and the SDK clients' retryer.
+func TestBackoffReachesTheRetryer(t *testing.T) {
+	isolate(t, "")
+	e := load(t, Settings{Region: "eu-west-1", Backoff: fixedBackoff(123 * time.Hour)})
+	if e.Policy().Backoff != fixedBackoff(123*time.Hour) {
+		t.Error("the policy lost the injected backoff")
+	}
+	if d, err := e.Config().Retryer().RetryDelay(1, errors.New("throttled")); err != nil || d != 123*time.Hour {
+		t.Errorf("the SDK clients' retryer waits %v (%v), not the injected backoff", d, err)
+	}
+}

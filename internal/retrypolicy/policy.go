@@ -66,6 +66,8 @@ type Policy struct {
 	// AttemptTimeout bounds one attempt's wait for the server (0: none
 	// beyond Timeout).
 	AttemptTimeout time.Duration
+	// Backoff replaces the SDK's exponential jitter when set.
+	Backoff retry.BackoffDelayer
 }
 
 // Settings are the provider block's arguments; zero values mean "not set".
@@ -73,8 +75,10 @@ type Settings struct {
 	MaxRetries *int
 	Mode       aws.RetryMode
 	Timeout    time.Duration
-	// AttemptTimeout is not a provider argument; tests shorten it.
+	// AttemptTimeout and Backoff are not provider arguments; tests shorten
+	// them (an injected clock, as terraform-provider-time's tests use).
 	AttemptTimeout time.Duration
+	Backoff        retry.BackoffDelayer
 }
 
 // Resolve applies the precedence: the provider block, then what the AWS
@@ -82,7 +86,7 @@ type Settings struct {
 // over the profile's max_attempts, AWS_RETRY_MODE over its retry_mode; 0 and
 // "" when none), then the defaults.
 func Resolve(s Settings, envAttempts int, envMode aws.RetryMode) Policy {
-	p := Policy{MaxAttempts: DefaultMaxRetries + 1, Mode: aws.RetryModeStandard, Timeout: DefaultTimeout, AttemptTimeout: DefaultAttemptTimeout}
+	p := Policy{MaxAttempts: DefaultMaxRetries + 1, Mode: aws.RetryModeStandard, Timeout: DefaultTimeout, AttemptTimeout: DefaultAttemptTimeout, Backoff: s.Backoff}
 	switch {
 	case s.MaxRetries != nil:
 		p.MaxAttempts = *s.MaxRetries + 1
@@ -137,6 +141,9 @@ func (p Policy) NewRetryer(extra ...retry.IsErrorRetryable) aws.Retryer {
 		// rotation grace period exists for such retries.
 		if len(extra) > 0 {
 			o.Retryables = append(append([]retry.IsErrorRetryable{}, extra...), o.Retryables...)
+		}
+		if p.Backoff != nil {
+			o.Backoff = p.Backoff
 		}
 	}
 	if p.Mode == aws.RetryModeAdaptive {

@@ -79,3 +79,24 @@ func TestResolveEnvironmentEdges(t *testing.T) {
 		t.Errorf("the provider block's mode lost to the environment's: %s", got)
 	}
 }
+
+// fixedBackoff is an injected backoff: every retry waits d.
+type fixedBackoff time.Duration
+
+func (d fixedBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Duration(d), nil }
+
+// TestBackoffIsInjectable: Settings.Backoff reaches the retryer in both
+// modes; without it the SDK's jitter stays (never the injected value).
+func TestBackoffIsInjectable(t *testing.T) {
+	throttled := errors.New("throttled")
+	for _, mode := range []aws.RetryMode{aws.RetryModeStandard, aws.RetryModeAdaptive} {
+		p := Resolve(Settings{Mode: mode, Backoff: fixedBackoff(123 * time.Hour)}, 0, "")
+		if d, err := p.NewRetryer().RetryDelay(1, throttled); err != nil || d != 123*time.Hour {
+			t.Errorf("%s: injected backoff not used: %v, %v", mode, d, err)
+		}
+		p.Backoff = nil
+		if d, _ := p.NewRetryer().RetryDelay(1, throttled); d > time.Second {
+			t.Errorf("%s: without an injected backoff the first retry waits %v, more than the SDK's 1s", mode, d)
+		}
+	}
+}

@@ -28,11 +28,11 @@ func TestResolve(t *testing.T) {
 		envMode     aws.RetryMode
 		want        Policy
 	}{
-		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute, 30 * time.Second}},
-		{"environment", Settings{}, 5, aws.RetryModeAdaptive, Policy{5, aws.RetryModeAdaptive, 10 * time.Minute, DefaultAttemptTimeout}},
+		{"defaults", Settings{}, 0, "", Policy{26, aws.RetryModeStandard, 10 * time.Minute, 30 * time.Second, nil}},
+		{"environment", Settings{}, 5, aws.RetryModeAdaptive, Policy{5, aws.RetryModeAdaptive, 10 * time.Minute, DefaultAttemptTimeout, nil}},
 		{"explicit 0 beats the environment", Settings{MaxRetries: &zero, Mode: aws.RetryModeStandard, Timeout: time.Second, AttemptTimeout: time.Millisecond}, 5, aws.RetryModeAdaptive,
-			Policy{1, aws.RetryModeStandard, time.Second, time.Millisecond}},
-		{"explicit retries", Settings{MaxRetries: &three}, 0, "", Policy{4, aws.RetryModeStandard, 10 * time.Minute, DefaultAttemptTimeout}},
+			Policy{1, aws.RetryModeStandard, time.Second, time.Millisecond, nil}},
+		{"explicit retries", Settings{MaxRetries: &three}, 0, "", Policy{4, aws.RetryModeStandard, 10 * time.Minute, DefaultAttemptTimeout, nil}},
 	}
 	for _, tc := range cases {
 		if got := Resolve(tc.s, tc.envAttempts, tc.envMode); got != tc.want {
