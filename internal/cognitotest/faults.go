@@ -14,9 +14,9 @@ import (
 // Fault makes upcoming API requests misbehave. Faults queue FIFO; each API
 // request (not JWKS fetches) consumes one Times unit of the head fault.
 //
-// Precedence within one fault: Delay, then ResetConnection, then ErrorType,
-// then Status/Body/ContentType. A fault with only Delay lets the request
-// proceed normally afterwards.
+// Precedence within one fault: Delay and Hold, then ResetConnection, then
+// ErrorType, then Status/Body/ContentType. A fault with only Delay or Hold
+// lets the request proceed normally afterwards.
 type Fault struct {
 	Times           int           // requests affected; default 1
 	ErrorType       string        // modeled error, e.g. "TooManyRequestsException"
@@ -26,6 +26,10 @@ type Fault struct {
 	ResetConnection bool          // hijack and reset the TCP connection (mid-response if Body is set)
 	Body            string        // raw response body
 	ContentType     string        // raw Content-Type (default application/x-amz-json-1.1)
+	// Hold, when set, holds the request (after Delay) until it is closed,
+	// the client cancels or the server closes: the test decides when a
+	// slow request proceeds instead of guessing a long enough Delay.
+	Hold <-chan struct{}
 	// AfterProcessing runs the operation first (so a rotation really happens)
 	// and only then answers with the fault: a response lost in transit.
 	AfterProcessing bool
@@ -74,19 +78,42 @@ func (s *Server) takeFault() (Fault, bool) {
 	return f, true
 }
 
-// sleep waits d unless the client goes away or the server closes, so a
-// long Delay never holds up Close.
-func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-	case <-s.done:
+// wait sleeps f's Delay, then waits for f's Hold, unless the client goes
+// away or the server closes first (false), so neither holds up Close.
+func (s *Server) wait(ctx context.Context, f Fault) bool {
+	if f.Delay > 0 {
+		t := time.NewTimer(f.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return false
+		case <-s.done:
+			return false
+		}
 	}
-	return false
+	if f.Hold != nil {
+		select {
+		case <-f.Hold:
+		case <-ctx.Done():
+			return false
+		case <-s.done:
+			return false
+		}
+	}
+	return true
 }
+
+// QuickBackoff is the retry backoff for tests that inject faults (set as
+// awsenv.Settings.Backoff): 10 ms before each retry instead of the SDK's
+// jitter of up to 20 s, so a throttled test spends no time waiting.
+var QuickBackoff = FixedBackoff(10 * time.Millisecond)
+
+// FixedBackoff waits the same before every retry (an aws/retry
+// BackoffDelayer).
+type FixedBackoff time.Duration
+
+func (d FixedBackoff) BackoffDelay(int, error) (time.Duration, error) { return time.Duration(d), nil }
 
 // answerFault writes the fault's response and returns the recorded status
 // and error type (status 0 for a reset connection).

@@ -155,3 +155,47 @@ func TestLostResponseAfterRotation(t *testing.T) {
 		t.Fatalf("after grace: %v", err)
 	}
 }
+
+// A held request waits for its release, then gets a normal answer; a
+// client that gives up first is let go, and Close is prompt.
+func TestHoldFault(t *testing.T) {
+	s, id, tok := faultEnv(t)
+
+	release := make(chan struct{})
+	s.InjectFault(Fault{Hold: release})
+	done := make(chan error, 1)
+	in := input(id, tok())
+	go func() {
+		_, err := sdkClient(s, 1).GetTokensFromRefreshToken(context.Background(), &in)
+		done <- err
+	}()
+	for s.PendingFaults() > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the held request was answered before its release: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("released request: %v", err)
+	}
+
+	s.InjectFault(Fault{Hold: make(chan struct{}), Times: 2})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	in = input(id, tok())
+	if _, err := sdkClient(s, 1).GetTokensFromRefreshToken(ctx, &in); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("want deadline exceeded, got %v", err)
+	}
+	go func() { _, _ = sdkClient(s, 1).GetTokensFromRefreshToken(context.Background(), &in) }()
+	for s.PendingFaults() > 0 {
+		time.Sleep(time.Millisecond)
+	}
+	start := time.Now()
+	s.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v", d)
+	}
+}

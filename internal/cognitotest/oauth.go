@@ -131,7 +131,7 @@ func (s *Server) answerToken(w http.ResponseWriter, r *http.Request, body []byte
 		return http.StatusTooManyRequests, ""
 	}
 	f, faulted := s.takeFault()
-	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
+	if faulted && !s.wait(r.Context(), f) {
 		return 0, ""
 	}
 	if faulted && f.answers() && !f.AfterProcessing {

@@ -299,7 +299,7 @@ func (s *Server) serveSecretsManager(w http.ResponseWriter, r *http.Request) {
 	f, faulted := s.takeSMFaultLocked(op)
 	s.mu.Unlock()
 
-	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
+	if faulted && !s.wait(r.Context(), f.Fault) {
 		return
 	}
 	if faulted && f.answers() && !f.AfterProcessing {

@@ -252,7 +252,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, rea
 		return status, errType
 	}
 	f, faulted := s.takeFault()
-	if faulted && f.Delay > 0 && !s.sleep(r.Context(), f.Delay) {
+	if faulted && !s.wait(r.Context(), f) {
 		return 0, "" // client gave up or server closing
 	}
 	if faulted && f.answers() && !f.AfterProcessing {
