@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -23,13 +24,76 @@ type signingKey struct {
 }
 
 func newSigningKey() (signingKey, error) {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := keySupply.next()
 	if err != nil {
 		return signingKey{}, err
 	}
 	// Real kids are standard base64 of a 32-byte digest (they contain + / =).
 	sum := sha256.Sum256(k.N.Bytes())
 	return signingKey{kid: base64.StdEncoding.EncodeToString(sum[:]), priv: k}, nil
+}
+
+// keySupply hands out 2048-bit RSA keys like Cognito's, each the product
+// of a pair of primes no other key of the process uses together: every
+// pool keeps keys of its own (a token of one pool does not verify with
+// another's JWKS), but a test run that starts hundreds of pools generates
+// a few dozen primes instead of two per key, which was most of a unit-test
+// run's CPU. Keys that share primes are worthless outside a test double.
+var keySupply primePairs
+
+type primePairs struct {
+	mu     sync.Mutex
+	primes []*big.Int
+	i, j   int // the next pair: primes[i] and primes[j], i < j
+}
+
+func (s *primePairs) next() (*rsa.PrivateKey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.j == 0 {
+		s.j = 1
+	}
+	for len(s.primes) <= s.j {
+		p, err := rsaPrime()
+		if err != nil {
+			return nil, err
+		}
+		s.primes = append(s.primes, p)
+	}
+	p, q := s.primes[s.i], s.primes[s.j]
+	if s.i++; s.i == s.j {
+		s.i, s.j = 0, s.j+1
+	}
+	return rsaKeyFromPrimes(p, q)
+}
+
+// rsaPrime is a 1024-bit prime p with gcd(65537, p-1) = 1; rand.Prime sets
+// the top two bits, so the product of two is a 2048-bit modulus.
+func rsaPrime() (*big.Int, error) {
+	for {
+		p, err := rand.Prime(rand.Reader, 1024)
+		if err != nil {
+			return nil, err
+		}
+		if new(big.Int).Mod(new(big.Int).Sub(p, big.NewInt(1)), big.NewInt(65537)).Sign() != 0 {
+			return p, nil
+		}
+	}
+}
+
+func rsaKeyFromPrimes(p, q *big.Int) (*rsa.PrivateKey, error) {
+	one := big.NewInt(1)
+	phi := new(big.Int).Mul(new(big.Int).Sub(p, one), new(big.Int).Sub(q, one))
+	k := &rsa.PrivateKey{
+		PublicKey: rsa.PublicKey{N: new(big.Int).Mul(p, q), E: 65537},
+		D:         new(big.Int).ModInverse(big.NewInt(65537), phi),
+		Primes:    []*big.Int{p, q},
+	}
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	k.Precompute()
+	return k, nil
 }
 
 type jwk struct {
