@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 )
@@ -25,6 +26,9 @@ type Config struct {
 	RetryMode      aws.RetryMode
 	Timeout        time.Duration
 	AttemptTimeout time.Duration
+	// Backoff replaces the SDK's jitter (cognitotest.QuickBackoff where a
+	// test counts retries rather than waits).
+	Backoff retry.BackoffDelayer
 }
 
 // load builds a Client the way the provider does: the environment first,
@@ -32,7 +36,7 @@ type Config struct {
 func load(ctx context.Context, cfg Config) (*Client, error) {
 	env, err := awsenv.Load(ctx, awsenv.Settings{
 		Region: cfg.Region, MaxRetries: cfg.MaxRetries, RetryMode: cfg.RetryMode,
-		Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout,
+		Timeout: cfg.Timeout, AttemptTimeout: cfg.AttemptTimeout, Backoff: cfg.Backoff,
 	})
 	if err != nil {
 		return nil, err

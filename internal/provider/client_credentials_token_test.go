@@ -325,7 +325,7 @@ func TestAccClientCredentialsTokenDataSource(t *testing.T) {
 // shared Open/Read logic) with the real HTTP client and retry policy.
 
 func newClientCredentialsFaultProvider(retries int, timeout time.Duration, mode aws.RetryMode) *providerData {
-	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &retries, RetryMode: mode, Timeout: timeout})
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &retries, RetryMode: mode, Timeout: timeout, Backoff: cognitotest.QuickBackoff})
 	if err != nil {
 		panic(err)
 	}

@@ -27,10 +27,11 @@ import (
 // this hangs, whatever the machine's load.
 const faultSanityLimit = 90 * time.Second
 
-// newFaultProvider configures the provider's client like Configure does.
+// newFaultProvider configures the provider's client like Configure does,
+// with a quick backoff: the retries' count is tested, not their waits.
 func newFaultProvider(t *testing.T, endpoint string, maxRetries int, timeout time.Duration) *providerData {
 	t.Helper()
-	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &maxRetries, Timeout: timeout})
+	env, err := awsenv.Load(context.Background(), awsenv.Settings{Region: "eu-west-1", MaxRetries: &maxRetries, Timeout: timeout, Backoff: cognitotest.QuickBackoff})
 	if err != nil {
 		t.Fatal(err)
 	}

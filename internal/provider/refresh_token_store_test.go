@@ -203,12 +203,14 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
 		// The slow run's exchange is held until the fast run has written.
-		p.InjectFault(cognitotest.Fault{Delay: 2 * time.Second})
+		release := make(chan struct{})
+		p.InjectFault(cognitotest.Fault{Hold: release})
 		slow, fast := storeModel(in, store.cfg), storeModel(in, store.cfg)
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
 		refreshOK(t, data, fast)
+		close(release)
 		if diags := <-done; diags.HasError() {
 			t.Fatalf("the run that lost the race failed:\n%s", diagText(diags))
 		}
@@ -232,12 +234,14 @@ func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
-		p.InjectFault(cognitotest.Fault{Delay: 2 * time.Second})
+		release := make(chan struct{})
+		p.InjectFault(cognitotest.Fault{Hold: release})
 		slow, fast := storeModel(in, store.cfg), storeModel(in, store.cfg)
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
 		refreshOK(t, data, fast)
+		close(release)
 		if diags := <-done; diags.HasError() {
 			t.Fatalf("the run that met a rotated token failed:\n%s", diagText(diags))
 		}
