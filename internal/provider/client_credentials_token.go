@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
@@ -211,20 +210,20 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	}
 
 	ctx = maskSecrets(ctx, req.Secrets())
-	tflog.Debug(ctx, "Requesting a Cognito client-credentials token", map[string]any{
+	logDebug(ctx, "Requesting a Cognito client-credentials token", map[string]any{
 		"token_url":           redact.URL(req.TokenURL),
 		"scopes":              strings.Join(req.Scopes, " "),
 		"client_metadata_len": len(req.ClientMetadata),
 	})
 	token, err := data.tokenSource.Token(ctx, req)
 	if err != nil {
-		tflog.Debug(ctx, "Cognito client-credentials token request failed", failureFields(err))
+		logDebug(ctx, "Cognito client-credentials token request failed", failureFields(err))
 		addClientCredentialsError(&diags, err, endpointAttribute)
 		return diags
 	}
 
 	ctx = maskSecrets(ctx, token.Secrets())
-	tflog.Debug(ctx, "Got a Cognito client-credentials token", map[string]any{
+	logDebug(ctx, "Got a Cognito client-credentials token", map[string]any{
 		"expires_at":     token.ExpiresAt.Format(time.RFC3339),
 		"granted_scopes": strings.Join(token.GrantedScopes, " "),
 		"attempts":       token.Attempts,

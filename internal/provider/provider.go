@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
@@ -156,7 +155,7 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.EphemeralResourceData = data
 	}()
 	if config.Region.IsUnknown() || config.Endpoint.IsUnknown() || config.MaxRetries.IsUnknown() || config.RetryMode.IsUnknown() || config.Timeout.IsUnknown() {
-		tflog.Debug(ctx, "Provider configuration not known yet; refreshes wait for apply")
+		logDebug(ctx, "Provider configuration not known yet; refreshes wait for apply", nil)
 		data.unknownConfig = true
 		return
 	}
@@ -193,7 +192,7 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	client := cognito.New(env, endpoint)
 	policy := env.Policy()
-	tflog.Debug(ctx, "Configured Cognito client", map[string]any{
+	logDebug(ctx, "Configured Cognito client", map[string]any{
 		"region":               settings.Region,
 		"endpoint_override":    redactedOrEmpty(endpoint),
 		"environment_endpoint": client.EnvironmentEndpoint(),

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
@@ -269,7 +268,7 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 	}
 	outcome, err := tokenstore.Cycle(cycleCtx, store, exchange, isRefreshTokenReuse)
 	ctx = maskSecrets(ctx, redact.NonEmpty(append(seen, tokens.Secrets()...)...))
-	tflog.Debug(ctx, "Refresh-token store cycle", map[string]any{
+	logDebug(ctx, "Refresh-token store cycle", map[string]any{
 		"store":      store.Name(),
 		"rotated":    outcome.Rotated,
 		"written":    outcome.Written,
@@ -279,7 +278,7 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		"write_span": outcome.WriteSpan.String(),
 	})
 	if err != nil {
-		tflog.Debug(ctx, "Refresh-token store cycle failed", map[string]any{"error": causeText(err)})
+		logDebug(ctx, "Refresh-token store cycle failed", map[string]any{"error": causeText(err)})
 		addStoreCycleError(&diags, err, store.Name(), cfg)
 		return cognito.Tokens{}, ctx, diags
 	}

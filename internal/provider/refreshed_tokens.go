@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 )
@@ -158,7 +157,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 
 	ctx = maskSecrets(ctx, req.Secrets())
 	store, storeSet := storeFrom(model.RefreshTokenStore)
-	tflog.Debug(ctx, "Refreshing Cognito tokens", map[string]any{
+	logDebug(ctx, "Refreshing Cognito tokens", map[string]any{
 		"region_override":     req.Region,
 		"client_secret_set":   req.ClientSecret != "",
 		"device_key_set":      req.DeviceKey != "",
@@ -178,14 +177,14 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 		tokens, err = data.client.Refresh(ctx, req)
 		if err != nil {
 			// The SDK's error text can echo request values; masking covers it.
-			tflog.Debug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
+			logDebug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
 			addRefreshError(&diags, err)
 			return diags
 		}
 	}
 
 	ctx = maskSecrets(ctx, tokens.Secrets())
-	tflog.Debug(ctx, "Refreshed Cognito tokens", map[string]any{
+	logDebug(ctx, "Refreshed Cognito tokens", map[string]any{
 		"expires_at":   tokens.ExpiresAt.Format(time.RFC3339),
 		"rotated":      tokens.NewRefreshToken != "",
 		"new_device":   tokens.NewDeviceKey != "",

@@ -183,18 +183,38 @@ func unknownInput(config tftypes.Value) string {
 // maskLogs is only ever false in the leak test's deliberately broken build.
 var maskLogs = true
 
-// maskSecrets hides every secret from this provider's log lines, in messages
-// and in field values, whatever the TF_LOG level: every form diagnostics
-// scrub (redact.Patterns: escaped, encoded, in any case). Wire text, the one
-// place a secret can come back altered or cut short, is scrubbed before it
-// is logged (causeText).
+// maskSecrets hides secrets from this provider's log lines (logDebug), in
+// messages and in field values, whatever the TF_LOG level: every form
+// diagnostics scrub (redact.Masker: escaped, encoded, in any case). Wire
+// text, the one place a secret can come back altered or cut short, is
+// scrubbed before it is logged (causeText).
 func maskSecrets(ctx context.Context, secrets []string) context.Context {
 	if !maskLogs || len(secrets) == 0 {
 		return ctx
 	}
-	patterns := redact.Patterns(secrets)
-	ctx = tflog.MaskAllFieldValuesRegexes(ctx, patterns...)
-	return tflog.MaskMessageRegexes(ctx, patterns...)
+	masker, _ := ctx.Value(maskerKey{}).(redact.Masker)
+	return context.WithValue(ctx, maskerKey{}, masker.With(secrets))
+}
+
+type maskerKey struct{}
+
+// logDebug is the provider's one way to log: tflog.Debug with the secrets
+// maskSecrets registered masked. It masks only lines it is given, where
+// tflog's own masks need a regular expression over every form of every
+// secret compiled on each Open and Read.
+func logDebug(ctx context.Context, msg string, fields map[string]any) {
+	if masker, ok := ctx.Value(maskerKey{}).(redact.Masker); ok {
+		msg = masker.Mask(msg)
+		for key, value := range fields {
+			switch v := value.(type) {
+			case string:
+				fields[key] = masker.Mask(v)
+			case error:
+				fields[key] = masker.Mask(v.Error())
+			}
+		}
+	}
+	tflog.Debug(ctx, msg, fields) //nolint:forbidigo // The one call: every other line comes through here.
 }
 
 func nullIfEmpty(s string) types.String {

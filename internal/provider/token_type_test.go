@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
@@ -198,19 +199,26 @@ func TestMaskSecrets(t *testing.T) {
 		if len(secrets) == 0 && masked != ctx {
 			t.Error("maskSecrets without secrets changed the context")
 		}
-		tflog.Debug(masked, "Cognito says: token "+secret+" is invalid", map[string]any{"error": "bad " + secret,
-			"altered": strings.ToUpper(secret) + " " + url.QueryEscape(secret)})
+		logDebug(masked, "Cognito says: token "+secret+" is invalid", map[string]any{"error": "bad " + secret,
+			"altered": strings.ToUpper(secret) + " " + url.QueryEscape(secret), "cause": errors.New("was " + secret), "attempts": 3})
 		return out.String()
 	}
 	if got := strings.ToLower(logWith(true, []string{secret, "other"})); strings.Contains(got, strings.ToLower(secret)) ||
 		strings.Contains(got, strings.ToLower(url.QueryEscape(secret))) || !strings.Contains(got, "cognito says") {
 		t.Errorf("masked log line shows the secret (or nothing): %s", got)
 	}
-	if got := logWith(false, []string{secret}); strings.Count(got, secret) != 2 {
-		t.Errorf("with maskLogs = false the secret should appear twice: %s", got)
+	if got := logWith(false, []string{secret}); strings.Count(got, secret) != 3 {
+		t.Errorf("with maskLogs = false the secret should appear three times: %s", got)
 	}
-	if got := logWith(true, nil); strings.Count(got, secret) != 2 {
+	if got := logWith(true, nil); strings.Count(got, secret) != 3 || !strings.Contains(got, `"attempts":3`) {
 		t.Errorf("with nothing to mask the line should be unchanged: %s", got)
+	}
+	// Secrets registered by two calls are both masked.
+	var out bytes.Buffer
+	ctx := maskSecrets(maskSecrets(tflogtest.RootLogger(context.Background(), &out), []string{"first-secret"}), []string{"second-secret"})
+	logDebug(ctx, "first-secret and second-secret", nil)
+	if got := out.String(); strings.Contains(got, "first-secret") || strings.Contains(got, "second-secret") {
+		t.Errorf("a secret of the first call is not masked: %s", got)
 	}
 }
 

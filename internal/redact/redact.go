@@ -10,7 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -25,12 +25,18 @@ const MinRun = 12
 // path), without duplicates or empty values. Case is handled by the
 // matchers, not here.
 func Forms(secrets []string) []string {
-	var forms []string
+	forms, _ := formsAndLowered(secrets)
+	return forms
+}
+
+// formsAndLowered is Forms, and each form lower-cased (ASCII).
+func formsAndLowered(secrets []string) (forms, lowered []string) {
 	seen := map[string]bool{}
 	add := func(s string) {
 		if key := asciiLower(s); s != "" && !seen[key] {
 			seen[key] = true
 			forms = append(forms, s)
+			lowered = append(lowered, key)
 		}
 	}
 	for _, s := range secrets {
@@ -40,7 +46,7 @@ func Forms(secrets []string) []string {
 		add(url.QueryEscape(s))
 		add(url.PathEscape(s))
 	}
-	return forms
+	return forms, lowered
 }
 
 // Base64Forms is s in every base64 variant a header or proxy may show:
@@ -62,27 +68,47 @@ func jsonEscaped(s string, escapeHTML bool) string {
 	return out[1 : len(out)-1]
 }
 
-// Patterns matches every form of the secrets (Forms), ignoring case, for
-// log masks (tflog.MaskMessageRegexes, MaskAllFieldValuesRegexes). Longer
-// forms come first, so one that contains another is masked whole. Runs of
-// MinRun characters are left to Scrub, which wire text goes through before
-// it is logged.
-func Patterns(secrets []string) []*regexp.Regexp {
-	forms := Forms(secrets)
-	if len(forms) == 0 {
-		return nil
-	}
-	quoted := make([]string, len(forms))
-	for i, f := range forms {
-		quoted[i] = regexp.QuoteMeta(f)
-	}
-	// Stable longest-first order.
-	for i := 1; i < len(quoted); i++ {
-		for j := i; j > 0 && len(quoted[j]) > len(quoted[j-1]); j-- {
-			quoted[j], quoted[j-1] = quoted[j-1], quoted[j]
+// Masker masks every form of some secrets (Forms), in any ASCII case, in
+// log text. Building one costs only the forms, and each Mask one search of
+// the text per form, so only lines that are logged cost anything. (The
+// case-insensitive regular expression over every form that tflog's masks
+// need was compiled on every Open and Read, logged or not: kilobytes of
+// tokens, most of an Open's allocations.)
+type Masker struct {
+	forms []string // lower-cased
+}
+
+// With returns a Masker that masks secrets too; m is unchanged.
+func (m Masker) With(secrets []string) Masker {
+	_, lowered := formsAndLowered(secrets)
+	return Masker{forms: append(slices.Clip(m.forms), lowered...)}
+}
+
+// Mask replaces every stretch of text that occurrences of a form cover with
+// "***", like Scrub but without its runs: log text is the provider's own,
+// wire text has been through Scrub already.
+func (m Masker) Mask(text string) string {
+	lower := asciiLower(text)
+	var masked []bool
+	for _, form := range m.forms {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], form)
+			if i < 0 {
+				break
+			}
+			if masked == nil {
+				masked = make([]bool, len(text))
+			}
+			for j := from + i; j < from+i+len(form); j++ {
+				masked[j] = true
+			}
+			from += i + 1 // occurrences may overlap each other, too
 		}
 	}
-	return []*regexp.Regexp{regexp.MustCompile("(?i)" + strings.Join(quoted, "|"))}
+	if masked == nil {
+		return text
+	}
+	return replaceMasked(text, masked)
 }
 
 // Scrub removes secrets from text that came from the wire or the transport:
@@ -136,6 +162,11 @@ func Scrub(text string, secrets []string) string {
 	if !found {
 		return text
 	}
+	return replaceMasked(text, masked)
+}
+
+// replaceMasked replaces each run of masked bytes of text with "***".
+func replaceMasked(text string, masked []bool) string {
 	var b strings.Builder
 	for i := 0; i < len(text); i++ {
 		if !masked[i] {
