@@ -1,6 +1,7 @@
 package acctest_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // Through a real CLI: plain http:// to a host that is not this machine
 // stops the run before any request, on the attribute (`endpoint`,
 // `token_url`) or, for an endpoint of the environment, naming the variable
-// without the URL's credentials or query.
+// without the URL's credentials or query. The Secrets Manager endpoint is
+// refused only where a store would use it.
 func TestAccPlaintextEndpointRefused(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
@@ -24,6 +26,8 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 		name     string
 		tokens   tokenType
 		endpoint string // for the token type's config; "" keeps the double
+		// config replaces the token type's configuration.
+		config func(p *acctest.Pool) string
 		env      map[string]string
 		want     string // regexp the output must match
 	}{
@@ -34,7 +38,7 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 		{name: "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", tokens: clientCredentials,
 			env:  map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://envuser:EnvPassw0rd@10.9.8.7:9229/?key=s3cr3tkey"},
 			want: `Error: Cognito endpoint without TLS[\s\S]*AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER[\s\S]*http://10\.9\.8\.7:9229[\s\S]*unencrypted`},
-		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER", tokens: refreshed,
+		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER", tokens: refreshed, config: secretsManagerStoreConfig,
 			env:  map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://envuser:EnvPassw0rd@sm.example.com:4566"},
 			want: `Error: Secrets Manager endpoint without TLS[\s\S]*AWS_ENDPOINT_URL_SECRETS_MANAGER[\s\S]*http://sm\.example\.com:4566[\s\S]*unencrypted`},
 	}
@@ -42,7 +46,11 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p := acctest.NewPool(t, cognitotest.PoolConfig{})
-			ok, out := planWith(t, cli, acctest.WriteConfig(t, tc.tokens.config(p, tc.endpoint)), tc.env)
+			config := tc.tokens.config(p, tc.endpoint)
+			if tc.config != nil {
+				config = tc.config(p)
+			}
+			ok, out := planWith(t, cli, acctest.WriteConfig(t, config), tc.env)
 			if ok || !regexp.MustCompile(tc.want).MatchString(out) {
 				t.Errorf("want a failure matching %s, got:\n%s", tc.want, out)
 			}
@@ -56,13 +64,26 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 			}
 		})
 	}
-	// Loopback, by address and by name, is this machine: the run succeeds.
-	t.Run("loopback endpoints of the environment", func(t *testing.T) {
-		p := acctest.NewPool(t, cognitotest.PoolConfig{})
-		ok, out := planWith(t, cli, acctest.WriteConfig(t, refreshed.config(p, "")),
-			map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566", "AWS_ENDPOINT_URL": "http://[::1]:1"})
-		if !ok {
-			t.Errorf("plan failed:\n%s", out)
-		}
-	})
+	// Loopback, by address and by name, is this machine; and a Secrets
+	// Manager endpoint no store uses carries no secret: the run succeeds.
+	for name, env := range map[string]map[string]string{
+		"loopback endpoints of the environment": {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566", "AWS_ENDPOINT_URL": "http://[::1]:1"},
+		"a Secrets Manager endpoint without a store": {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm.example.com:4566"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := acctest.NewPool(t, cognitotest.PoolConfig{})
+			ok, out := planWith(t, cli, acctest.WriteConfig(t, refreshed.config(p, "")), env)
+			if !ok {
+				t.Errorf("plan failed:\n%s", out)
+			}
+		})
+	}
+}
+
+// secretsManagerStoreConfig refreshes a token kept in a Secrets Manager
+// secret.
+func secretsManagerStoreConfig(p *acctest.Pool) string {
+	in := p.SignIn(cognitotest.AppClient{})
+	return tokenTypeHCL(acctest.ProviderHCL(p.URL, "eu-west-1"), "cognito_refreshed_tokens",
+		fmt.Sprintf("  client_id = %q\n  refresh_token_store = {\n    secretsmanager_secret_id = %q\n  }\n", in.ClientID, "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token"))
 }

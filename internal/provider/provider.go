@@ -186,9 +186,11 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 			"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
 	}
 	endpoint := config.Endpoint.ValueString()
-	resp.Diagnostics.Append(refusePlaintextEnvironment(env, endpoint)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if endpoint == "" {
+		resp.Diagnostics.Append(refusePlaintextEnvironment(env, awsenv.CognitoIdentityProvider, "Cognito")...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	client := cognito.New(env, endpoint)
 	policy := env.Policy()

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
@@ -247,6 +248,11 @@ func (d *providerData) storeRegion(secretID, resourceRegion string) string {
 // masks every token the cycle saw.
 func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Request, cfg storeConfig) (cognito.Tokens, context.Context, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if cfg.file == "" {
+		if diags = refusePlaintextEnvironment(data.env, awsenv.SecretsManager, "Secrets Manager"); diags.HasError() {
+			return cognito.Tokens{}, ctx, diags
+		}
+	}
 	store := data.store(cfg, req.Region)
 	// The provider's timeout bounds the whole cycle, including the wait for
 	// another run's write after a reuse answer.

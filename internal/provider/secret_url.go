@@ -19,37 +19,23 @@ const (
 		"Use `https://`, or `http://` only to `localhost`, a name under `.localhost` or a loopback address (`127.0.0.0/8`, `::1`)."
 )
 
-// environmentEndpointServices are the services whose endpoint the
-// environment or profile may set and to which the provider sends secrets:
-// Cognito (the refresh token, the client secret) and Secrets Manager (the
-// refresh token, when a refresh_token_store keeps it there).
-var environmentEndpointServices = []struct{ id, name string }{
-	{awsenv.CognitoIdentityProvider, "Cognito"},
-	{awsenv.SecretsManager, "Secrets Manager"},
-}
-
-// refusePlaintextEnvironment is an error for each endpoint of the
-// environment or profile that would carry a secret over plain http:// to
-// another host. configured is the `endpoint` argument, which replaces the
-// environment's Cognito endpoint. The URL is shown redacted.
-func refusePlaintextEnvironment(env *awsenv.Env, configured string) diag.Diagnostics {
+// refusePlaintextEnvironment is an error when the environment or profile
+// sets the endpoint of serviceID (named name in the text) to plain http://
+// to another host. The URL is shown redacted. Configure checks Cognito's
+// (unless `endpoint` replaces it); a Secrets Manager store checks its own
+// before its first request, so a configuration without one is not refused
+// for an endpoint it never uses.
+func refusePlaintextEnvironment(env *awsenv.Env, serviceID, name string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	reported := map[awsenv.Endpoint]bool{}
-	for _, service := range environmentEndpointServices {
-		if service.id == awsenv.CognitoIdentityProvider && configured != "" {
-			continue
-		}
-		endpoint := env.ServiceEndpoint(service.id)
-		if endpoint.URL == "" || !awsenv.Plaintext(endpoint.URL) || reported[endpoint] {
-			continue
-		}
-		reported[endpoint] = true
-		source, fix := endpoint.Variable, "Change or unset "+endpoint.Variable
-		if source == "" {
-			source, fix = "The AWS profile's `endpoint_url`", "Change or remove the profile's `endpoint_url`"
-		}
-		diags.AddError(service.name+" endpoint without TLS",
-			fmt.Sprintf("%s sets the %s endpoint to %s, which %s. %s %s.", source, service.name, redact.URL(endpoint.URL), plaintextProblem, plaintextRisk, fix))
+	endpoint := env.ServiceEndpoint(serviceID)
+	if endpoint.URL == "" || !awsenv.Plaintext(endpoint.URL) {
+		return diags
 	}
+	source, fix := endpoint.Variable, "Change or unset "+endpoint.Variable
+	if source == "" {
+		source, fix = "The AWS profile's `endpoint_url`", "Change or remove the profile's `endpoint_url`"
+	}
+	diags.AddError(name+" endpoint without TLS",
+		fmt.Sprintf("%s sets the %s endpoint to %s, which %s. %s %s.", source, name, redact.URL(endpoint.URL), plaintextProblem, plaintextRisk, fix))
 	return diags
 }

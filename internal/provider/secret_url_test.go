@@ -16,14 +16,17 @@ import (
 
 // Plain http:// to a host that is not this machine is an error wherever a
 // secret would go: the `endpoint` argument (on the attribute, before any
-// request), the Cognito and Secrets Manager endpoints of the environment or
-// profile (at Configure, naming where it was set, URL redacted).
+// request), the Cognito endpoint of the environment or profile (at
+// Configure) and the Secrets Manager one (when a store is about to use it),
+// naming where it was set, URL redacted.
 func TestPlaintextEndpointError(t *testing.T) {
 	cases := []struct {
 		name     string
 		endpoint any // nil = not set
 		env      map[string]string
 		profile  string
+		// store reads the refresh token from a Secrets Manager secret.
+		store bool
 		// summary of the one error expected, "" for none; attribute:
 		// whether it is scoped to `endpoint`.
 		summary   string
@@ -47,18 +50,20 @@ func TestPlaintextEndpointError(t *testing.T) {
 		// AWS_ENDPOINT_URL applies to Cognito and Secrets Manager alike: one error.
 		{name: "AWS_ENDPOINT_URL over http", env: map[string]string{"AWS_ENDPOINT_URL": "http://cognito.example.com"},
 			summary: "Cognito endpoint without TLS", shows: []string{"AWS_ENDPOINT_URL sets", "http://cognito.example.com"}},
-		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER over http", env: map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm.example.com:4566"},
+		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER over http", env: map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm.example.com:4566"}, store: true,
 			summary: "Secrets Manager endpoint without TLS", shows: []string{"AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://sm.example.com:4566"}},
 		{name: "the profile's endpoint_url over http", profile: "[default]\nendpoint_url = http://10.0.0.9\n",
 			summary: "Cognito endpoint without TLS", shows: []string{"The AWS profile's `endpoint_url`", "http://10.0.0.9"}},
 		{name: "AWS_ENDPOINT_URL to loopback", env: map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:9229"}},
 		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER to localhost", env: map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566"}},
+		// Nothing is sent to Secrets Manager without a store there.
+		{name: "AWS_ENDPOINT_URL_SECRETS_MANAGER over http, no store", env: map[string]string{"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm.example.com:4566"}},
 		{name: "the provider's https endpoint wins over AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
 			endpoint: "https://cognito.example.com", env: map[string]string{"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "http://cognito.example.com"}},
 		// The argument replaces the Cognito endpoint only; Secrets Manager
 		// still goes to AWS_ENDPOINT_URL.
 		{name: "the provider's endpoint does not cover Secrets Manager",
-			endpoint: "https://cognito.example.com", env: map[string]string{"AWS_ENDPOINT_URL": "http://cognito.example.com"},
+			endpoint: "https://cognito.example.com", env: map[string]string{"AWS_ENDPOINT_URL": "http://cognito.example.com"}, store: true,
 			summary: "Secrets Manager endpoint without TLS", shows: []string{"AWS_ENDPOINT_URL sets"}},
 	}
 	for _, tc := range cases {
@@ -78,8 +83,13 @@ func TestPlaintextEndpointError(t *testing.T) {
 			}
 			// An unknown token: without a plaintext error the provider
 			// refuses to open (nothing is sent).
-			diags := protocolRun(t, "ephemeral", map[string]any{"region": "eu-west-1", "endpoint": tc.endpoint},
-				map[string]any{"refresh_token": unknown, "client_id": "abc"})
+			resource := map[string]any{"refresh_token": unknown, "client_id": "abc"}
+			if tc.store {
+				// Known, so the check before the store's first request runs.
+				resource = map[string]any{"client_id": "abc",
+					"refresh_token_store": map[string]any{"secretsmanager_secret_id": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:token"}}
+			}
+			diags := protocolRun(t, "ephemeral", map[string]any{"region": "eu-west-1", "endpoint": tc.endpoint}, resource)
 			var errs []*tfprotov6.Diagnostic
 			for _, d := range diags {
 				if d.Severity == tfprotov6.DiagnosticSeverityError && d.Summary != "Value not known yet" {
@@ -93,7 +103,7 @@ func TestPlaintextEndpointError(t *testing.T) {
 				return
 			}
 			if len(errs) != 1 || errs[0].Summary != tc.summary {
-				t.Fatalf("got %d errors (%v), want one %q", len(errs), errs, tc.summary)
+				t.Fatalf("got %d errors (%v), want one %q", len(errs), summaries(errs), tc.summary)
 			}
 			e := errs[0]
 			scoped := e.Attribute != nil && e.Attribute.Equal(tftypes.NewAttributePath().WithAttributeName("endpoint"))
@@ -139,4 +149,12 @@ func TestSecretURLRuleIsShared(t *testing.T) {
 			}
 		}
 	}
+}
+
+func summaries(diags []*tfprotov6.Diagnostic) []string {
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Summary+": "+d.Detail)
+	}
+	return out
 }
