@@ -28,8 +28,8 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 		endpoint string // for the token type's config; "" keeps the double
 		// config replaces the token type's configuration.
 		config func(p *acctest.Pool) string
-		env      map[string]string
-		want     string // regexp the output must match
+		env    map[string]string
+		want   string // regexp the output must match
 	}{
 		{name: "endpoint argument", tokens: refreshed, endpoint: "http://cognito.example.com:9229",
 			want: `Error: Cognito endpoint without TLS[\s\S]*endpoint[\s\S]*unencrypted`},
@@ -67,7 +67,7 @@ func TestAccPlaintextEndpointRefused(t *testing.T) {
 	// Loopback, by address and by name, is this machine; and a Secrets
 	// Manager endpoint no store uses carries no secret: the run succeeds.
 	for name, env := range map[string]map[string]string{
-		"loopback endpoints of the environment": {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566", "AWS_ENDPOINT_URL": "http://[::1]:1"},
+		"loopback endpoints of the environment":      {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://localhost:4566", "AWS_ENDPOINT_URL": "http://[::1]:1"},
 		"a Secrets Manager endpoint without a store": {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm.example.com:4566"},
 	} {
 		t.Run(name, func(t *testing.T) {
