@@ -30,11 +30,11 @@ const clientCredentialsAddress = "data.cognito_client_credentials_token.test"
 // form-escaped pair, the id upper-cased and the secret cut short. The
 // diagnostic scrubs them all and the logs never carry them (the provider
 // does not log the body).
-func echoingErrorScenario() clientCredentialsLeakScenario {
-	return clientCredentialsLeakScenario{
-		name: "error description echoing the client id", ownPool: true,
-		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
-		arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
+func echoingErrorScenario() acctest.ClientCredentialsScenario {
+	return acctest.ClientCredentialsScenario{
+		Name: "error description echoing the client id", OwnPool: true,
+		ExpectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
+		Arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 			in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 			pair := url.QueryEscape(in.ClientID) + ":" + url.QueryEscape(in.ClientSecret)
 			basic := base64.StdEncoding.EncodeToString([]byte(pair))
@@ -54,11 +54,11 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 	cli := acctest.NewCLI(t)
 	shared := acctest.NewClientCredentialsPool(t)
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(clientCredentialsLeakScenarios(), echoingErrorScenario()) {
-			t.Run(kind+"/"+sc.name, func(t *testing.T) {
+		for _, sc := range append(acctest.ClientCredentialsScenarios(), echoingErrorScenario()) {
+			t.Run(kind+"/"+sc.Name, func(t *testing.T) {
 				t.Parallel()
 				p := shared
-				if sc.ownPool {
+				if sc.OwnPool {
 					p = acctest.NewPool(t, cognitotest.PoolConfig{})
 					p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 				}
@@ -84,8 +84,8 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 
 // runClientCredentialsLeakScenario runs sc through the CLI, fails the test on any leak and
 // returns the working directory.
-func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc clientCredentialsLeakScenario) string {
-	in, providerArgs := sc.arrange(p)
+func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc acctest.ClientCredentialsScenario) string {
+	in, providerArgs := sc.Arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 	in.TokenURL = tap.URL + cognitotest.TokenPath
 
@@ -102,7 +102,7 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 	}
 
 	stderr := acctest.ReadAll(t, dir, ".stderr")
-	checkOutcome(t, kind, ok, sc.expectError, stderr)
+	checkOutcome(t, kind, ok, sc.ExpectError, stderr)
 	if tap.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
@@ -110,7 +110,7 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	if sc.expectError == nil && len(tap.Issued()) == 0 {
+	if sc.ExpectError == nil && len(tap.Issued()) == 0 {
 		t.Error("the double issued no tokens, so none could be checked")
 	}
 	for _, l := range acctest.FindLeaks(t, dir, kind, secrets, cliSensitive) {

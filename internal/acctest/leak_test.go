@@ -28,8 +28,8 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	t.Logf("leak-checking against %s (%s)", cli.Version, cli.Path)
 
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(refreshedTokensScenarios(), alteredEchoScenario()) {
-			t.Run(kind+"/"+sc.name, func(t *testing.T) {
+		for _, sc := range append(acctest.RefreshedTokensScenarios(), alteredEchoScenario()) {
+			t.Run(kind+"/"+sc.Name, func(t *testing.T) {
 				t.Parallel()
 				runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
 			})
@@ -42,14 +42,14 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	// prove nothing.
 	t.Run("masking disabled: the detector finds the client id", func(t *testing.T) {
 		t.Parallel()
-		var unknownClient leakScenario
-		for _, sc := range refreshedTokensErrorScenarios() {
-			if sc.name == "unknown app client" {
+		var unknownClient acctest.Scenario
+		for _, sc := range acctest.RefreshedTokensScenarios() {
+			if sc.Name == "unknown app client" {
 				unknownClient = sc
 			}
 		}
-		if unknownClient.arrange == nil {
-			t.Fatal(`refreshedTokensErrorScenarios() has no "unknown app client" scenario`)
+		if unknownClient.Arrange == nil {
+			t.Fatal(`acctest.RefreshedTokensScenarios() has no "unknown app client" scenario`)
 		}
 		leaks := runLeakScenario(t, cli, acctest.Unmasked, "ephemeral", unknownClient, false)
 		found := false
@@ -89,11 +89,11 @@ func TestAccNoSecretLeaks(t *testing.T) {
 // secret altered as a proxy might (issue 17): the client id and a piece of
 // the secret upper-cased, the refresh token and the device key cut short.
 // The diagnostic and the logs must show none of them.
-func alteredEchoScenario() leakScenario {
-	return leakScenario{
-		name:        "error message echoing altered secrets",
-		expectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
-		arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
+func alteredEchoScenario() acctest.Scenario {
+	return acctest.Scenario{
+		Name:        "error message echoing altered secrets",
+		ExpectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
+		Arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
 			in := p.SignIn(cognitotest.AppClient{GenerateSecret: true})
 			// A well-formed key the pool (which does not remember
 			// devices) ignores.
@@ -108,9 +108,9 @@ func alteredEchoScenario() leakScenario {
 
 // runLeakScenario runs one scenario of one type through the CLI and returns
 // the leaks found; with wantClean it fails the test on any.
-func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leakScenario, wantClean bool) []acctest.Leak {
-	p := acctest.NewPool(t, sc.pool)
-	in, providerArgs := sc.arrange(p)
+func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc acctest.Scenario, wantClean bool) []acctest.Leak {
+	p := acctest.NewPool(t, sc.Pool)
+	in, providerArgs := sc.Arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 
 	dir := t.TempDir()
@@ -132,8 +132,8 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leak
 	// The scenario must have done what it is about, or finding no leak
 	// proves little.
 	stderr := acctest.ReadAll(t, dir, ".stderr")
-	checkOutcome(t, kind, ok, sc.expectError, stderr)
-	if sc.expectError == nil && p.RequestCount() == 0 {
+	checkOutcome(t, kind, ok, sc.ExpectError, stderr)
+	if sc.ExpectError == nil && p.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
 
@@ -146,7 +146,7 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leak
 	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	if sc.expectError == nil && len(tap.Issued()) == 0 {
+	if sc.ExpectError == nil && len(tap.Issued()) == 0 {
 		t.Error("the double issued no tokens, so none could be checked")
 	}
 
