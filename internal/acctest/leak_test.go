@@ -1,7 +1,7 @@
 package acctest_test
 
-// TestAccNoSecretLeaks runs every scenario of the acceptance suite through a
-// real Terraform or OpenTofu CLI with TF_LOG=TRACE, the provider running as a
+// TestAccNoSecretLeaks runs every scenario of the acceptance suite, for both
+// token types, through a real Terraform or OpenTofu CLI with TF_LOG=TRACE, the provider running as a
 // separate process installed through dev_overrides, and searches everything
 // the run left behind for the secrets in play.
 
@@ -27,12 +27,14 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	cli := acctest.NewCLI(t)
 	t.Logf("leak-checking against %s (%s)", cli.Version, cli.Path)
 
-	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(acctest.RefreshedTokensScenarios(), alteredEchoScenario()) {
-			t.Run(kind+"/"+sc.Name, func(t *testing.T) {
-				t.Parallel()
-				runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
-			})
+	for _, tt := range leakTypes(t, cli) {
+		for _, kind := range []string{"ephemeral", "data source"} {
+			for _, c := range tt.cases {
+				t.Run(tt.name+"/"+kind+"/"+c.name, func(t *testing.T) {
+					t.Parallel()
+					c.run(t, kind)
+				})
+			}
 		}
 	}
 
@@ -83,6 +85,44 @@ func TestAccNoSecretLeaks(t *testing.T) {
 			}
 		}
 	})
+
+	clientCredentialsLeakControl(t, cli)
+}
+
+// leakType is one token type the leak suite checks: its scenarios, each
+// run through the CLI for one kind (ephemeral or data source).
+type leakType struct {
+	name  string
+	cases []leakCase
+}
+
+type leakCase struct {
+	name string
+	run  func(t *testing.T, kind string)
+}
+
+// leakTypes are both token types with every scenario of theirs; t is the
+// suite's, which owns the client-credentials scenarios' shared double.
+func leakTypes(t *testing.T, cli *acctest.CLI) []leakType {
+	refreshed := leakType{name: "refreshed tokens"}
+	for _, sc := range append(acctest.RefreshedTokensScenarios(), alteredEchoScenario()) {
+		refreshed.cases = append(refreshed.cases, leakCase{sc.Name, func(t *testing.T, kind string) {
+			runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
+		}})
+	}
+	clientCredentials := leakType{name: "client credentials"}
+	shared := acctest.NewClientCredentialsPool(t)
+	for _, sc := range append(acctest.ClientCredentialsScenarios(), echoingErrorScenario()) {
+		clientCredentials.cases = append(clientCredentials.cases, leakCase{sc.Name, func(t *testing.T, kind string) {
+			p := shared
+			if sc.OwnPool {
+				p = acctest.NewPool(t, cognitotest.PoolConfig{})
+				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+			}
+			runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
+		}})
+	}
+	return []leakType{refreshed, clientCredentials}
 }
 
 // alteredEchoScenario has Cognito's error message echo every request
