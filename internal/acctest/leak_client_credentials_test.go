@@ -7,11 +7,9 @@ package acctest_test
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -78,7 +76,10 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = clientCredentialsSensitiveValuesShown(t, cli, build, dir)
+		cliSensitive = sensitiveValuesShown(t, cli, build, dir, clientCredentialsAddress)
+		if !cliSensitive["access_token"] {
+			t.Errorf("show -json does not report %s.access_token as sensitive", clientCredentialsAddress)
+		}
 	}
 
 	stderr := acctest.ReadAll(t, dir, ".stderr")
@@ -147,41 +148,4 @@ output "granted_scopes" {
 `)
 	}
 	return b.String(), vars
-}
-
-// clientCredentialsSensitiveValuesShown is sensitiveValuesShown for the client credentials data source.
-func clientCredentialsSensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map[string]bool {
-	t.Helper()
-	cmd := exec.Command(cli.Path, "show", "-json", "-no-color")
-	cmd.Dir = dir
-	cmd.Env = acctest.Env(map[string]string{"TF_CLI_CONFIG_FILE": cli.ConfigFile(build)})
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("show -json: %v", err)
-	}
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address         string
-					SensitiveValues map[string]any `json:"sensitive_values"`
-				}
-			} `json:"root_module"`
-		}
-	}
-	if err := json.Unmarshal(out, &shown); err != nil {
-		t.Fatalf("show -json: %v", err)
-	}
-	sensitive := map[string]bool{}
-	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address == clientCredentialsAddress {
-			for name, v := range r.SensitiveValues {
-				sensitive[name] = v == true
-			}
-		}
-	}
-	if !sensitive["access_token"] {
-		t.Errorf("show -json does not report %s.access_token as sensitive", clientCredentialsAddress)
-	}
-	return sensitive
 }

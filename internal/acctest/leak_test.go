@@ -166,7 +166,7 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc acct
 	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = sensitiveValuesShown(t, cli, build, dir)
+		cliSensitive = sensitiveValuesShown(t, cli, build, dir, refreshedTokensAddress)
 	}
 
 	// The scenario must have done what it is about, or finding no leak
@@ -269,11 +269,13 @@ output "expires_in" {
 	return b.String(), vars
 }
 
+const refreshedTokensAddress = "data.cognito_refreshed_tokens.test"
+
 // sensitiveValuesShown asks the CLI (`show -json` of the state) which
-// attributes of data.cognito_refreshed_tokens.test it treats as sensitive.
-// The output holds the state's values, so it stays in memory and is not
+// attributes of the data source at address it treats as sensitive. The
+// output holds the state's values, so it stays in memory and is not
 // leak-checked itself: it is a rendering of the state.
-func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map[string]bool {
+func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir, address string) map[string]bool {
 	t.Helper()
 	cmd := exec.Command(cli.Path, "show", "-json", "-no-color")
 	cmd.Dir = dir
@@ -297,7 +299,7 @@ func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map
 	}
 	sensitive := map[string]bool{}
 	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address != "data.cognito_refreshed_tokens.test" {
+		if r.Address != address {
 			continue
 		}
 		for name, v := range r.SensitiveValues {
@@ -305,7 +307,7 @@ func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map
 		}
 	}
 	if len(sensitive) == 0 {
-		t.Error("show -json reports no sensitive attribute of data.cognito_refreshed_tokens.test")
+		t.Errorf("show -json reports no sensitive attribute of %s", address)
 	}
 	return sensitive
 }
