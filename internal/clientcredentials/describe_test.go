@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite testdata/failures.json from des
 // its scrubbed facts (testdata/failures.json, keyed by case). The provider
 // words the same cases (internal/provider/testdata/diagnostics.json).
 func TestDescribeClassifies(t *testing.T) {
-	failuretest.Describes(t, describeCases(), func(c describeCase) (string, error, *Error) {
-		return c.name, c.err, describe(c.err, c.f)
+	failuretest.Describes(t, describeCases(), func(c describeCase) (string, *Error, error) {
+		return c.name, describe(c.err, c.f), c.err
 	}, filepath.Join("testdata", "failures.json"), *update)
 }

@@ -45,14 +45,14 @@ func Golden(t testing.TB, file string, got map[string]*failure.Error, update boo
 }
 
 // Describes classifies every case of a wire package's describe table with
-// classify (which names the case and returns its cause and its
-// classification), checks each keeps its cause and compares them with the
+// classify (which names the case and returns its classification and its
+// cause), checks each keeps its cause and compares them with the
 // golden file (see Golden).
-func Describes[C any](t testing.TB, cases []C, classify func(C) (name string, cause error, got *failure.Error), file string, update bool) {
+func Describes[C any](t testing.TB, cases []C, classify func(C) (name string, got *failure.Error, cause error), file string, update bool) {
 	t.Helper()
 	got := map[string]*failure.Error{}
 	for _, c := range cases {
-		name, cause, e := classify(c)
+		name, e, cause := classify(c)
 		if _, dup := got[name]; dup {
 			t.Fatalf("case %q twice", name)
 		}
