@@ -153,31 +153,7 @@ resource "terraform_data" "observed" {
 		// max_retries = 20 no refresh can run out of attempts.
 		p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 20})
 		dir := t.TempDir()
-		config := `terraform {
-  required_providers {
-    cognito = { source = "cognito-tokens/cognito" }
-  }
-}
-` + acctest.ProviderHCL(p.URL, "eu-west-1", "max_retries = 20") + fmt.Sprintf(`
-locals {
-  instances = toset([for i in range(%d) : tostring(i)])
-}
-
-ephemeral "cognito_refreshed_tokens" "test" {
-  for_each = local.instances
-%s}
-
-resource "terraform_data" "observed" {
-  for_each = local.instances
-  input    = each.key
-  lifecycle {
-    precondition {
-      condition     = length(ephemeral.cognito_refreshed_tokens.test[each.key].access_token) > 0
-      error_message = "no access token"
-    }
-  }
-}
-`, instances, in.HCL())
+		config := acctest.InstancesHCL(instances, acctest.ProviderHCL(p.URL, "eu-west-1", "max_retries = 20"), in)
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -1,18 +1,15 @@
 package acctest_test
 
-// TestAccNoSecretLeaksClientCredentials is TestAccNoSecretLeaks for
-// cognito_client_credentials_token: every success and OAuth-error scenario
-// through a real CLI at TF_LOG=TRACE, the provider as its own process, and
-// everything the run left behind searched for the client id, the client
-// secret and every issued token.
+// TestAccNoSecretLeaks for cognito_client_credentials_token: every success
+// and OAuth-error scenario through a real CLI at TF_LOG=TRACE, the provider
+// as its own process, and everything the run left behind searched for the
+// client id, the client secret and every issued token.
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,11 +27,11 @@ const clientCredentialsAddress = "data.cognito_client_credentials_token.test"
 // form-escaped pair, the id upper-cased and the secret cut short. The
 // diagnostic scrubs them all and the logs never carry them (the provider
 // does not log the body).
-func echoingErrorScenario() clientCredentialsLeakScenario {
-	return clientCredentialsLeakScenario{
-		name: "error description echoing the client id", ownPool: true,
-		expectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
-		arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
+func echoingErrorScenario() acctest.ClientCredentialsScenario {
+	return acctest.ClientCredentialsScenario{
+		Name: "error description echoing the client id", OwnPool: true,
+		ExpectError: regexp.MustCompile(`Client credentials not accepted[\s\S]*client\s+\*\*\*\s+is\s+not\s+known;\s+you\s+sent\s+\*\*\*`),
+		Arrange: func(p *acctest.Pool) (acctest.ClientCredentialsInputs, []string) {
 			in := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 			pair := url.QueryEscape(in.ClientID) + ":" + url.QueryEscape(in.ClientSecret)
 			basic := base64.StdEncoding.EncodeToString([]byte(pair))
@@ -47,30 +44,11 @@ func echoingErrorScenario() clientCredentialsLeakScenario {
 	}
 }
 
-func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (and TF_ACC_TERRAFORM_PATH) to run it")
-	}
-	cli := acctest.NewCLI(t)
-	shared := acctest.NewClientCredentialsPool(t)
-	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(clientCredentialsLeakScenarios(), echoingErrorScenario()) {
-			t.Run(kind+"/"+sc.name, func(t *testing.T) {
-				t.Parallel()
-				p := shared
-				if sc.ownPool {
-					p = acctest.NewPool(t, cognitotest.PoolConfig{})
-					p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-				}
-				runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
-			})
-		}
-	}
-
-	// The control: with masking compiled out, the echoed client id still
-	// reaches no log, because the provider logs status, error code and body
-	// length of a failed request, never the body. (TestAccNoSecretLeaks's
-	// control proves the same detector finds what the logs do carry.)
+// clientCredentialsLeakControl: with masking compiled out, the echoed
+// client id still reaches no log, because the provider logs status, error
+// code and body length of a failed request, never the body. (The refreshed
+// tokens' control proves the same detector finds what the logs do carry.)
+func clientCredentialsLeakControl(t *testing.T, cli *acctest.CLI) {
 	t.Run("masking disabled: the answer's body is not logged", func(t *testing.T) {
 		t.Parallel()
 		p := acctest.NewPool(t, cognitotest.PoolConfig{})
@@ -84,8 +62,8 @@ func TestAccNoSecretLeaksClientCredentials(t *testing.T) {
 
 // runClientCredentialsLeakScenario runs sc through the CLI, fails the test on any leak and
 // returns the working directory.
-func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc clientCredentialsLeakScenario) string {
-	in, providerArgs := sc.arrange(p)
+func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc acctest.ClientCredentialsScenario) string {
+	in, providerArgs := sc.Arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 	in.TokenURL = tap.URL + cognitotest.TokenPath
 
@@ -98,11 +76,14 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = clientCredentialsSensitiveValuesShown(t, cli, build, dir)
+		cliSensitive = sensitiveValuesShown(t, cli, build, dir, clientCredentialsAddress)
+		if !cliSensitive["access_token"] {
+			t.Errorf("show -json does not report %s.access_token as sensitive", clientCredentialsAddress)
+		}
 	}
 
 	stderr := acctest.ReadAll(t, dir, ".stderr")
-	checkOutcome(t, kind, ok, sc.expectError, stderr)
+	checkOutcome(t, kind, ok, sc.ExpectError, stderr)
 	if tap.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
@@ -110,7 +91,7 @@ func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kin
 	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	if sc.expectError == nil && len(tap.Issued()) == 0 {
+	if sc.ExpectError == nil && len(tap.Issued()) == 0 {
 		t.Error("the double issued no tokens, so none could be checked")
 	}
 	for _, l := range acctest.FindLeaks(t, dir, kind, secrets, cliSensitive) {
@@ -167,41 +148,4 @@ output "granted_scopes" {
 `)
 	}
 	return b.String(), vars
-}
-
-// clientCredentialsSensitiveValuesShown is sensitiveValuesShown for the client credentials data source.
-func clientCredentialsSensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map[string]bool {
-	t.Helper()
-	cmd := exec.Command(cli.Path, "show", "-json", "-no-color")
-	cmd.Dir = dir
-	cmd.Env = acctest.Env(map[string]string{"TF_CLI_CONFIG_FILE": cli.ConfigFile(build)})
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("show -json: %v", err)
-	}
-	var shown struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address         string
-					SensitiveValues map[string]any `json:"sensitive_values"`
-				}
-			} `json:"root_module"`
-		}
-	}
-	if err := json.Unmarshal(out, &shown); err != nil {
-		t.Fatalf("show -json: %v", err)
-	}
-	sensitive := map[string]bool{}
-	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address == clientCredentialsAddress {
-			for name, v := range r.SensitiveValues {
-				sensitive[name] = v == true
-			}
-		}
-	}
-	if !sensitive["access_token"] {
-		t.Errorf("show -json does not report %s.access_token as sensitive", clientCredentialsAddress)
-	}
-	return sensitive
 }

@@ -91,7 +91,7 @@ func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string
 	checkOutcome(t, kind, ok, nil, acctest.ReadAll(t, dir, ".stderr"))
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = sensitiveValuesShown(t, cli, acctest.Masked, dir)
+		cliSensitive = sensitiveValuesShown(t, cli, acctest.Masked, dir, refreshedTokensAddress)
 	}
 
 	// Plan and apply each refreshed once, rotating the token each time

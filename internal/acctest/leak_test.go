@@ -1,7 +1,7 @@
 package acctest_test
 
-// TestAccNoSecretLeaks runs every scenario of the acceptance suite through a
-// real Terraform or OpenTofu CLI with TF_LOG=TRACE, the provider running as a
+// TestAccNoSecretLeaks runs every scenario of the acceptance suite, for both
+// token types, through a real Terraform or OpenTofu CLI with TF_LOG=TRACE, the provider running as a
 // separate process installed through dev_overrides, and searches everything
 // the run left behind for the secrets in play.
 
@@ -27,12 +27,14 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	cli := acctest.NewCLI(t)
 	t.Logf("leak-checking against %s (%s)", cli.Version, cli.Path)
 
-	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, sc := range append(refreshedTokensScenarios(), alteredEchoScenario()) {
-			t.Run(kind+"/"+sc.name, func(t *testing.T) {
-				t.Parallel()
-				runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
-			})
+	for _, tt := range leakTypes(t, cli) {
+		for _, kind := range []string{"ephemeral", "data source"} {
+			for _, c := range tt.cases {
+				t.Run(tt.name+"/"+kind+"/"+c.name, func(t *testing.T) {
+					t.Parallel()
+					c.run(t, kind)
+				})
+			}
 		}
 	}
 
@@ -42,14 +44,14 @@ func TestAccNoSecretLeaks(t *testing.T) {
 	// prove nothing.
 	t.Run("masking disabled: the detector finds the client id", func(t *testing.T) {
 		t.Parallel()
-		var unknownClient leakScenario
-		for _, sc := range refreshedTokensErrorScenarios() {
-			if sc.name == "unknown app client" {
+		var unknownClient acctest.Scenario
+		for _, sc := range acctest.RefreshedTokensScenarios() {
+			if sc.Name == "unknown app client" {
 				unknownClient = sc
 			}
 		}
-		if unknownClient.arrange == nil {
-			t.Fatal(`refreshedTokensErrorScenarios() has no "unknown app client" scenario`)
+		if unknownClient.Arrange == nil {
+			t.Fatal(`acctest.RefreshedTokensScenarios() has no "unknown app client" scenario`)
 		}
 		leaks := runLeakScenario(t, cli, acctest.Unmasked, "ephemeral", unknownClient, false)
 		found := false
@@ -83,17 +85,55 @@ func TestAccNoSecretLeaks(t *testing.T) {
 			}
 		}
 	})
+
+	clientCredentialsLeakControl(t, cli)
+}
+
+// leakType is one token type the leak suite checks: its scenarios, each
+// run through the CLI for one kind (ephemeral or data source).
+type leakType struct {
+	name  string
+	cases []leakCase
+}
+
+type leakCase struct {
+	name string
+	run  func(t *testing.T, kind string)
+}
+
+// leakTypes are both token types with every scenario of theirs; t is the
+// suite's, which owns the client-credentials scenarios' shared double.
+func leakTypes(t *testing.T, cli *acctest.CLI) []leakType {
+	refreshed := leakType{name: "refreshed tokens"}
+	for _, sc := range append(acctest.RefreshedTokensScenarios(), alteredEchoScenario()) {
+		refreshed.cases = append(refreshed.cases, leakCase{sc.Name, func(t *testing.T, kind string) {
+			runLeakScenario(t, cli, acctest.Masked, kind, sc, true)
+		}})
+	}
+	clientCredentials := leakType{name: "client credentials"}
+	shared := acctest.NewClientCredentialsPool(t)
+	for _, sc := range append(acctest.ClientCredentialsScenarios(), echoingErrorScenario()) {
+		clientCredentials.cases = append(clientCredentials.cases, leakCase{sc.Name, func(t *testing.T, kind string) {
+			p := shared
+			if sc.OwnPool {
+				p = acctest.NewPool(t, cognitotest.PoolConfig{})
+				p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+			}
+			runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
+		}})
+	}
+	return []leakType{refreshed, clientCredentials}
 }
 
 // alteredEchoScenario has Cognito's error message echo every request
 // secret altered as a proxy might (issue 17): the client id and a piece of
 // the secret upper-cased, the refresh token and the device key cut short.
 // The diagnostic and the logs must show none of them.
-func alteredEchoScenario() leakScenario {
-	return leakScenario{
-		name:        "error message echoing altered secrets",
-		expectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
-		arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
+func alteredEchoScenario() acctest.Scenario {
+	return acctest.Scenario{
+		Name:        "error message echoing altered secrets",
+		ExpectError: regexp.MustCompile(`Device key not accepted[\s\S]*Invalid\s+device\s+key:\s+\*\*\*`),
+		Arrange: func(p *acctest.Pool) (acctest.TokenInputs, []string) {
 			in := p.SignIn(cognitotest.AppClient{GenerateSecret: true})
 			// A well-formed key the pool (which does not remember
 			// devices) ignores.
@@ -108,9 +148,9 @@ func alteredEchoScenario() leakScenario {
 
 // runLeakScenario runs one scenario of one type through the CLI and returns
 // the leaks found; with wantClean it fails the test on any.
-func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leakScenario, wantClean bool) []acctest.Leak {
-	p := acctest.NewPool(t, sc.pool)
-	in, providerArgs := sc.arrange(p)
+func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc acctest.Scenario, wantClean bool) []acctest.Leak {
+	p := acctest.NewPool(t, sc.Pool)
+	in, providerArgs := sc.Arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
 
 	dir := t.TempDir()
@@ -126,14 +166,14 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leak
 	ok := planAndApply(t, kind, run)
 	var cliSensitive map[string]bool
 	if kind == "data source" && ok {
-		cliSensitive = sensitiveValuesShown(t, cli, build, dir)
+		cliSensitive = sensitiveValuesShown(t, cli, build, dir, refreshedTokensAddress)
 	}
 
 	// The scenario must have done what it is about, or finding no leak
 	// proves little.
 	stderr := acctest.ReadAll(t, dir, ".stderr")
-	checkOutcome(t, kind, ok, sc.expectError, stderr)
-	if sc.expectError == nil && p.RequestCount() == 0 {
+	checkOutcome(t, kind, ok, sc.ExpectError, stderr)
+	if sc.ExpectError == nil && p.RequestCount() == 0 {
 		t.Error("no request reached the double")
 	}
 
@@ -146,7 +186,7 @@ func runLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, sc leak
 	for i, token := range tap.Issued() {
 		secrets[fmt.Sprintf("issued token #%d", i+1)] = token
 	}
-	if sc.expectError == nil && len(tap.Issued()) == 0 {
+	if sc.ExpectError == nil && len(tap.Issued()) == 0 {
 		t.Error("the double issued no tokens, so none could be checked")
 	}
 
@@ -229,11 +269,13 @@ output "expires_in" {
 	return b.String(), vars
 }
 
+const refreshedTokensAddress = "data.cognito_refreshed_tokens.test"
+
 // sensitiveValuesShown asks the CLI (`show -json` of the state) which
-// attributes of data.cognito_refreshed_tokens.test it treats as sensitive.
-// The output holds the state's values, so it stays in memory and is not
+// attributes of the data source at address it treats as sensitive. The
+// output holds the state's values, so it stays in memory and is not
 // leak-checked itself: it is a rendering of the state.
-func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map[string]bool {
+func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir, address string) map[string]bool {
 	t.Helper()
 	cmd := exec.Command(cli.Path, "show", "-json", "-no-color")
 	cmd.Dir = dir
@@ -257,7 +299,7 @@ func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map
 	}
 	sensitive := map[string]bool{}
 	for _, r := range shown.Values.RootModule.Resources {
-		if r.Address != "data.cognito_refreshed_tokens.test" {
+		if r.Address != address {
 			continue
 		}
 		for name, v := range r.SensitiveValues {
@@ -265,7 +307,7 @@ func sensitiveValuesShown(t *testing.T, cli *acctest.CLI, build, dir string) map
 		}
 	}
 	if len(sensitive) == 0 {
-		t.Error("show -json reports no sensitive attribute of data.cognito_refreshed_tokens.test")
+		t.Errorf("show -json reports no sensitive attribute of %s", address)
 	}
 	return sensitive
 }

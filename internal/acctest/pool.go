@@ -166,6 +166,37 @@ func ProviderHCL(endpoint, region string, extra ...string) string {
 	return b.String()
 }
 
+// InstancesHCL is a whole configuration: the provider block given (see
+// ProviderHCL) and n instances of cognito_refreshed_tokens with the
+// arguments in, each checked by a precondition for an access token.
+func InstancesHCL(n int, provider string, in TokenInputs) string {
+	return `terraform {
+  required_providers {
+    cognito = { source = "cognito-tokens/cognito" }
+  }
+}
+` + provider + fmt.Sprintf(`
+locals {
+  instances = toset([for i in range(%d) : tostring(i)])
+}
+
+ephemeral "cognito_refreshed_tokens" "test" {
+  for_each = local.instances
+%s}
+
+resource "terraform_data" "observed" {
+  for_each = local.instances
+  input    = each.key
+  lifecycle {
+    precondition {
+      condition     = length(ephemeral.cognito_refreshed_tokens.test[each.key].access_token) > 0
+      error_message = "no access token"
+    }
+  }
+}
+`, n, in.HCL())
+}
+
 // DeadEndpoint is an address where nothing listens: a port that was just
 // free. Connecting is refused at once, so no test waits on it.
 func DeadEndpoint(t testing.TB) string {

@@ -22,31 +22,7 @@ import (
 // throttleConfig is n instances of the ephemeral resource, each checked for
 // an access token, with the provider arguments given.
 func throttleConfig(endpoint string, in acctest.TokenInputs, n int, providerArgs ...string) string {
-	return `terraform {
-  required_providers {
-    cognito = { source = "cognito-tokens/cognito" }
-  }
-}
-` + acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...) + fmt.Sprintf(`
-locals {
-  instances = toset([for i in range(%d) : tostring(i)])
-}
-
-ephemeral "cognito_refreshed_tokens" "test" {
-  for_each = local.instances
-%s}
-
-resource "terraform_data" "observed" {
-  for_each = local.instances
-  input    = each.key
-  lifecycle {
-    precondition {
-      condition     = length(ephemeral.cognito_refreshed_tokens.test[each.key].access_token) > 0
-      error_message = "no access token"
-    }
-  }
-}
-`, n, in.HCL())
+	return acctest.InstancesHCL(n, acctest.ProviderHCL(endpoint, "eu-west-1", providerArgs...), in)
 }
 
 func throttledRequests(p *acctest.Pool) int {

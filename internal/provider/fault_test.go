@@ -135,11 +135,8 @@ func TestFaults(t *testing.T) {
 				return refreshTokens(ctx, data, model)
 			})
 
-			text := diagText(diags)
-			switch {
-			case tc.wantError == nil && diags.HasError():
-				t.Fatalf("want success, got:\n%s", text)
-			case tc.wantError == nil:
+			checkFaultRow(t, p, diags, tc, in.RefreshToken, in.ClientID)
+			if tc.wantError == nil {
 				claims, err := cognitotest.VerifyJWT(model.AccessToken.ValueString(), p.JWKS())
 				if err != nil || claims["client_id"] != in.ClientID {
 					t.Errorf("access token does not verify: %v", err)
@@ -147,30 +144,45 @@ func TestFaults(t *testing.T) {
 				if model.IDToken.IsNull() || model.ExpiresAt.IsNull() || model.TokenType.ValueString() != "Bearer" {
 					t.Error("a successful refresh left outputs unset")
 				}
-			case !diags.HasError():
-				t.Fatalf("want an error matching %s, got success", tc.wantError)
-			case !tc.wantError.MatchString(text):
-				t.Errorf("diagnostics do not match %s:\n%s", tc.wantError, text)
-			default:
+			} else {
 				outputsUnset(t, model)
-				// Each error has a summary and says what to do.
-				for _, d := range diags {
-					if d.Summary() == "" || len(d.Detail()) < 40 {
-						t.Errorf("diagnostic too terse: %q / %q", d.Summary(), d.Detail())
-					}
-				}
-			}
-			if tc.wantRequests >= 0 {
-				if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
-					t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
-				}
-			}
-			for _, secret := range []string{in.RefreshToken, in.ClientID} {
-				if strings.Contains(text, secret) {
-					t.Error("a diagnostic contains a secret")
-				}
 			}
 		})
+	}
+}
+
+// checkFaultRow checks what every fault row shares, whichever token it asks
+// for: success, or an error matching tc.wantError whose every diagnostic says
+// what to do; the requests the double settled at; no secret in the text. The
+// caller checks its own outputs: set on success, unset on an error.
+func checkFaultRow(t *testing.T, p *pool, diags diag.Diagnostics, tc faultCase, secrets ...string) {
+	t.Helper()
+	text := diagText(diags)
+	switch {
+	case tc.wantError == nil && diags.HasError():
+		t.Fatalf("want success, got:\n%s", text)
+	case tc.wantError == nil:
+	case !diags.HasError():
+		t.Fatalf("want an error matching %s, got success", tc.wantError)
+	case !tc.wantError.MatchString(text):
+		t.Errorf("diagnostics do not match %s:\n%s", tc.wantError, text)
+	default:
+		// Each error has a summary and says what to do.
+		for _, d := range diags {
+			if d.Summary() == "" || len(d.Detail()) < 40 {
+				t.Errorf("diagnostic too terse: %q / %q", d.Summary(), d.Detail())
+			}
+		}
+	}
+	if tc.wantRequests >= 0 {
+		if got := p.SettledRequestCount(tc.wantRequests); got != tc.wantRequests {
+			t.Errorf("the double saw %d requests, want %d", got, tc.wantRequests)
+		}
+	}
+	for _, secret := range secrets {
+		if strings.Contains(text, secret) {
+			t.Error("a diagnostic contains a secret")
+		}
 	}
 }
 

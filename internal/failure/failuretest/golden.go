@@ -43,3 +43,23 @@ func Golden(t testing.TB, file string, got map[string]*failure.Error, update boo
 		t.Errorf("%d cases in %s, %d classified", len(want), file, len(got))
 	}
 }
+
+// Describes classifies every case of a wire package's describe table with
+// classify (which names the case and returns its classification and its
+// cause), checks each keeps its cause and compares them with the
+// golden file (see Golden).
+func Describes[C any](t testing.TB, cases []C, classify func(C) (name string, got *failure.Error, cause error), file string, update bool) {
+	t.Helper()
+	got := map[string]*failure.Error{}
+	for _, c := range cases {
+		name, e, cause := classify(c)
+		if _, dup := got[name]; dup {
+			t.Fatalf("case %q twice", name)
+		}
+		got[name] = e
+		if e.Unwrap() != cause {
+			t.Errorf("%s: Unwrap = %v, want the cause", name, e.Unwrap())
+		}
+	}
+	Golden(t, file, got, update)
+}
