@@ -82,7 +82,7 @@ func TestFaults(t *testing.T) {
 				srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
 				client := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy"}})
 				failuretest.RunFault(t, srv, tc, func(ctx context.Context, timeout time.Duration) (bool, int, error) {
-					endpoint := newEndpoint(&http.Client{}, retrypolicy.Policy{MaxAttempts: tc.Retries + 1, Mode: mode, Timeout: timeout})
+					endpoint := newEndpoint(&http.Client{}, retrypolicy.Policy{MaxAttempts: tc.Retries + 1, Mode: mode, Timeout: timeout, Backoff: cognitotest.QuickBackoff})
 					token, err := endpoint.Token(ctx, Request{TokenURL: srv.TokenURL(), ClientID: client.ID, ClientSecret: client.Secret})
 					return token.AccessToken != "", token.Attempts, err
 				})

@@ -88,7 +88,7 @@ func TestFaults(t *testing.T) {
 			srv.AddUser(cognitotest.User{Username: "alice"})
 			client := srv.AddClient(cognitotest.AppClient{})
 			failuretest.RunFault(t, srv, tc, func(ctx context.Context, timeout time.Duration) (bool, int, error) {
-				c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &tc.Retries, Timeout: timeout})
+				c, err := load(context.Background(), Config{Region: "eu-west-1", Endpoint: srv.URL, MaxRetries: &tc.Retries, Timeout: timeout, Backoff: cognitotest.QuickBackoff})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -45,9 +45,11 @@ func TestStoreDiagnosticWording(t *testing.T) {
 			cfg  storeConfig
 			name string
 			want string
+			at   path.Path
 		}{
-			{storeConfig{file: "/tmp/token"}, `file "/tmp/token"`, w.file},
-			{storeConfig{secretID: "terraform/token"}, `Secrets Manager secret "terraform/token"`, w.secretsManager},
+			{storeConfig{file: "/tmp/token"}, `file "/tmp/token"`, w.file, path.Root("refresh_token_store").AtName("file")},
+			{storeConfig{secretID: "terraform/token"}, `Secrets Manager secret "terraform/token"`, w.secretsManager,
+				path.Root("refresh_token_store").AtName("secretsmanager_secret_id")},
 		} {
 			for _, lost := range []bool{false, true} {
 				e := &failure.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
@@ -70,8 +72,8 @@ func TestStoreDiagnosticWording(t *testing.T) {
 				if !strings.Contains(d.Detail(), kind.name) || !strings.Contains(d.Detail(), "(SomeCode), 3 attempts") {
 					t.Errorf("%s: the detail does not name the store, its code and attempts:\n%s", r, text)
 				}
-				if got := diagPath(d); !got.Equal(kind.cfg.attributePath()) {
-					t.Errorf("%s: scoped to %s, want %s", r, got, kind.cfg.attributePath())
+				if got := diagPath(d); !got.Equal(kind.at) {
+					t.Errorf("%s: scoped to %s, want %s", r, got, kind.at)
 				}
 				lostSaid := strings.Contains(text, "new refresh token lost") && strings.Contains(text, "put the new refresh token into "+kind.name)
 				if lostSaid != lost {
@@ -81,6 +83,17 @@ func TestStoreDiagnosticWording(t *testing.T) {
 					t.Errorf("%s: says nothing was spent = %v for a lost token = %v", r, spared, lost)
 				}
 			}
+		}
+	}
+}
+
+// One attempt is not worth a mention; more are counted.
+func TestStoreDiagnosticAttempts(t *testing.T) {
+	for attempts, want := range map[int]string{1: "failed: file not found. ", 2: "failed: file not found, 2 attempts. "} {
+		var diags diag.Diagnostics
+		addStoreCycleError(&diags, &failure.Error{Reason: failure.NotFound, Op: "read", Store: "file", Attempts: attempts}, "file", storeConfig{file: "f"})
+		if len(diags) != 1 || !strings.Contains(diags[0].Detail(), want) {
+			t.Errorf("%d attempts: want %q in %v", attempts, want, diags)
 		}
 	}
 }

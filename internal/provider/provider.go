@@ -186,7 +186,7 @@ func (p *cognitoProvider) Configure(ctx context.Context, req provider.ConfigureR
 			"settings only the profile gives (max_attempts, retry_mode, endpoint_url, ca_bundle) do not apply. Fix or unset AWS_PROFILE / AWS_CONFIG_FILE to remove this warning.")
 	}
 	endpoint := config.Endpoint.ValueString()
-	if endpoint == "" {
+	if config.Endpoint.ValueString() == "" { // `endpoint` replaces the environment's
 		resp.Diagnostics.Append(refusePlaintextEnvironment(env, awsenv.CognitoIdentityProvider, "Cognito")...)
 		if resp.Diagnostics.HasError() {
 			return
