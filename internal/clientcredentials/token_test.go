@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
@@ -160,7 +161,10 @@ func TestOneRetryerServesEveryRequest(t *testing.T) {
 // an error, that answer is the reason, not the network; only a request
 // without any answer is a Timeout.
 func TestTimeoutAfterPersistentAnswers(t *testing.T) {
-	slow := func(w http.ResponseWriter) { time.Sleep(3 * time.Second); answer(200, testResponse)(w) }
+	// Several attempts of 100 ms backoff fit in the timeout, far fewer than
+	// the retries; the slow answer comes after it.
+	const timeout = 500 * time.Millisecond
+	slow := func(w http.ResponseWriter) { time.Sleep(3 * timeout); answer(200, testResponse)(w) }
 	for _, tc := range []struct {
 		name      string
 		answer    func(http.ResponseWriter)
@@ -174,11 +178,13 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			url, requests := endpointAnswering(t, tc.answer)
-			_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, policy(25, 2*time.Second)), url)
+			p := policy(25, timeout)
+			p.Backoff = cognitotest.FixedBackoff(100 * time.Millisecond)
+			_, err := tokenFromEndpoint(t, newEndpoint(&http.Client{}, p), url)
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if err.Reason != tc.reason || err.Status != tc.status || err.Persisted != tc.persisted || err.Timeout != 2*time.Second {
+			if err.Reason != tc.reason || err.Status != tc.status || err.Persisted != tc.persisted || err.Timeout != timeout {
 				t.Errorf("got %+v", err)
 			}
 			if err.Attempts != int(requests.Load()) || err.Attempts < 1 {

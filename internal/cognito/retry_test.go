@@ -156,6 +156,13 @@ func TestAnsweredRequestsAreNeverRetried(t *testing.T) {
 	}
 }
 
+// A timeout that ends during the backoff of a persistent fault: several
+// attempts of 100 ms backoff each fit before it, far fewer than the retries.
+const (
+	persistentTimeout = 500 * time.Millisecond
+	persistentBackoff = cognitotest.FixedBackoff(100 * time.Millisecond)
+)
+
 func TestThrottlingDiagnostics(t *testing.T) {
 	setup := func(t *testing.T, retries int, timeout time.Duration, throttles int) (*Error, *cognitotest.Server) {
 		t.Helper()
@@ -165,7 +172,8 @@ func TestThrottlingDiagnostics(t *testing.T) {
 		srv.AddUser(cognitotest.User{Username: "alice"})
 		client := srv.AddClient(cognitotest.AppClient{})
 		srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: throttles})
-		c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: timeout})
+		c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: timeout,
+			Backoff: persistentBackoff})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,14 +196,14 @@ func TestThrottlingDiagnostics(t *testing.T) {
 	})
 	t.Run("out of time", func(t *testing.T) {
 		started := time.Now()
-		e, srv := setup(t, 25, 2*time.Second, 1000)
+		e, srv := setup(t, 25, persistentTimeout, 1000)
 		if took := time.Since(started); took > 10*time.Second {
-			t.Errorf("the refresh took %s with a 2s timeout", took)
+			t.Errorf("the refresh took %s with a %s timeout", took, persistentTimeout)
 		}
 		if e.Reason != failure.Throttled || e.Code != cognitotest.ErrTooManyRequests {
 			t.Errorf("reason %s code %q, want throttling, not a silent endpoint", e.Reason, e.Code)
 		}
-		if !e.Persisted || e.Timeout != 2*time.Second || e.Message != "Rate exceeded" || e.RequestID == "" {
+		if !e.Persisted || e.Timeout != persistentTimeout || e.Message != "Rate exceeded" || e.RequestID == "" {
 			t.Errorf("persisted %v timeout %s message %q request ID %q", e.Persisted, e.Timeout, e.Message, e.RequestID)
 		}
 		if srv.RequestCount() < 2 || e.Attempts != srv.RequestCount() {
@@ -374,7 +382,8 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 		client := srv.AddClient(cognitotest.AppClient{})
 		srv.InjectFault(fault)
 		retries := 25
-		c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: 2 * time.Second})
+		c, err := load(context.Background(), Config{Region: srv.Region(), Endpoint: srv.URL, MaxRetries: &retries, Timeout: persistentTimeout,
+			Backoff: persistentBackoff})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -399,7 +408,7 @@ func TestTimeoutAfterPersistentAnswers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, srv := refresh(t, tc.fault)
-			if e.Reason != tc.reason || e.Persisted != tc.persisted || tc.requestID && e.RequestID == "" || e.Status != tc.status || e.Timeout != 2*time.Second {
+			if e.Reason != tc.reason || e.Persisted != tc.persisted || tc.requestID && e.RequestID == "" || e.Status != tc.status || e.Timeout != persistentTimeout {
 				t.Errorf("got %+v", e)
 			}
 			if tc.persisted && e.Code == "" && e.Status == 0 {
