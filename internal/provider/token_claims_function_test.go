@@ -291,6 +291,7 @@ func TestTokenClaimsErrors(t *testing.T) {
 		{"header repeats a key", enc(`{"alg":"none","alg":"RS256"}`) + "." + payload + "." + sig, "header (first part) repeats a key"},
 		{"number overflows to infinity", header + "." + enc(`{"exp":1e1000000000}`) + "." + sig, "number too large to represent"},
 		{"number overflows to minus infinity", header + "." + enc(`{"exp":-1e1000000000}`) + "." + sig, "number too large to represent"},
+		{"number exponent beyond big.Float", header + "." + enc(`{"exp":1e99999999999}`) + "." + sig, "number out of range"},
 		{"number literal too long", header + "." + enc(`{"n":`+strings.Repeat("7", maxNumberDigits+1)+`}`) + "." + sig, "number written with more than 1000 characters"},
 		{"number literal with too many zeros", header + "." + enc(`{"n":1.`+strings.Repeat("0", maxNumberDigits)+`}`) + "." + sig, "number written with more than 1000 characters"},
 		{"number too long written out", header + "." + enc(`{"n":1e1000000}`) + "." + sig, "more than 1000 digits when written out"},
