@@ -59,6 +59,11 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 		return out, err
 	}
 	for {
+		if pf, ok := s.(Preflighter); ok {
+			if err := pf.Preflight(ctx, snap); err != nil {
+				return out, err
+			}
+		}
 		out.Exchanges++
 		rotated, err := exchange(ctx, snap.Token)
 		answered := time.Now()

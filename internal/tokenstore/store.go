@@ -17,6 +17,15 @@ type Store interface {
 	Replace(ctx context.Context, prev Snapshot, next string) (swapped bool, err error)
 }
 
+// Preflighter is a Store that must check, before Cognito spends the token,
+// that the write-back after a rotation cannot fail for a reason known in
+// advance (Secrets Manager's version quota). Cycle calls Preflight after
+// every Read and before every exchange; an error stops the cycle with
+// nothing spent.
+type Preflighter interface {
+	Preflight(ctx context.Context, snap Snapshot) error
+}
+
 // Snapshot is what one Read saw: the token and the identity of the stored
 // value it came from (Secrets Manager: the VersionId; file: the content).
 type Snapshot struct {
