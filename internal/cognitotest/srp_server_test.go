@@ -233,3 +233,31 @@ func TestSRPServerShortRandom(t *testing.T) {
 		t.Errorf("salt = %v, %v", salted.salt, err)
 	}
 }
+
+// FuzzSRPServer: whatever a client sends as SRP_A and as its
+// PASSWORD_VERIFIER answer, the double must not panic, and without the
+// password no answer verifies.
+func FuzzSRPServer(f *testing.F) {
+	f.Add("2", "YmxvY2s=", "Sun Dec 6 07:05:09 UTC 2026", "AAAA")
+	f.Add("0", "", "", "")
+	f.Add(srp.N().Text(16), "%%%", "Mon Jan 19 23:59:58 UTC 2026", "6rA5m1brOlESv87Hb4B8PWbS74M9Xk2Iy0A/XXoxuyU=")
+	f.Add("-1", "YmxvY2s", "x", "=")
+	f.Add(new(big.Int).Add(srp.N(), big.NewInt(1)).Text(16), "YmxvY2s=", "Sun Dec 6 7:05:09 UTC 2026", "")
+	ver := srpVerifierWithSalt("pool", "user", "password", big.NewInt(0xabcdef))
+	random := bytes.Repeat([]byte{0x42}, srpSmallBSize+srpSecretBlockSize)
+	f.Fuzz(func(t *testing.T, srpA, secretBlock, timestamp, signature string) {
+		c, err := ver.startSRPChallenge(srpA, bytes.NewReader(random))
+		if err != nil {
+			if c != nil {
+				t.Fatal("a challenge with an error")
+			}
+			return
+		}
+		if c.bigB.Sign() <= 0 || c.bigB.Cmp(srp.N()) >= 0 {
+			t.Fatal("B outside [1, N)")
+		}
+		if err := c.verifyClaim("pool", "user", secretBlock, timestamp, signature); err == nil {
+			t.Fatal("a claim verified without the password")
+		}
+	})
+}

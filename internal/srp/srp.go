@@ -98,8 +98,7 @@ func ParseHex(s string) (*big.Int, error) {
 		return nil, ErrMalformedHex
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if !isHexDigit(s[i]) {
 			return nil, ErrMalformedHex
 		}
 	}
@@ -108,6 +107,10 @@ func ParseHex(s string) (*big.Int, error) {
 		return nil, ErrMalformedHex
 	}
 	return n, nil
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // Pad is the JS client's padHex for a non-negative integer, as bytes: the

@@ -321,3 +321,63 @@ func TestSecretHashFormula(t *testing.T) {
 		t.Errorf("SECRET_HASH %q is not base64 of 32 bytes", a)
 	}
 }
+
+// Fuzz targets for what Cognito sends the client (SRP_B, SALT,
+// SECRET_BLOCK): nothing in a challenge may panic the client.
+
+func FuzzParseHex(f *testing.F) {
+	for _, s := range []string{"0", "00ab", "ABCdef", "", "0x1", "-1", "+1", " 1", "1_0", strings.Repeat("f", 800)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseHex(s)
+		if err != nil {
+			if n != nil {
+				t.Fatal("a value with an error")
+			}
+			return
+		}
+		if n.Sign() < 0 {
+			t.Fatalf("ParseHex(%q) is negative", s)
+		}
+		want := strings.TrimLeft(strings.ToLower(s), "0")
+		if want == "" {
+			want = "0"
+		}
+		if n.Text(16) != want {
+			t.Fatalf("ParseHex(%q) = %s", s, n.Text(16))
+		}
+	})
+}
+
+func FuzzPasswordClaim(f *testing.F) {
+	block := base64.StdEncoding.EncodeToString([]byte("block"))
+	f.Add("deb959384522300dd00d9cec1d47fef5", "02", block)
+	f.Add("0", "0", "")
+	f.Add("", N().Text(16), block)
+	f.Add("ff", new(big.Int).Add(N(), big.NewInt(1)).Text(16), "====")
+	f.Add("1", "-2", "YQ")
+	c, err := NewClient(bytes.NewReader(bytes.Repeat([]byte{0x5a}, smallASize)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Date(2026, 12, 6, 7, 5, 9, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, salt, srpB, secretBlock string) {
+		claim, err := c.PasswordClaim("pool", "user", "pw", salt, srpB, secretBlock, now)
+		if err != nil {
+			if claim != (Claim{}) {
+				t.Fatal("a claim with an error")
+			}
+			return
+		}
+		if b, _ := ParseHex(srpB); new(big.Int).Mod(b, N()).Sign() == 0 {
+			t.Fatal("signed for a B that is zero mod N")
+		}
+		if sig, err := base64.StdEncoding.DecodeString(claim.Signature); err != nil || len(sig) != 32 {
+			t.Fatalf("signature %q is not base64 of 32 bytes", claim.Signature)
+		}
+		if claim.Timestamp != "Sun Dec 6 07:05:09 UTC 2026" {
+			t.Fatalf("timestamp %q", claim.Timestamp)
+		}
+	})
+}
