@@ -152,8 +152,8 @@ func X(poolName, userIDForSRP, password string, salt *big.Int) *big.Int {
 func AuthenticationKey(s, u *big.Int) []byte {
 	key, err := hkdf.Key(sha256.New, Pad(s), Pad(u), infoBits, 16)
 	if err != nil {
-		// Only a length beyond 255 hash blocks fails; 16 bytes cannot.
-		panic("srp: hkdf: " + err.Error())
+		// Only a length above 255 blocks fails; 16 bytes is one.
+		panic(err)
 	}
 	return key
 }

@@ -205,7 +205,7 @@ func TestPad(t *testing.T) {
 }
 
 func TestParseHex(t *testing.T) {
-	for _, ok := range []string{"0", "00ab", "ABCdef", "1"} {
+	for _, ok := range []string{"0", "00ab", "ABCdef", "1", "ABCDEF", "9"} {
 		if _, err := ParseHex(ok); err != nil {
 			t.Errorf("ParseHex(%q): %v", ok, err)
 		}
@@ -215,9 +215,9 @@ func TestParseHex(t *testing.T) {
 			t.Errorf("ParseHex(%q) = %v, want ErrMalformedHex", bad, err)
 		}
 	}
-	n, _ := ParseHex("00Ab")
-	if n.Int64() != 0xab {
-		t.Errorf("ParseHex(00Ab) = %v", n)
+	n, _ := ParseHex("00AbF9")
+	if n.Int64() != 0xabf9 {
+		t.Errorf("ParseHex(00AbF9) = %v", n)
 	}
 }
 

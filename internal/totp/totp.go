@@ -53,11 +53,7 @@ func (s Seed) Code(t time.Time) string {
 }
 
 func counter(t time.Time) uint64 {
-	sec := t.Unix()
-	if sec < 0 {
-		return 0
-	}
-	return uint64(sec) / uint64(Period/time.Second)
+	return uint64(max(t.Unix(), 0)) / uint64(Period/time.Second)
 }
 
 // hotp is RFC 4226 HOTP: dynamic truncation of HMAC-SHA1(key, counter),
