@@ -58,6 +58,8 @@ THRESHOLDS=(
 	"internal/failure      95 90"
 	"internal/awsenv       95 90"
 	"internal/tokenstore   95 90"
+	"internal/srp          95 90"
+	"internal/totp         95 90"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
