@@ -3,9 +3,11 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -621,5 +623,98 @@ func TestCycleSecretsManagerReuseFindsPendingVersion(t *testing.T) {
 	out, err := Cycle(ctxTimeout(t, 10*time.Second), s, exchange, isReuse)
 	if err != nil || !out.Written || out.Exchanges != 2 {
 		t.Fatalf("%v %+v", err, out)
+	}
+}
+
+// busyDay runs a day of pipelines on one secret, on the double's clock:
+// every interval a run plans then applies, and each phase opens the
+// resource for instances instances at once, each open rotating the token.
+// It reports what the day cost and fails on any lost token, on any
+// failure that is not the quota check's, and if the token in the store
+// does not work at the end.
+type busyDay struct {
+	interval  time.Duration
+	instances int
+}
+
+type busyDayReport struct {
+	opens, refused, cognitoCalls, versions int
+	firstRefusal                           time.Duration // into the day; 0: none
+	longestWrite                           time.Duration
+}
+
+func (d busyDay) run(t *testing.T) busyDayReport {
+	t.Helper()
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("day", rt)
+	s := smStoreAt(pool, "day", 3)
+	exchange := cognitoExchange(pool, client.ID)
+	var r busyDayReport
+	var mu sync.Mutex
+	for elapsed := time.Duration(0); elapsed < 24*time.Hour; elapsed += d.interval {
+		for range 2 { // plan, then apply
+			var wg sync.WaitGroup
+			for range d.instances {
+				wg.Go(func() {
+					out, err := Cycle(ctxTimeout(t, 20*time.Second), s, exchange, isReuse)
+					mu.Lock()
+					defer mu.Unlock()
+					r.opens++
+					r.longestWrite = max(r.longestWrite, out.WriteSpan)
+					if err == nil {
+						return
+					}
+					// Refused before its first exchange, or before the retry
+					// after a reuse answer: either way this open rotated
+					// nothing, and the store's token is unspent.
+					var se *Error
+					if !errors.As(err, &se) || se.Reason != VersionQuota || se.Op != "check" || se.TokenLost || out.Rotated {
+						t.Errorf("at %v: %v (%+v)", elapsed, err, out)
+						return
+					}
+					r.refused++
+					if r.firstRefusal == 0 {
+						r.firstRefusal = elapsed
+					}
+				})
+			}
+			wg.Wait()
+			pool.Advance(time.Minute)
+		}
+		pool.Advance(d.interval - 2*time.Minute)
+	}
+	r.cognitoCalls = pool.RequestCount()
+	r.versions = pool.SecretsManagerCalls(cognitotest.SMPutSecretValue)
+	if _, err := Cycle(ctxTimeout(t, 10*time.Second), smStoreAt(pool, "day", 3), exchange, nil); err != nil && reasonOf(t, err).Reason != VersionQuota {
+		t.Errorf("the stored token no longer works: %v", err)
+	}
+	// The check refused, but the token it guards is good: present it.
+	if v, _ := pool.SecretValue("day"); v != "" {
+		if _, err := exchange(context.Background(), v); err != nil {
+			t.Errorf("the token in the store does not work: %v", err)
+		}
+	}
+	first := ""
+	if r.refused > 0 {
+		first = fmt.Sprintf(" (the first %v into the day)", r.firstRefusal)
+	}
+	t.Logf("a day every %v, %d instances at once: %d opens, %d refused before spending%s, %d Cognito calls, %d versions written, longest write window %v, 0 tokens lost",
+		d.interval, d.instances, r.opens, r.refused, first, r.cognitoCalls, r.versions, r.longestWrite)
+	return r
+}
+
+// A busy day on one secret, with rotation at every open and the version
+// quota enforced: hourly runs fit; runs every 10 minutes with three
+// instances at once reach the check, which refuses before spending, and
+// no token is lost either way.
+func TestSecretsManagerBusyDay(t *testing.T) {
+	hourly := busyDay{interval: time.Hour, instances: 1}.run(t)
+	if hourly.refused != 0 || hourly.versions != 48 {
+		t.Errorf("hourly runs: %+v, want 48 versions and no refusal", hourly)
+	}
+	busy := busyDay{interval: 10 * time.Minute, instances: 3}.run(t)
+	if busy.refused == 0 || busy.versions > SecretVersionQuota {
+		t.Errorf("busy runs: %+v, want refusals and at most %d versions", busy, SecretVersionQuota)
 	}
 }
