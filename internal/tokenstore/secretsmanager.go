@@ -183,7 +183,10 @@ func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 // the version ID does not match, then the operation fails"): the
 // compare-and-swap. Both calls are safe to retry: PutSecretValue is
 // idempotent on ClientRequestToken, and a move that did happen before a
-// lost answer is recognized by reading AWSCURRENT's version.
+// lost answer is recognized by reading AWSCURRENT's version. Before the
+// put it checks that AWSCURRENT is still on prev's version, so a run that
+// already lost writes nothing; LimitExceededException after another run's
+// token became current is a lost race too.
 func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
 	if _, err := checkToken(next, "write", s.Name()); err != nil {
 		return false, err

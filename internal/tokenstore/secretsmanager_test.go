@@ -607,18 +607,18 @@ func TestCycleSecretsManagerReuseFindsPendingVersion(t *testing.T) {
 	pool.CreateSecret("x", rt)
 	pool.Advance(time.Second)
 	s := smStore(pool, "x", 1)
-	real := cognitoExchange(pool, client.ID)
+	cognitoEx := cognitoExchange(pool, client.ID)
 	other := true
 	exchange := func(ctx context.Context, tok string) (string, error) {
 		if other { // another run rotates first, and its swap fails
 			other = false
 			pool.DenySecretsManager(cognitotest.SMUpdateSecretVersionStage)
-			if _, err := Cycle(ctx, smStore(pool, "x", 1), real, isReuse); reasonOf(t, err).PendingVersion == "" {
+			if _, err := Cycle(ctx, smStore(pool, "x", 1), cognitoEx, isReuse); reasonOf(t, err).PendingVersion == "" {
 				t.Fatalf("the other run's swap did not fail: %v", err)
 			}
 			pool.DenySecretsManager()
 		}
-		return real(ctx, tok)
+		return cognitoEx(ctx, tok)
 	}
 	out, err := Cycle(ctxTimeout(t, 10*time.Second), s, exchange, isReuse)
 	if err != nil || !out.Written || out.Exchanges != 2 {
