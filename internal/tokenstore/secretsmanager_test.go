@@ -718,3 +718,24 @@ func TestSecretsManagerBusyDay(t *testing.T) {
 		t.Errorf("busy runs: %+v, want refusals and at most %d versions", busy, SecretVersionQuota)
 	}
 }
+
+// A store that cannot list the versions (for the pending version or the
+// quota count) stops the cycle before the exchange: without the count, a
+// write could meet the quota.
+func TestCycleSecretsManagerCheckFailureSpendsNothing(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	s := smStore(pool, "x", 1)
+	if err := s.(Preflighter).Preflight(context.Background(), Snapshot{}); err != nil {
+		t.Fatalf("an empty secret: %v", err)
+	}
+	pool.InjectSecretsManagerFault(cognitotest.SMListSecretVersionIds, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied, Times: 2})
+	_, err := Cycle(context.Background(), s, cognitoExchange(pool, client.ID), isReuse)
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.TokenLost {
+		t.Fatalf("%+v", e)
+	}
+	if n := pool.RequestCount(); n != 0 {
+		t.Errorf("%d Cognito requests", n)
+	}
+}
