@@ -727,8 +727,12 @@ func TestCycleSecretsManagerCheckFailureSpendsNothing(t *testing.T) {
 	smEnv(t, pool)
 	pool.CreateSecret("x", rt)
 	s := smStore(pool, "x", 1)
-	if err := s.(Preflighter).Preflight(context.Background(), Snapshot{}); err != nil {
-		t.Fatalf("an empty secret: %v", err)
+	pf, ok := s.(Preflighter)
+	if !ok {
+		t.Fatal("the Secrets Manager store has no Preflight")
+	}
+	if err := pf.Preflight(context.Background(), Snapshot{}); err != nil {
+		t.Fatalf("a secret with one version: %v", err)
 	}
 	pool.InjectSecretsManagerFault(cognitotest.SMListSecretVersionIds, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied, Times: 2})
 	_, err := Cycle(context.Background(), s, cognitoExchange(pool, client.ID), isReuse)
