@@ -55,7 +55,7 @@ store_section() {
 	printf 'From Cognito'"'"'s answer with a rotated refresh token to the end of the store'"'"'s compare-and-swap write\n'
 	printf '(`tokenstore.Outcome.WriteSpan`): the one window in which a crash loses the token. Against the\n'
 	printf 'double on loopback, rotation with grace 0; `ns/op` is the whole read, exchange and write cycle.\n'
-	printf 'A real Secrets Manager adds two round trips (PutSecretValue, UpdateSecretVersionStage).\n\n'
+	printf 'A real Secrets Manager adds three round trips (ListSecretVersionIds, PutSecretValue, UpdateSecretVersionStage).\n\n'
 	printf '```text\n'
 	grep '^BenchmarkStoreWriteWindow' "$1"
 	printf '```\n'

@@ -7,16 +7,20 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
-// The Secrets Manager double: the four operations a refresh-token store
-// needs, on the same server as the Cognito double (point
+// The Secrets Manager double: the operations a refresh-token store needs,
+// on the same server as the Cognito double (point
 // AWS_ENDPOINT_URL_SECRETS_MANAGER at Server.URL). Sources, all in the AWS
 // Secrets Manager API reference (docs.aws.amazon.com/secretsmanager/latest/
-// apireference/): the pages of GetSecretValue, PutSecretValue,
-// UpdateSecretVersionStage, DescribeSecret and "Common Errors".
+// apireference/) unless named: the pages of GetSecretValue, PutSecretValue,
+// UpdateSecretVersionStage, DescribeSecret, ListSecretVersionIds and "Common
+// Errors", and the user guide's "AWS Secrets Manager quotas" page for the
+// version quota. Its clock is the Server's (PoolConfig.Now, Advance), so a
+// test moves the 24-hour rule with Advance.
 
 const (
 	smTargetPrefix = "secretsmanager."
@@ -26,6 +30,7 @@ const (
 	SMPutSecretValue           = "PutSecretValue"
 	SMUpdateSecretVersionStage = "UpdateSecretVersionStage"
 	SMDescribeSecret           = "DescribeSecret"
+	SMListSecretVersionIds     = "ListSecretVersionIds"
 
 	StageCurrent  = "AWSCURRENT"
 	StagePrevious = "AWSPREVIOUS"
@@ -41,11 +46,26 @@ const (
 	SMErrMissingAuthToken   = "MissingAuthenticationTokenException"
 	SMErrIncompleteSig      = "IncompleteSignature"
 	SMErrInvalidSignature   = "InvalidSignatureException"
+	SMErrLimitExceeded      = "LimitExceededException"
 	smMsgSecretNotFound     = "Secrets Manager can't find the specified secret."
 	smMsgMarkedForDeletion  = "You can't perform this operation on the secret because it was marked for deletion."
 	smAccount               = "123456789012"
 	smMinClientRequestToken = 32 // ClientRequestToken: 32 to 64 characters
 	smMaxClientRequestToken = 64
+
+	// SecretVersionQuota is the most versions a secret holds. The quotas
+	// page: "Secrets Manager removes unlabeled versions when there are more
+	// than 100, but it does not remove versions created less than 24 hours
+	// ago. If you update the secret value more than once every 10 minutes,
+	// you create more versions than Secrets Manager removes, and you will
+	// reach the quota for secret versions"; PutSecretValue's page lists
+	// LimitExceededException, "The request failed because it would exceed
+	// one of the Secrets Manager quotas".
+	SecretVersionQuota = 100
+	// SecretVersionMinAge is the age below which no version is removed.
+	SecretVersionMinAge = 24 * time.Hour
+	// smMaxListResults: ListSecretVersionIds' MaxResults is 1 to 100.
+	smMaxListResults = 100
 )
 
 // smStatus is the HTTP status Secrets Manager answers an error type with
@@ -66,6 +86,7 @@ type smVersion struct {
 	value   string
 	binary  []byte
 	created time.Time
+	seq     int
 }
 
 type smSecret struct {
@@ -88,6 +109,7 @@ type smState struct {
 	calls   map[string]int       // by operation
 	faults  []smFault
 	denied  map[string]bool // operation -> AccessDeniedException
+	seq     int             // version creation order, for listing
 }
 
 func (st *smState) init() {
@@ -112,7 +134,8 @@ func (s *Server) CreateSecret(name, value string) string {
 	}
 	if value != "" {
 		id := newUUID()
-		sec.versions[id] = &smVersion{id: id, value: value, created: now}
+		sec.versions[id] = s.newVersionLocked(id, now)
+		sec.versions[id].value = value
 		sec.stages[StageCurrent] = id
 	}
 	s.secrets.secrets[name] = sec
@@ -125,9 +148,33 @@ func (s *Server) SetSecretBinary(secretID string, value []byte) {
 	defer s.mu.Unlock()
 	if sec := s.findSecretLocked(secretID); sec != nil {
 		id := newUUID()
-		sec.versions[id] = &smVersion{id: id, binary: slices.Clone(value), created: s.nowLocked()}
+		v := s.newVersionLocked(id, s.nowLocked())
+		v.binary = slices.Clone(value)
+		sec.versions[id] = v
 		sec.moveStageLocked(StageCurrent, id)
 	}
+}
+
+// AddSecretVersions adds n unlabeled versions created age ago, as n earlier
+// writes would have left them, so a test reaches the version quota without
+// n requests.
+func (s *Server) AddSecretVersions(secretID string, n int, age time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sec := s.findSecretLocked(secretID); sec != nil {
+		at := s.nowLocked().Add(-age)
+		for range n {
+			id := newUUID()
+			v := s.newVersionLocked(id, at)
+			v.value = "deprecated"
+			sec.versions[id] = v
+		}
+	}
+}
+
+func (s *Server) newVersionLocked(id string, at time.Time) *smVersion {
+	s.secrets.seq++
+	return &smVersion{id: id, created: at, seq: s.secrets.seq}
 }
 
 // DeleteSecret marks the secret for deletion (DeleteSecret with a recovery
@@ -250,6 +297,30 @@ func (sec *smSecret) moveStageLocked(label, id string) {
 	}
 }
 
+// makeRoomLocked removes unlabeled versions older than SecretVersionMinAge,
+// oldest first, until a new version fits under SecretVersionQuota, and
+// tells whether it fits (quotas page, see SecretVersionQuota). The order of
+// removal is unsourced.
+func (sec *smSecret) makeRoomLocked(now time.Time) bool {
+	if len(sec.versions) < SecretVersionQuota {
+		return true
+	}
+	var old []*smVersion
+	for id, v := range sec.versions {
+		if len(sec.stagesOf(id)) == 0 && now.Sub(v.created) >= SecretVersionMinAge {
+			old = append(old, v)
+		}
+	}
+	slices.SortFunc(old, func(a, b *smVersion) int { return a.seq - b.seq })
+	for _, v := range old {
+		if len(sec.versions) < SecretVersionQuota {
+			break
+		}
+		delete(sec.versions, v.id)
+	}
+	return len(sec.versions) < SecretVersionQuota
+}
+
 func (sec *smSecret) stagesOf(id string) []string {
 	var out []string
 	for label, v := range sec.stages {
@@ -369,6 +440,9 @@ type smInput struct {
 	VersionStages       []string
 	MoveToVersionId     string
 	RemoveFromVersionId string
+	IncludeDeprecated   bool
+	MaxResults          int
+	NextToken           string
 }
 
 func (s *Server) dispatchSecretsManager(r *http.Request, op string, body []byte, readErr error) (any, *apiError) {
@@ -406,6 +480,8 @@ func (s *Server) dispatchSecretsManager(r *http.Request, op string, body []byte,
 		handle = s.updateSecretVersionStageLocked
 	case SMDescribeSecret:
 		handle = s.describeSecretLocked
+	case SMListSecretVersionIds:
+		handle = s.listSecretVersionIdsLocked
 	default:
 		return nil, newErr(errUnknownOperation, "")
 	}
@@ -484,7 +560,11 @@ type smPutOutput struct {
 //     label that's already associated with a different version of the same
 //     secret, then Secrets Manager removes the label from the other
 //     version");
-//   - the first version of a secret gets AWSCURRENT in any case.
+//   - the first version of a secret gets AWSCURRENT in any case;
+//   - a new version past SecretVersionQuota fails with
+//     LimitExceededException unless unlabeled versions at least
+//     SecretVersionMinAge old can be removed (makeRoomLocked). An
+//     idempotent repeat creates nothing, so it passes.
 func (s *Server) putSecretValueLocked(sec *smSecret, in smInput) (any, *apiError) {
 	if (in.SecretString == nil) == (in.SecretBinary == nil) {
 		return nil, newErr(SMErrInvalidParameter, "You must provide either SecretString or SecretBinary, but not both.")
@@ -509,7 +589,11 @@ func (s *Server) putSecretValueLocked(sec *smSecret, in smInput) (any, *apiError
 		}
 		return smPutOutput{ARN: sec.arn, Name: sec.name, VersionId: id, VersionStages: sec.stagesOf(id)}, nil
 	}
-	v := &smVersion{id: id, created: s.nowLocked()}
+	if !sec.makeRoomLocked(s.nowLocked()) {
+		// The message is unsourced; the type is the page's.
+		return nil, newErr(SMErrLimitExceeded, "You have exceeded the maximum number of versions ("+strconv.Itoa(SecretVersionQuota)+") for this secret.")
+	}
+	v := s.newVersionLocked(id, s.nowLocked())
 	if in.SecretString != nil {
 		v.value = *in.SecretString
 	} else {
@@ -609,6 +693,62 @@ func (s *Server) describeSecretLocked(sec *smSecret, _ smInput) (any, *apiError)
 	if sec.deleted {
 		d := epoch(s.nowLocked())
 		out.DeletedDate = &d
+	}
+	return out, nil
+}
+
+type smListEntry struct {
+	VersionId     string
+	VersionStages []string `json:",omitempty"`
+	CreatedDate   float64
+}
+
+type smListOutput struct {
+	ARN       string
+	Name      string
+	Versions  []smListEntry
+	NextToken *string `json:",omitempty"`
+}
+
+// listSecretVersionIdsLocked lists the versions, never a value. Sources
+// (ListSecretVersionIds page): IncludeDeprecated, "Specifies whether to
+// include versions of secrets that don't have any staging labels attached
+// to them ... By default, versions without staging labels aren't
+// included"; MaxResults 1 to 100, with NextToken for the rest. The order
+// (newest first) and the page size without MaxResults are unsourced; the
+// double pages by 100 so a client that ignores NextToken misses versions
+// beyond it.
+func (s *Server) listSecretVersionIdsLocked(sec *smSecret, in smInput) (any, *apiError) {
+	if in.MaxResults < 0 || in.MaxResults > smMaxListResults {
+		return nil, newErr(SMErrInvalidParameter, "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 100")
+	}
+	size := in.MaxResults
+	if size == 0 {
+		size = smMaxListResults
+	}
+	var all []*smVersion
+	for id, v := range sec.versions {
+		if in.IncludeDeprecated || len(sec.stagesOf(id)) > 0 {
+			all = append(all, v)
+		}
+	}
+	slices.SortFunc(all, func(a, b *smVersion) int { return b.seq - a.seq })
+	start := 0
+	if in.NextToken != "" {
+		n, err := strconv.Atoi(in.NextToken)
+		if err != nil || n < 0 || n > len(all) {
+			return nil, newErr(SMErrInvalidParameter, "The NextToken value is invalid.")
+		}
+		start = n
+	}
+	end := min(start+size, len(all))
+	out := smListOutput{ARN: sec.arn, Name: sec.name, Versions: []smListEntry{}}
+	for _, v := range all[start:end] {
+		out.Versions = append(out.Versions, smListEntry{VersionId: v.id, VersionStages: sec.stagesOf(v.id), CreatedDate: epoch(v.created)})
+	}
+	if end < len(all) {
+		next := strconv.Itoa(end)
+		out.NextToken = &next
 	}
 	return out, nil
 }

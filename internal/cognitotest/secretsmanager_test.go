@@ -363,3 +363,99 @@ func TestSecretsManagerDenyAndFaults(t *testing.T) {
 		t.Errorf("Cognito saw %d requests, %d faults", s.RequestCount(), s.PendingFaults())
 	}
 }
+
+// listAll pages through ListSecretVersionIds.
+func listAll(t *testing.T, c *sm.Client, id string, deprecated bool) []smtypes.SecretVersionsListEntry {
+	t.Helper()
+	var out []smtypes.SecretVersionsListEntry
+	p := sm.NewListSecretVersionIdsPaginator(c, &sm.ListSecretVersionIdsInput{SecretId: aws.String(id), IncludeDeprecated: aws.Bool(deprecated)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatalf("ListSecretVersionIds: %v", err)
+		}
+		out = append(out, page.Versions...)
+	}
+	return out
+}
+
+func TestSecretsManagerListSecretVersionIds(t *testing.T) {
+	s := newTestServer(t, PoolConfig{})
+	s.CreateSecret("x", "v1")
+	c := smClient(s)
+	v1 := aws.ToString(getCurrent(t, c, "x").VersionId)
+	p, err := put(c, "x", "p", "", "PENDING")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.AddSecretVersions("x", 150, time.Hour)
+
+	labelled := listAll(t, c, "x", false)
+	if len(labelled) != 2 {
+		t.Fatalf("without IncludeDeprecated: %d versions, want the 2 labelled ones", len(labelled))
+	}
+	// Newest first.
+	if aws.ToString(labelled[0].VersionId) != aws.ToString(p.VersionId) || aws.ToString(labelled[1].VersionId) != v1 ||
+		len(labelled[1].VersionStages) != 1 || labelled[1].VersionStages[0] != StageCurrent || labelled[0].CreatedDate == nil {
+		t.Errorf("labelled versions: %+v", labelled)
+	}
+	// 152 versions: more than one page of 100, as the quota allows only
+	// for versions the 24-hour rule keeps.
+	if all := listAll(t, c, "x", true); len(all) != 152 {
+		t.Errorf("with IncludeDeprecated: %d versions, want 152", len(all))
+	}
+	first, err := c.ListSecretVersionIds(context.Background(), &sm.ListSecretVersionIdsInput{SecretId: aws.String("x"), IncludeDeprecated: aws.Bool(true), MaxResults: aws.Int32(10)})
+	if err != nil || len(first.Versions) != 10 || first.NextToken == nil {
+		t.Errorf("MaxResults 10: %v, %d versions, next %v", err, len(first.Versions), first.NextToken)
+	}
+	if _, err := c.ListSecretVersionIds(context.Background(), &sm.ListSecretVersionIdsInput{SecretId: aws.String("x"), NextToken: aws.String("nope")}); smCode(err) != SMErrInvalidParameter {
+		t.Errorf("bad NextToken: %v", err)
+	}
+}
+
+// The quota counts every version; PutSecretValue may only remove unlabeled
+// versions at least 24 hours old to make room for a new one.
+func TestSecretsManagerVersionQuotaAnd24HourRule(t *testing.T) {
+	s := newTestServer(t, PoolConfig{})
+	s.CreateSecret("x", "v1")
+	c := smClient(s)
+	s.AddSecretVersions("x", SecretVersionQuota-2, 0)
+	if _, err := put(c, "x", "last", ""); err != nil {
+		t.Fatalf("the 100th version: %v", err)
+	}
+	if n := s.SecretVersionCount("x"); n != SecretVersionQuota {
+		t.Fatalf("%d versions, want %d", n, SecretVersionQuota)
+	}
+	_, err := put(c, "x", "one too many", "11111111-2222-3333-4444-555555555555")
+	if smCode(err) != SMErrLimitExceeded {
+		t.Fatalf("the 101st version: %v, want %s", err, SMErrLimitExceeded)
+	}
+	if v, _ := s.SecretValue("x"); v != "last" || s.SecretVersionCount("x") != SecretVersionQuota {
+		t.Errorf("a refused put changed the secret: current %q, %d versions", v, s.SecretVersionCount("x"))
+	}
+	// An idempotent repeat of an existing version creates nothing.
+	cur := aws.ToString(getCurrent(t, c, "x").VersionId)
+	if _, err := put(c, "x", "last", cur); err != nil {
+		t.Errorf("idempotent repeat at the quota: %v", err)
+	}
+
+	// Just short of 24 hours nothing can go; past it the oldest unlabeled
+	// version makes room, and labelled ones stay whatever their age.
+	s.Advance(SecretVersionMinAge - time.Minute)
+	if _, err := put(c, "x", "still too many", ""); smCode(err) != SMErrLimitExceeded {
+		t.Fatalf("after 23h59m: %v, want %s", err, SMErrLimitExceeded)
+	}
+	s.Advance(time.Minute)
+	stages := s.SecretStages("x")
+	if _, err := put(c, "x", "room", ""); err != nil {
+		t.Fatalf("after 24h: %v", err)
+	}
+	if n := s.SecretVersionCount("x"); n != SecretVersionQuota {
+		t.Errorf("%d versions after the removal, want %d", n, SecretVersionQuota)
+	}
+	for label, id := range stages {
+		if _, err := c.GetSecretValue(context.Background(), &sm.GetSecretValueInput{SecretId: aws.String("x"), VersionId: aws.String(id)}); err != nil {
+			t.Errorf("labelled version %s (%s) removed: %v", id, label, err)
+		}
+	}
+}

@@ -106,6 +106,10 @@ const (
 	NoCredentials
 	// InvalidCredentials: AWS refused the store's credentials.
 	InvalidCredentials
+	// VersionQuota: the secret has no room for another version (Secrets
+	// Manager's LimitExceededException, or the store's check before the
+	// exchange); Versions and VersionsFreeAt tell how full it is.
+	VersionQuota
 )
 
 var reasonNames = [...]string{
@@ -122,6 +126,7 @@ var reasonNames = [...]string{
 	GrantUnsupported: "grant unsupported", RequestMalformed: "request malformed", NoTokenEndpoint: "no token endpoint",
 	Incomplete: "incomplete", NoRegion: "no region", NotFound: "not found", Empty: "empty", Malformed: "malformed",
 	AccessDenied: "access denied", NoCredentials: "no credentials", InvalidCredentials: "invalid credentials",
+	VersionQuota: "version quota",
 }
 
 func (r Reason) String() string { return name(int(r), reasonNames[:], "Reason") }
@@ -225,8 +230,14 @@ type Error struct {
 	// not be stored, so the store holds a spent token.
 	TokenLost bool
 	// PendingVersion: the store kept the new token as this version but
-	// could not make it current. Not a secret.
-	PendingVersion string
+	// could not make it current; CurrentVersion is the version it failed to
+	// take AWSCURRENT from. Version IDs are not secrets.
+	PendingVersion, CurrentVersion string
+	// Versions counts the versions the secret holds that Secrets Manager
+	// will not remove yet (VersionQuota); VersionsFreeAt is when enough of
+	// them turn 24 hours old for one more write (zero when unknown).
+	Versions       int
+	VersionsFreeAt time.Time
 
 	err error
 	// secrets are the request's, for Cause.

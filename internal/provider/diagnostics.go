@@ -11,6 +11,7 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
 // The one place that words failures for users: the wire packages classify
@@ -349,8 +350,11 @@ func addStoreCycleError(diags *diag.Diagnostics, err error, store string, cfg st
 func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) {
 	secretsManager := cfg.file == ""
 	op := "Reading the refresh token from"
-	if e.Op == "write" {
+	switch e.Op {
+	case "write":
 		op = "Writing the rotated refresh token to"
+	case "check":
+		op = "Checking, before calling Cognito, that the rotated token can be written to"
 	}
 	what, fix := storeReasonText(e, secretsManager)
 	summary = "Refresh-token store: " + what
@@ -361,7 +365,13 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 	if e.Attempts > 1 {
 		detail += ", " + redact.AttemptsMade(e.Attempts)
 	}
-	detail += ". " + fix
+	detail += ". " + versionQuotaFacts(e) + fix
+	if e.PendingVersion != "" {
+		// Not lost: the token is in a version that only needs the label.
+		summary += "; new refresh token kept in a pending version"
+		detail += "\n\n" + pendingVersionText(e, cfg)
+		return summary, detail
+	}
 	if e.TokenLost {
 		summary += "; new refresh token lost"
 		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
@@ -370,6 +380,30 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		detail += "\n\nNothing was spent: Cognito was not called, and the token in the store is unchanged."
 	}
 	return summary, detail
+}
+
+// versionQuotaFacts says how full the secret is, for VersionQuota.
+func versionQuotaFacts(e *failure.Error) string {
+	if e.Reason != failure.VersionQuota || e.Versions == 0 {
+		return ""
+	}
+	text := fmt.Sprintf("The secret holds %d versions that Secrets Manager will not remove yet (created in the last 24 hours, or labelled); "+
+		"the provider rotates only while fewer than %d are held, leaving %d of the %d for runs writing at the same time. ",
+		e.Versions, tokenstore.SecretVersionQuota-tokenstore.VersionReserve, tokenstore.VersionReserve, tokenstore.SecretVersionQuota)
+	if !e.VersionsFreeAt.IsZero() {
+		text += "Enough of them turn 24 hours old at " + e.VersionsFreeAt.UTC().Format("2006-01-02 15:04 UTC") + ". "
+	}
+	return text
+}
+
+// pendingVersionText says where the new token is after a failed swap, and
+// the exact command that makes it current. Version IDs are not secrets.
+func pendingVersionText(e *failure.Error, cfg storeConfig) string {
+	text := fmt.Sprintf("The new refresh token is not lost: it is in version %s of %s (staging label `%s`), but `AWSCURRENT` is still on version %s, whose token Cognito has already rotated. "+
+		"The next run moves `AWSCURRENT` to it by itself once `secretsmanager:UpdateSecretVersionStage` succeeds; to do it now, run (with `--region` if the secret is not in your default region):\n\n",
+		e.PendingVersion, e.Store, tokenstore.PendingStage, e.CurrentVersion)
+	return text + "    aws secretsmanager update-secret-version-stage --secret-id " + cfg.secretID +
+		" --version-stage AWSCURRENT --move-to-version-id " + e.PendingVersion + " --remove-from-version-id " + e.CurrentVersion
 }
 
 // storeReasonText is the reason's wording and its recovery step.
@@ -389,7 +423,7 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 			"not a JSON document, a binary secret or a file larger than 1 MiB. Put the plain refresh token into the store."
 	case failure.AccessDenied:
 		if secretsManager {
-			return "access denied", "The AWS identity in use lacks a permission on the secret: `secretsmanager:GetSecretValue` to read; `secretsmanager:PutSecretValue` and `secretsmanager:UpdateSecretVersionStage` to store a rotated token; " +
+			return "access denied", "The AWS identity in use lacks a permission on the secret: `secretsmanager:GetSecretValue` and `secretsmanager:ListSecretVersionIds` to read; `secretsmanager:PutSecretValue` and `secretsmanager:UpdateSecretVersionStage` to store a rotated token; " +
 				"with a customer managed KMS key also `kms:Decrypt` and `kms:GenerateDataKey` on that key. Grant them (IAM policy or the secret's resource policy) and run again."
 		}
 		return "permission denied", "The provider must be able to read the file and, to store a rotated token, to create files in its directory (a `.lock` file and a temporary file renamed over it). Fix the permissions."
@@ -409,6 +443,11 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 		return "the store did not answer in time", "It took longer than the provider's `timeout`. Check access to the store, or raise `timeout`."
 	case failure.Canceled:
 		return "cancelled", "The run was cancelled (for example by Ctrl-C) before the store answered. Run again."
+	case failure.VersionQuota:
+		return "Secrets Manager version quota reached", "Every rotation writes a version of the secret, and Secrets Manager keeps each version for 24 hours, " +
+			fmt.Sprintf("%d per secret at most. To go on: wait for older versions to turn 24 hours old; ", tokenstore.SecretVersionQuota) +
+			"reuse the token set instead of rotating at every open (`min_remaining_validity`); open the resource fewer times per run (fewer `for_each` instances or runs sharing the secret); " +
+			"or, for frequent runs on one machine, use a `file` store, which has no quota."
 	default:
 		return "unexpected failure", "Check the store and run again; the provider's DEBUG log (TF_LOG=DEBUG) has the cause."
 	}

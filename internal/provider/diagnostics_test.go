@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -24,13 +25,14 @@ func TestStoreDiagnosticWording(t *testing.T) {
 		failure.NotFound:           {`file not found.*Check .file.*relative.*create the file`, `secret not found.*Check .secretsmanager_secret_id. and the region.*create-secret`},
 		failure.Empty:              {`no refresh token in the store.*Put the refresh token`, `no refresh token in the store.*Put the refresh token`},
 		failure.Malformed:          {`does not hold a refresh token.*not a JSON document`, `does not hold a refresh token.*binary secret`},
-		failure.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
+		failure.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:ListSecretVersionIds.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
 		failure.NoCredentials:      {`no AWS credentials.*default chain`, `no AWS credentials.*Cognito does not.*AWS_PROFILE`},
 		failure.InvalidCredentials: {`AWS refused the credentials.*aws sso login`, `AWS refused the credentials.*aws sso login`},
 		failure.Unreachable:        {`file unreachable`, `Secrets Manager unreachable.*AWS_ENDPOINT_URL_SECRETS_MANAGER`},
 		failure.Throttled:          {`throttled.*-parallelism`, `throttled.*-parallelism.*max_retries`},
 		failure.Timeout:            {`did not answer in time.*timeout`, `did not answer in time.*timeout`},
 		failure.Canceled:           {`cancelled.*Ctrl-C`, `cancelled.*Ctrl-C`},
+		failure.VersionQuota:       {`version quota.*24 hours.*min_remaining_validity.*file`, `version quota.*24 hours.*min_remaining_validity.*fewer.*file`},
 	}
 	if len(wording) != len(tokenstore.Reasons) {
 		t.Errorf("%d reasons worded, the store gives %d", len(wording), len(tokenstore.Reasons))
@@ -83,6 +85,51 @@ func TestStoreDiagnosticWording(t *testing.T) {
 					t.Errorf("%s: says nothing was spent = %v for a lost token = %v", r, spared, lost)
 				}
 			}
+		}
+	}
+}
+
+// The quota check refuses before Cognito is called: it says nothing was
+// spent, how full the secret is, when room comes back and what to do.
+func TestStoreVersionQuotaRefusal(t *testing.T) {
+	cfg := storeConfig{secretID: "ci/token"}
+	name := `Secrets Manager secret "ci/token"`
+	e := &failure.Error{Reason: failure.VersionQuota, Op: "check", Store: name, Attempts: 1, Versions: 93,
+		VersionsFreeAt: time.Date(2026, 5, 1, 13, 7, 0, 0, time.UTC)}
+	var diags diag.Diagnostics
+	addStoreCycleError(&diags, e, name, cfg)
+	if len(diags) != 1 {
+		t.Fatalf("%d diagnostics", len(diags))
+	}
+	text := diags[0].Summary() + "\n" + diags[0].Detail()
+	for _, want := range []string{"before calling Cognito", "holds 93 versions", "fewer than 90", "10 of the 100", "2026-05-01 13:07 UTC",
+		"Nothing was spent", "min_remaining_validity", "`file` store"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "lost") {
+		t.Errorf("a refusal before the exchange speaks of a loss:\n%s", text)
+	}
+}
+
+// A failed swap names the version that holds the token and gives the exact
+// command; it is not reported as a lost token.
+func TestStorePendingVersionCommand(t *testing.T) {
+	cfg := storeConfig{secretID: "ci/token"}
+	name := `Secrets Manager secret "ci/token"`
+	for _, op := range []string{"write", "read"} {
+		e := &failure.Error{Reason: failure.AccessDenied, Op: op, Store: name, Code: "AccessDeniedException", Attempts: 1,
+			TokenLost: op == "write", PendingVersion: "p-1111", CurrentVersion: "c-2222"}
+		var diags diag.Diagnostics
+		addStoreCycleError(&diags, e, name, cfg)
+		text := diags[0].Summary() + "\n" + diags[0].Detail()
+		want := "aws secretsmanager update-secret-version-stage --secret-id ci/token --version-stage AWSCURRENT --move-to-version-id p-1111 --remove-from-version-id c-2222"
+		if !strings.Contains(text, want) || !strings.Contains(text, "kept in a pending version") || !strings.Contains(text, "next run moves") {
+			t.Errorf("%s: no command or recovery in:\n%s", op, text)
+		}
+		if strings.Contains(text, "new refresh token lost") || strings.Contains(text, "Sign in again") {
+			t.Errorf("%s: a kept token is reported lost:\n%s", op, text)
 		}
 	}
 }

@@ -14,11 +14,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
 type storeFaultCase struct {
@@ -59,6 +61,9 @@ func storeFaultCases() []storeFaultCase {
 		{name: "GetSecretValue denied", secretsManager: true, rotation: true,
 			prepare:   func(_ *testing.T, p *pool, _ testStore) { p.DenySecretsManager(cognitotest.SMGetSecretValue) },
 			wantError: regexp.MustCompile(`(?s)access denied.*secretsmanager:GetSecretValue.*` + nothingSpent[4:])},
+		{name: "ListSecretVersionIds denied", secretsManager: true, rotation: true,
+			prepare:   func(_ *testing.T, p *pool, _ testStore) { p.DenySecretsManager(cognitotest.SMListSecretVersionIds) },
+			wantError: regexp.MustCompile(`(?s)access denied.*secretsmanager:ListSecretVersionIds.*` + nothingSpent[4:])},
 		{name: "secret deleted", secretsManager: true, rotation: true,
 			prepare:   func(_ *testing.T, p *pool, s testStore) { p.DeleteSecret(s.cfg.secretID) },
 			wantError: regexp.MustCompile(`(?s)Refresh-token store.*` + nothingSpent[4:])},
@@ -84,8 +89,18 @@ func storeFaultCases() []storeFaultCase {
 			wantError:   regexp.MustCompile(`(?s)access denied.*secretsmanager:PutSecretValue.*` + lost[4:]),
 			wantCognito: 1},
 		{name: "UpdateSecretVersionStage failing on every attempt after rotation", secretsManager: true, rotation: true,
-			prepare:     smFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 3}),
-			wantError:   regexp.MustCompile(`(?s)Writing the rotated refresh token to.*3 attempts.*` + lost[4:]),
+			prepare: smFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService, Times: 3}),
+			// The token is kept in the pending version, not lost.
+			wantError:   regexp.MustCompile(`(?s)Writing the rotated refresh token to.*3 attempts.*not lost: it is in version.*aws secretsmanager update-secret-version-stage`),
+			wantCognito: 1},
+		{name: "version quota reached before the exchange", secretsManager: true, rotation: true,
+			prepare: func(_ *testing.T, p *pool, s testStore) {
+				p.AddSecretVersions(s.cfg.secretID, tokenstore.SecretVersionQuota-tokenstore.VersionReserve-1, time.Hour)
+			},
+			wantError: regexp.MustCompile(`(?s)version quota reached.*holds 90 versions.*` + nothingSpent[4:])},
+		{name: "version quota met by the write after rotation", secretsManager: true, rotation: true,
+			prepare:     smFault(cognitotest.SMPutSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrLimitExceeded, Times: 3}),
+			wantError:   regexp.MustCompile(`(?s)version quota reached \(LimitExceededException\)\. .*` + lost[4:]),
 			wantCognito: 1},
 		{name: "PutSecretValue failing once after rotation", secretsManager: true, rotation: true,
 			prepare:     smFault(cognitotest.SMPutSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrInternalService}),

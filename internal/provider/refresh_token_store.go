@@ -40,15 +40,16 @@ const storeDescription = "Where the provider keeps the refresh token, instead of
 	"If a diagnostic says the new token was lost, sign in again and put the new refresh token into the store."
 
 const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret whose current value (the `AWSCURRENT` version's `SecretString`) is the refresh token. " +
-	"The provider reads it with `secretsmanager:GetSecretValue`; after a rotation it writes the new token as a new version (`secretsmanager:PutSecretValue`) " +
+	"The provider reads it with `secretsmanager:GetSecretValue` and lists its versions with `secretsmanager:ListSecretVersionIds` (the version-quota check below, and a pending version to finish); " +
+	"after a rotation it writes the new token as a new version (`secretsmanager:PutSecretValue`) " +
 	"and moves `AWSCURRENT` to that version from the one it read (`secretsmanager:UpdateSecretVersionStage`), which fails if another run moved it first. " +
-	"Those three actions on the secret are the IAM permissions needed; a secret encrypted with a customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key. " +
+	"Those four actions on the secret are the IAM permissions needed; a secret encrypted with a customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key. " +
 	"The calls are signed with AWS credentials from the AWS SDK's default chain (environment variables, `AWS_PROFILE` and the shared config and credentials files, SSO, web identity, EC2 and ECS roles), " +
 	"used **for the store only**: the Cognito call stays unauthenticated. " +
 	"The region is the ARN's when an ARN is given, else this resource's `region`, else the provider's. " +
 	"`AWS_ENDPOINT_URL_SECRETS_MANAGER` (or `AWS_ENDPOINT_URL`) replaces the endpoint, as for every AWS SDK. " +
-	"Pacing: AWS advises calling `PutSecretValue` no more than once every 10 minutes, sustained. Every rotation writes a version, and Secrets Manager removes unlabeled versions only beyond 100 and never those younger than 24 hours, " +
-	"so a pipeline that rotates at every plan and apply accumulates versions toward the secret's version quota; for frequent runs on one machine prefer `file`."
+	"Quota: every rotation writes a version, Secrets Manager keeps each for 24 hours and refuses more than 100 per secret, so before calling Cognito the provider checks that fewer than 90 are held " +
+	"(leaving 10 for concurrent runs) and otherwise stops with nothing spent: at most 90 rotations a day per secret. For frequent runs on one machine prefer `file`."
 
 const storeFileDescription = "Path of a file holding the refresh token. A relative path is relative to the directory Terraform or OpenTofu runs in " +
 	"(the working directory, after `-chdir`), not to the module: use `\"${path.root}/...\"` or an absolute path to make that explicit. " +

@@ -42,10 +42,13 @@ const (
 	Timeout = failure.Timeout
 	// Canceled: the context was canceled.
 	Canceled = failure.Canceled
+	// VersionQuota: the secret has no room for another version, found by
+	// Preflight (Op "check", nothing spent) or by the write.
+	VersionQuota = failure.VersionQuota
 )
 
 // Reasons are all the reasons a store gives, for the caller's wording.
-var Reasons = []Reason{Other, NotFound, Empty, Malformed, AccessDenied, NoCredentials, InvalidCredentials, Unreachable, Throttled, Timeout, Canceled}
+var Reasons = []Reason{Other, NotFound, Empty, Malformed, AccessDenied, NoCredentials, InvalidCredentials, Unreachable, Throttled, Timeout, Canceled, VersionQuota}
 
 // fail starts the Error of a failed store operation. Its cause is an OS or
 // SDK error about the file or secret, which carries no token, so Cause has

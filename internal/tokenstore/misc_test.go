@@ -24,7 +24,7 @@ func TestReasonAndCodeText(t *testing.T) {
 	for _, r := range Reasons {
 		names[r.String()] = true
 	}
-	if len(names) != 11 || !names["other"] || !names["not found"] || !names["canceled"] || !names["invalid credentials"] {
+	if len(names) != 12 || !names["version quota"] || !names["other"] || !names["not found"] || !names["canceled"] || !names["invalid credentials"] {
 		t.Errorf("the store's reasons: %v", names)
 	}
 	if got := printableCode("Bad\x00Code\n \x7f é~"); got != "BadCode~" {

@@ -6,14 +6,17 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	smithyrand "github.com/aws/smithy-go/rand"
@@ -37,6 +40,31 @@ const PendingStage = "COGNITO_REFRESH_PENDING"
 
 const (
 	stageCurrent = "AWSCURRENT"
+	// codeLimitExceeded is Secrets Manager's answer to a version past the
+	// quota (PutSecretValue API reference, Errors).
+	codeLimitExceeded = "LimitExceededException"
+	// codeInvalidParameter is its answer to a move whose
+	// RemoveFromVersionId is not where the label is.
+	codeInvalidParameter = "InvalidParameterException"
+)
+
+// The version quota. Secrets Manager "removes unlabeled versions when there
+// are more than 100, but it does not remove versions created less than 24
+// hours ago", and past that quota PutSecretValue fails with
+// LimitExceededException (user guide, "AWS Secrets Manager quotas";
+// PutSecretValue API reference). Every rotation writes one version.
+const (
+	// SecretVersionQuota is the most versions a secret holds.
+	SecretVersionQuota = 100
+	// VersionMinAge is the age below which Secrets Manager removes no
+	// version.
+	VersionMinAge = 24 * time.Hour
+	// VersionReserve is the room Preflight keeps for runs that passed their
+	// own check at the same moment and write too: Terraform's default
+	// -parallelism. A rotation needs one free version beyond it, so the
+	// store rotates while fewer than SecretVersionQuota-VersionReserve (90)
+	// versions are held that Secrets Manager may not remove yet.
+	VersionReserve = 10
 )
 
 // SecretsManagerOptions configure the Secrets Manager store's AWS client.
@@ -51,6 +79,9 @@ type SecretsManagerOptions struct {
 	// defaults (retrypolicy.Resolve with nothing set but what the SDK's
 	// configuration holds: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
 	Policy retrypolicy.Policy
+	// Now is the clock the versions' ages are measured with; nil =
+	// time.Now. Tests set the double's clock.
+	Now func() time.Time
 }
 
 type secretsManagerStore struct {
@@ -108,7 +139,7 @@ func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, e
 		// api_client.go finalizeRetryMaxAttempts); the policy has weighed it.
 		cfg.RetryMaxAttempts = 0
 		cfg.RetryMode = policy.Mode
-		cfg.Retryer = func() aws.Retryer { return policy.NewRetryer() }
+		cfg.Retryer = func() aws.Retryer { return policy.NewRetryer(quotaIsFinal) }
 		s.client = secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 			o.ClientLogMode = 0
 			o.Logger = logging.Nop{}
@@ -127,6 +158,9 @@ func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 	})
 	if err != nil {
 		return Snapshot{}, s.fail("read", err)
+	}
+	if out, err = s.promotePending(ctx, c, out); err != nil {
+		return Snapshot{}, err
 	}
 	if out.SecretString == nil {
 		if len(out.SecretBinary) > 0 {
@@ -149,7 +183,10 @@ func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 // the version ID does not match, then the operation fails"): the
 // compare-and-swap. Both calls are safe to retry: PutSecretValue is
 // idempotent on ClientRequestToken, and a move that did happen before a
-// lost answer is recognized by reading AWSCURRENT's version.
+// lost answer is recognized by reading AWSCURRENT's version. Before the
+// put it checks that AWSCURRENT is still on prev's version, so a run that
+// already lost writes nothing; LimitExceededException after another run's
+// token became current is a lost race too.
 func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
 	if _, err := checkToken(next, "write", s.Name()); err != nil {
 		return false, err
@@ -162,12 +199,28 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 	if err != nil {
 		return false, s.fail("write", err)
 	}
+	// A run that lost the race creates no version: each one counts against
+	// the quota for 24 hours. Two runs that both pass this check before
+	// either moves AWSCURRENT both write; the move below decides between
+	// them, and the loser takes its label back (dropPending).
+	if moved, err := s.currentMoved(ctx, c, prev.version); err != nil {
+		return false, s.fail("write", err)
+	} else if moved {
+		return false, nil
+	}
 	if _, err := c.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{
 		SecretId:           aws.String(s.secretID),
 		SecretString:       aws.String(next),
 		ClientRequestToken: aws.String(versionID),
 		VersionStages:      []string{PendingStage},
 	}); err != nil {
+		// Past the quota: harmless when another run's token is current
+		// by now, the token is lost otherwise.
+		if errorCode(err) == codeLimitExceeded {
+			if moved, merr := s.currentMoved(ctx, c, prev.version); merr == nil && moved {
+				return false, nil
+			}
+		}
 		return false, s.fail("write", err)
 	}
 	_, err = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
@@ -179,9 +232,8 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 	if err == nil {
 		return true, nil
 	}
-	var ipe interface{ ErrorCode() string }
-	if !errors.As(err, &ipe) || ipe.ErrorCode() != "InvalidParameterException" {
-		return false, s.failPending(err, versionID)
+	if errorCode(err) != codeInvalidParameter {
+		return false, s.failPending("write", err, versionID, prev.version)
 	}
 	// AWSCURRENT is elsewhere: another writer moved it, or a retry of our
 	// own move whose first answer was lost. The version it is on decides.
@@ -189,9 +241,171 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if rerr != nil {
-		return false, s.failPending(rerr, versionID)
+		return false, s.failPending("write", rerr, versionID, prev.version)
 	}
-	return aws.ToString(out.VersionId) == versionID, nil
+	if aws.ToString(out.VersionId) == versionID {
+		return true, nil
+	}
+	s.dropPending(ctx, c, versionID)
+	return false, nil
+}
+
+// dropPending takes PendingStage off a version that lost the race, so no
+// later Read promotes it over the winner's. It is a compare-and-swap too
+// (RemoveFromVersionId), so a newer writer's label stays. Best effort: a
+// label left behind is on a version older than the next write's.
+func (s *secretsManagerStore) dropPending(ctx context.Context, c *secretsmanager.Client, versionID string) {
+	_, _ = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+		SecretId:            aws.String(s.secretID),
+		VersionStage:        aws.String(PendingStage),
+		RemoveFromVersionId: aws.String(versionID),
+	})
+}
+
+// currentMoved tells whether AWSCURRENT is on a version other than read.
+func (s *secretsManagerStore) currentMoved(ctx context.Context, c *secretsmanager.Client, read string) (bool, error) {
+	labelled, err := s.versions(ctx, c, false)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range labelled {
+		if slices.Contains(v.VersionStages, stageCurrent) {
+			return aws.ToString(v.VersionId) != read, nil
+		}
+	}
+	return false, nil // no current version: the write decides
+}
+
+// versions lists the secret's versions, all pages: only the labelled ones,
+// or with deprecated (unlabeled) ones too.
+func (s *secretsManagerStore) versions(ctx context.Context, c *secretsmanager.Client, deprecated bool) ([]types.SecretVersionsListEntry, error) {
+	var out []types.SecretVersionsListEntry
+	pages := secretsmanager.NewListSecretVersionIdsPaginator(c, &secretsmanager.ListSecretVersionIdsInput{
+		SecretId: aws.String(s.secretID), IncludeDeprecated: aws.Bool(deprecated), MaxResults: aws.Int32(100),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Versions...)
+	}
+	return out, nil
+}
+
+// promotePending finishes a write whose move failed: when PendingStage is
+// on a version newer than AWSCURRENT's (cur), that version holds the newest
+// token, and AWSCURRENT, which holds a spent one, moves to it by
+// compare-and-swap. If another run moved AWSCURRENT first, its version is
+// read instead. It returns the value to use.
+func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmanager.Client, cur *secretsmanager.GetSecretValueOutput) (*secretsmanager.GetSecretValueOutput, error) {
+	labelled, err := s.versions(ctx, c, false)
+	if err != nil {
+		return nil, s.fail("read", err)
+	}
+	curID := aws.ToString(cur.VersionId)
+	var curAt time.Time
+	if cur.CreatedDate != nil {
+		curAt = *cur.CreatedDate
+	}
+	pending := ""
+	for _, v := range labelled {
+		id := aws.ToString(v.VersionId)
+		if id != curID && slices.Contains(v.VersionStages, PendingStage) && v.CreatedDate != nil && v.CreatedDate.After(curAt) {
+			pending = id
+		}
+	}
+	if pending == "" {
+		return cur, nil
+	}
+	_, err = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+		SecretId:            aws.String(s.secretID),
+		VersionStage:        aws.String(stageCurrent),
+		MoveToVersionId:     aws.String(pending),
+		RemoveFromVersionId: aws.String(curID),
+	})
+	if err != nil && errorCode(err) != codeInvalidParameter {
+		return nil, s.failPending("read", err, pending, curID)
+	}
+	out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
+		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
+	})
+	if err != nil {
+		return nil, s.fail("read", err)
+	}
+	return out, nil
+}
+
+// Preflight refuses a cycle whose write-back could meet the version quota,
+// before Cognito spends the token: it counts the versions Secrets Manager
+// may not remove yet (younger than VersionMinAge, or labelled) and needs
+// one free beyond VersionReserve. The cost is one ListSecretVersionIds per
+// open (a page holds 100, so one page unless old versions linger).
+func (s *secretsManagerStore) Preflight(ctx context.Context, _ Snapshot) error {
+	c, err := s.sm(ctx)
+	if err != nil {
+		return s.fail("check", err)
+	}
+	all, err := s.versions(ctx, c, true)
+	if err != nil {
+		return s.fail("check", err)
+	}
+	now := time.Now
+	if s.opts.Now != nil {
+		now = s.opts.Now
+	}
+	held, freeAt := heldVersions(all, now())
+	if held < SecretVersionQuota-VersionReserve {
+		return nil
+	}
+	return &Error{Reason: VersionQuota, Op: "check", Store: s.Name(), Attempts: 1, Versions: held, VersionsFreeAt: freeAt}
+}
+
+// heldVersions counts the versions Secrets Manager will not remove yet at
+// now, and tells when enough of them turn VersionMinAge old to leave room
+// for one more write under the reserve (zero when labelled versions alone
+// fill it).
+func heldVersions(all []types.SecretVersionsListEntry, now time.Time) (int, time.Time) {
+	var aging []time.Time
+	held := 0
+	for _, v := range all {
+		young := v.CreatedDate == nil || now.Sub(*v.CreatedDate) < VersionMinAge
+		switch {
+		case len(v.VersionStages) > 0:
+			held++
+		case young:
+			held++
+			if v.CreatedDate != nil {
+				aging = append(aging, *v.CreatedDate)
+			}
+		}
+	}
+	excess := held - (SecretVersionQuota - VersionReserve) + 1
+	if excess <= 0 || excess > len(aging) {
+		return held, time.Time{}
+	}
+	slices.SortFunc(aging, time.Time.Compare)
+	return held, aging[excess-1].Add(VersionMinAge)
+}
+
+// quotaIsFinal keeps the retryer from retrying LimitExceededException,
+// which the SDK counts as a throttle (aws/retry DefaultThrottleErrorCodes)
+// but which, for a secret's versions, lasts until versions turn 24 hours
+// old.
+var quotaIsFinal = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+	if errorCode(err) == codeLimitExceeded {
+		return aws.FalseTernary
+	}
+	return aws.UnknownTernary
+})
+
+// errorCode is an SDK error's service error code, "" for none.
+func errorCode(err error) string {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode()
+	}
+	return ""
 }
 
 // fail classifies an SDK error (see classifyAWS).
@@ -203,11 +417,11 @@ func (s *secretsManagerStore) fail(op string, err error) *Error {
 	return e
 }
 
-// failPending is fail for a write whose new version exists but may not be
-// current.
-func (s *secretsManagerStore) failPending(err error, versionID string) *Error {
-	e := s.fail("write", err)
-	e.PendingVersion = versionID
+// failPending is fail for a stored version that holds the newest token but
+// could not be made current in place of current.
+func (s *secretsManagerStore) failPending(op string, err error, versionID, current string) *Error {
+	e := s.fail(op, err)
+	e.PendingVersion, e.CurrentVersion = versionID, current
 	return e
 }
 
@@ -238,6 +452,7 @@ var codeReasons = map[string]Reason{
 	"IncompleteSignature":         InvalidCredentials,
 	"MissingAuthenticationToken":  InvalidCredentials,
 	"ThrottlingException":         Throttled,
+	codeLimitExceeded:             VersionQuota,
 	"TooManyRequestsException":    Throttled,
 	"RequestLimitExceeded":        Throttled,
 	"InternalServiceError":        Unreachable,

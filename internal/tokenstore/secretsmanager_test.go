@@ -3,13 +3,16 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	smithy "github.com/aws/smithy-go"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
@@ -124,7 +127,8 @@ func TestSecretsManagerReplaceIsCompareAndSwap(t *testing.T) {
 	if st[cognitotest.StagePrevious] != snap.version || st[PendingStage] != st[cognitotest.StageCurrent] {
 		t.Errorf("stages after the swap: %v", st)
 	}
-	// A writer that read t0 loses; t1 stays current.
+	// A writer that read t0 loses; t1 stays current, and the loser
+	// creates no version (each counts against the quota for 24 hours).
 	ok, err = s.Replace(context.Background(), snap, "t2")
 	if err != nil || ok {
 		t.Fatalf("stale replace: %v %v", ok, err)
@@ -135,8 +139,8 @@ func TestSecretsManagerReplaceIsCompareAndSwap(t *testing.T) {
 	if _, err := s.Replace(context.Background(), snap, "not a token"); reasonOf(t, err).Reason != Malformed {
 		t.Errorf("malformed next: %v", err)
 	}
-	if n := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue); n != 2 {
-		t.Errorf("%d PutSecretValue calls, want 2 (the malformed value is never sent)", n)
+	if n, v := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue), pool.SecretVersionCount("x"); n != 1 || v != 2 {
+		t.Errorf("%d PutSecretValue calls and %d versions, want 1 and 2 (the loser and the malformed value write nothing)", n, v)
 	}
 }
 
@@ -359,5 +363,383 @@ func TestSecretsManagerZeroPolicyHonoursEnvironment(t *testing.T) {
 	_, err = smStore(pool, "x", 3).Read(context.Background())
 	if e := reasonOf(t, err); e.Attempts != 3 {
 		t.Errorf("%d attempts, want the policy's 3", e.Attempts)
+	}
+}
+
+// smStoreAt is smStore measuring the versions' ages on the double's clock.
+func smStoreAt(s *cognitotest.Server, id string, attempts int) Store {
+	return NewSecretsManager(id, SecretsManagerOptions{
+		Region: s.Region(), HTTPClient: &http.Client{Timeout: 10 * time.Second}, Policy: policy(attempts), Now: s.Now,
+	})
+}
+
+// With no room for the reserve and one more version, the cycle stops
+// before the exchange: Cognito never sees the token, which stays valid.
+func TestCycleSecretsManagerQuotaRefusesBeforeSpending(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	// Old unlabeled versions are removable and do not count.
+	pool.AddSecretVersions("x", 10, VersionMinAge+time.Minute)
+	pool.AddSecretVersions("x", SecretVersionQuota-VersionReserve-2, time.Hour)
+	s := smStoreAt(pool, "x", 1)
+	exchange := cognitoExchange(pool, client.ID)
+	// 89 held: room for this write.
+	if out, err := Cycle(context.Background(), s, exchange, isReuse); err != nil || !out.Written {
+		t.Fatalf("with room: %v %+v", err, out)
+	}
+	// 90 held (the 89, and the write's): refused, nothing spent.
+	before := pool.RequestCount()
+	_, err := Cycle(context.Background(), s, exchange, isReuse)
+	e := reasonOf(t, err)
+	if e.Reason != VersionQuota || e.Op != "check" || e.TokenLost || e.Versions != SecretVersionQuota-VersionReserve {
+		t.Fatalf("%+v", e)
+	}
+	// The oldest held version (an hour old) frees a slot in 23 hours.
+	if want := pool.Now().Add(VersionMinAge - time.Hour); e.VersionsFreeAt.Before(want.Add(-time.Minute)) || e.VersionsFreeAt.After(want.Add(time.Minute)) {
+		t.Errorf("frees at %v, want about %v", e.VersionsFreeAt, want)
+	}
+	if n := pool.RequestCount(); n != before {
+		t.Errorf("%d Cognito requests after the refusal; nothing may be spent", n-before)
+	}
+	// After 23 hours the run goes on with the same, unspent token.
+	pool.Advance(VersionMinAge - time.Hour)
+	if out, err := Cycle(context.Background(), s, exchange, isReuse); err != nil || !out.Written {
+		t.Fatalf("a day later: %v %+v", err, out)
+	}
+}
+
+func TestHeldVersions(t *testing.T) {
+	now := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	at := func(age time.Duration) *time.Time { t := now.Add(-age); return &t }
+	var all []smtypes.SecretVersionsListEntry
+	all = append(all, smtypes.SecretVersionsListEntry{VersionStages: []string{"AWSCURRENT"}, CreatedDate: at(48 * time.Hour)})
+	for i := range SecretVersionQuota - VersionReserve {
+		all = append(all, smtypes.SecretVersionsListEntry{CreatedDate: at(time.Duration(i) * time.Minute)})
+	}
+	all = append(all, smtypes.SecretVersionsListEntry{CreatedDate: at(VersionMinAge)})
+	held, freeAt := heldVersions(all, now)
+	// The labelled one counts whatever its age, the 24-hour-old one not;
+	// two of the 90 young ones must age out: the second oldest decides.
+	if held != SecretVersionQuota-VersionReserve+1 {
+		t.Errorf("held %d", held)
+	}
+	if want := now.Add(VersionMinAge - time.Duration(SecretVersionQuota-VersionReserve-2)*time.Minute); !freeAt.Equal(want) {
+		t.Errorf("free at %v, want %v", freeAt, want)
+	}
+	// Labelled versions alone can fill it: no date to give.
+	labelled := make([]smtypes.SecretVersionsListEntry, SecretVersionQuota)
+	for i := range labelled {
+		labelled[i] = smtypes.SecretVersionsListEntry{VersionStages: []string{"L"}, CreatedDate: at(0)}
+	}
+	if _, freeAt := heldVersions(labelled, now); !freeAt.IsZero() {
+		t.Errorf("free at %v for labelled versions", freeAt)
+	}
+}
+
+// LimitExceededException is final: one request, not the throttle retries
+// the SDK would make, and a reason of its own.
+func TestSecretsManagerLimitExceededIsFinal(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	// Full, as only concurrent runs past the check (or another writer)
+	// could make it: the write after rotation meets the quota.
+	pool.AddSecretVersions("x", SecretVersionQuota-1, time.Hour)
+	s := NewSecretsManager("x", SecretsManagerOptions{Region: pool.Region(), Policy: policy(5), Now: pool.Now})
+	snap, err := s.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Replace(context.Background(), snap, "t1")
+	e := reasonOf(t, err)
+	if e.Reason != VersionQuota || e.Code != "LimitExceededException" || e.Attempts != 1 || e.Op != "write" {
+		t.Errorf("%+v", e)
+	}
+	if n := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue); n != 1 {
+		t.Errorf("%d PutSecretValue requests, want 1", n)
+	}
+	// Through a cycle whose check is passed (a concurrent writer filled
+	// it): the token is lost, and the error says the quota.
+	_, err = Cycle(context.Background(), skipPreflight{s}, cognitoExchange(pool, client.ID), isReuse)
+	if e := reasonOf(t, err); e.Reason != VersionQuota || !e.TokenLost {
+		t.Errorf("cycle: %+v", e)
+	}
+}
+
+// skipPreflight hides a store's Preflight, as a run whose check passed
+// before other runs filled the quota.
+type skipPreflight struct{ Store }
+
+// A run whose check passed, and whose write meets the quota after another
+// run's token became current, lost a race: nothing is lost.
+func TestSecretsManagerLimitExceededAfterLostRace(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	winner, loser := smStore(pool, "x", 1), smStore(pool, "x", 1)
+	snap, _ := loser.Read(context.Background())
+	hold := make(chan struct{})
+	pool.InjectSecretsManagerFault(cognitotest.SMPutSecretValue, cognitotest.Fault{Hold: hold})
+	done := make(chan error)
+	go func() {
+		ok, err := loser.Replace(context.Background(), snap, "t-loser")
+		if ok {
+			err = errors.New("the loser swapped")
+		}
+		done <- err
+	}()
+	awaitCalls(t, pool, cognitotest.SMPutSecretValue, 1)
+	wsnap, _ := winner.Read(context.Background())
+	if ok, err := winner.Replace(context.Background(), wsnap, "t-winner"); !ok || err != nil {
+		t.Fatalf("winner: %v %v", ok, err)
+	}
+	pool.AddSecretVersions("x", SecretVersionQuota, time.Hour)
+	close(hold)
+	if err := <-done; err != nil {
+		t.Errorf("loser: %v", err)
+	}
+	if v, _ := pool.SecretValue("x"); v != "t-winner" {
+		t.Errorf("current %q", v)
+	}
+}
+
+// awaitCalls waits until the double has seen n requests for op.
+func awaitCalls(t *testing.T, pool *cognitotest.Server, op string, n int) {
+	t.Helper()
+	ctx := ctxTimeout(t, 10*time.Second)
+	for pool.SecretsManagerCalls(op) < n {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s never reached the double", op)
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+// Two runs pass the pre-write check together and write in the order W, L,
+// then W's move wins: L's version carries the pending label and is the
+// newest. The loser takes its label back, so no later Read promotes its
+// version over the winner's.
+func TestSecretsManagerLoserDropsPendingLabel(t *testing.T) {
+	pool, _, _ := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", "t0")
+	winner, loser := smStore(pool, "x", 1), smStore(pool, "x", 1)
+	wsnap, _ := winner.Read(context.Background())
+	lsnap, _ := loser.Read(context.Background())
+	replace := func(s Store, snap Snapshot, next string, hold chan struct{}, moves int) chan bool {
+		pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{Hold: hold})
+		done := make(chan bool, 1)
+		go func() {
+			ok, err := s.Replace(context.Background(), snap, next)
+			if err != nil {
+				t.Errorf("%s: %v", next, err)
+			}
+			done <- ok
+		}()
+		awaitCalls(t, pool, cognitotest.SMUpdateSecretVersionStage, moves)
+		return done
+	}
+	wHold, lHold := make(chan struct{}), make(chan struct{})
+	wDone := replace(winner, wsnap, "t-winner", wHold, 1)
+	pool.Advance(time.Second)
+	lDone := replace(loser, lsnap, "t-loser", lHold, 2)
+	close(wHold)
+	if !<-wDone {
+		t.Fatal("the first move lost")
+	}
+	close(lHold)
+	if <-lDone {
+		t.Fatal("the second move won")
+	}
+	st := pool.SecretStages("x")
+	if p, ok := st[PendingStage]; ok && p != st[cognitotest.StageCurrent] {
+		t.Errorf("the pending label stays on a version that is not current: %v", st)
+	}
+	if snap, err := winner.Read(context.Background()); err != nil || snap.Token != "t-winner" {
+		t.Errorf("read after the race: %q %v", snap.Token, err)
+	}
+}
+
+// A swap that failed after the write leaves the only valid token in the
+// pending version; the next Read promotes it by compare-and-swap, and the
+// chain goes on (grace 0: the current version's token is spent).
+func TestSecretsManagerReadPromotesNewerPending(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	pool.Advance(time.Second)
+	s := smStore(pool, "x", 1)
+	exchange := cognitoExchange(pool, client.ID)
+	first := pool.SecretStages("x")[cognitotest.StageCurrent]
+	pool.DenySecretsManager(cognitotest.SMUpdateSecretVersionStage)
+	_, err := Cycle(ctxTimeout(t, 5*time.Second), s, exchange, isReuse)
+	e := reasonOf(t, err)
+	pending := pool.SecretStages("x")[PendingStage]
+	if e.PendingVersion != pending || e.CurrentVersion != first || pending == first {
+		t.Fatalf("failed swap: %+v, stages %v", e, pool.SecretStages("x"))
+	}
+	// The promotion is refused too: named, and nothing spent.
+	before := pool.RequestCount()
+	_, err = Cycle(ctxTimeout(t, 5*time.Second), s, exchange, isReuse)
+	if e := reasonOf(t, err); e.Op != "read" || e.Reason != AccessDenied || e.PendingVersion != pending || e.CurrentVersion != first {
+		t.Errorf("failed promotion: %+v", e)
+	}
+	if pool.RequestCount() != before {
+		t.Error("Cognito was called after a failed promotion")
+	}
+	pool.DenySecretsManager()
+	out, err := Cycle(ctxTimeout(t, 5*time.Second), s, exchange, isReuse)
+	if err != nil || !out.Written || out.Exchanges != 1 {
+		t.Fatalf("after the promotion: %v %+v", err, out)
+	}
+	if st := pool.SecretStages("x"); st[cognitotest.StagePrevious] != pending {
+		t.Errorf("the pending version was not promoted before the write: %v", st)
+	}
+}
+
+// A run that read the spent token before another run's swap failed meets
+// a reuse error; its re-read promotes the pending version and it retries.
+func TestCycleSecretsManagerReuseFindsPendingVersion(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	pool.Advance(time.Second)
+	s := smStore(pool, "x", 1)
+	cognitoEx := cognitoExchange(pool, client.ID)
+	other := true
+	exchange := func(ctx context.Context, tok string) (string, error) {
+		if other { // another run rotates first, and its swap fails
+			other = false
+			pool.DenySecretsManager(cognitotest.SMUpdateSecretVersionStage)
+			if _, err := Cycle(ctx, smStore(pool, "x", 1), cognitoEx, isReuse); reasonOf(t, err).PendingVersion == "" {
+				t.Fatalf("the other run's swap did not fail: %v", err)
+			}
+			pool.DenySecretsManager()
+		}
+		return cognitoEx(ctx, tok)
+	}
+	out, err := Cycle(ctxTimeout(t, 10*time.Second), s, exchange, isReuse)
+	if err != nil || !out.Written || out.Exchanges != 2 {
+		t.Fatalf("%v %+v", err, out)
+	}
+}
+
+// busyDay runs a day of pipelines on one secret, on the double's clock:
+// every interval a run plans then applies, and each phase opens the
+// resource for instances instances at once, each open rotating the token.
+// It reports what the day cost and fails on any lost token, on any
+// failure that is not the quota check's, and if the token in the store
+// does not work at the end.
+type busyDay struct {
+	interval  time.Duration
+	instances int
+}
+
+type busyDayReport struct {
+	opens, refused, cognitoCalls, versions int
+	firstRefusal                           time.Duration // into the day; 0: none
+	longestWrite                           time.Duration
+}
+
+func (d busyDay) run(t *testing.T) busyDayReport {
+	t.Helper()
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("day", rt)
+	s := smStoreAt(pool, "day", 3)
+	exchange := cognitoExchange(pool, client.ID)
+	var r busyDayReport
+	var mu sync.Mutex
+	for elapsed := time.Duration(0); elapsed < 24*time.Hour; elapsed += d.interval {
+		for range 2 { // plan, then apply
+			var wg sync.WaitGroup
+			for range d.instances {
+				wg.Go(func() {
+					out, err := Cycle(ctxTimeout(t, 20*time.Second), s, exchange, isReuse)
+					mu.Lock()
+					defer mu.Unlock()
+					r.opens++
+					r.longestWrite = max(r.longestWrite, out.WriteSpan)
+					if err == nil {
+						return
+					}
+					// Refused before its first exchange, or before the retry
+					// after a reuse answer: either way this open rotated
+					// nothing, and the store's token is unspent.
+					var se *Error
+					if !errors.As(err, &se) || se.Reason != VersionQuota || se.Op != "check" || se.TokenLost || out.Rotated {
+						t.Errorf("at %v: %v (%+v)", elapsed, err, out)
+						return
+					}
+					r.refused++
+					if r.firstRefusal == 0 {
+						r.firstRefusal = elapsed
+					}
+				})
+			}
+			wg.Wait()
+			pool.Advance(time.Minute)
+		}
+		pool.Advance(d.interval - 2*time.Minute)
+	}
+	r.cognitoCalls = pool.RequestCount()
+	r.versions = pool.SecretsManagerCalls(cognitotest.SMPutSecretValue)
+	if _, err := Cycle(ctxTimeout(t, 10*time.Second), smStoreAt(pool, "day", 3), exchange, nil); err != nil && reasonOf(t, err).Reason != VersionQuota {
+		t.Errorf("the stored token no longer works: %v", err)
+	}
+	// The check refused, but the token it guards is good: present it.
+	if v, _ := pool.SecretValue("day"); v != "" {
+		if _, err := exchange(context.Background(), v); err != nil {
+			t.Errorf("the token in the store does not work: %v", err)
+		}
+	}
+	first := ""
+	if r.refused > 0 {
+		first = fmt.Sprintf(" (the first %v into the day)", r.firstRefusal)
+	}
+	t.Logf("a day every %v, %d instances at once: %d opens, %d refused before spending%s, %d Cognito calls, %d versions written, longest write window %v, 0 tokens lost",
+		d.interval, d.instances, r.opens, r.refused, first, r.cognitoCalls, r.versions, r.longestWrite)
+	return r
+}
+
+// A busy day on one secret, with rotation at every open and the version
+// quota enforced: hourly runs fit; runs every 10 minutes with three
+// instances at once reach the check, which refuses before spending, and
+// no token is lost either way.
+func TestSecretsManagerBusyDay(t *testing.T) {
+	hourly := busyDay{interval: time.Hour, instances: 1}.run(t)
+	if hourly.refused != 0 || hourly.versions != 48 {
+		t.Errorf("hourly runs: %+v, want 48 versions and no refusal", hourly)
+	}
+	busy := busyDay{interval: 10 * time.Minute, instances: 3}.run(t)
+	if busy.refused == 0 || busy.versions > SecretVersionQuota {
+		t.Errorf("busy runs: %+v, want refusals and at most %d versions", busy, SecretVersionQuota)
+	}
+}
+
+// A store that cannot list the versions (for the pending version or the
+// quota count) stops the cycle before the exchange: without the count, a
+// write could meet the quota.
+func TestCycleSecretsManagerCheckFailureSpendsNothing(t *testing.T) {
+	pool, client, rt := rotatingPool(t, true)
+	smEnv(t, pool)
+	pool.CreateSecret("x", rt)
+	s := smStore(pool, "x", 1)
+	pf, ok := s.(Preflighter)
+	if !ok {
+		t.Fatal("the Secrets Manager store has no Preflight")
+	}
+	if err := pf.Preflight(context.Background(), Snapshot{}); err != nil {
+		t.Fatalf("a secret with one version: %v", err)
+	}
+	pool.InjectSecretsManagerFault(cognitotest.SMListSecretVersionIds, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied, Times: 2})
+	_, err := Cycle(context.Background(), s, cognitoExchange(pool, client.ID), isReuse)
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.TokenLost {
+		t.Fatalf("%+v", e)
+	}
+	if n := pool.RequestCount(); n != 0 {
+		t.Errorf("%d Cognito requests", n)
 	}
 }
