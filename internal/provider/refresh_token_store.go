@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -128,9 +127,13 @@ func hasSurroundingSpace(s string) bool { return strings.TrimSpace(s) != s }
 // ARN; 2048 characters at most.
 const maxSecretIDLength = 2048
 
+// The name's length is checked apart from its pattern: `{1,512}` made the
+// pattern's compilation the bulk of the provider's start-up.
+const maxSecretNameLength = 512
+
 var (
-	secretNamePattern = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
-	secretARNPattern  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
+	secretNamePattern = lazyPattern(`^[A-Za-z0-9/_+=.@-]+$`)
+	secretARNPattern  = lazyPattern(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 )
 
 // secretIDValidator accepts a secret name or ARN, never echoing the value.
@@ -154,7 +157,7 @@ func (v secretIDValidator) ValidateString(ctx context.Context, req validator.Str
 		}
 		return
 	}
-	if !secretNamePattern.MatchString(id) {
+	if len(id) > maxSecretNameLength || !secretNamePattern.MatchString(id) {
 		addInvalidValue(resp, "Invalid secret name", req.Path, v.Description(ctx))
 	}
 }

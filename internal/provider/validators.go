@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,17 +20,28 @@ import (
 // Patterns from the Cognito API model. Region names are the AWS SDK's
 // (regionValidator).
 var (
-	refreshTokenPattern = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
-	clientIDPattern     = regexp.MustCompile(`^[\w+]+$`)
-	clientSecretPattern = regexp.MustCompile(`^[\w+]+$`)
-	deviceKeyPattern    = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+	refreshTokenPattern = lazyPattern(`^[A-Za-z0-9\-_=.]+$`)
+	clientIDPattern     = lazyPattern(`^[\w+]+$`)
+	clientSecretPattern = lazyPattern(`^[\w+]+$`)
+	deviceKeyPattern    = lazyPattern(`^[\w-]+_[0-9a-f-]+$`)
 	// domainPattern is a DNS host name of two labels or more, without
 	// scheme, port or path.
-	domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	domainPattern = lazyPattern(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	// scopePattern is a custom scope "<resource-server-identifier>/<scope-name>"
 	// with the characters the Cognito API model allows for each part.
-	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+	scopePattern = lazyPattern(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 )
+
+// lazyRegexp is a pattern compiled on its first match. Compiled at package
+// init, every pattern cost each plugin start, and Terraform starts the
+// provider several times per run (issue 24); most starts validate nothing.
+type lazyRegexp struct{ compiled func() *regexp.Regexp }
+
+func lazyPattern(expr string) lazyRegexp {
+	return lazyRegexp{sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+}
+
+func (l lazyRegexp) MatchString(s string) bool { return l.compiled().MatchString(s) }
 
 // endpointValidator accepts absolute http(s) URLs with a host, without
 // credentials, query or fragment, and http:// only to this machine
@@ -158,7 +170,7 @@ func addInvalidValue(resp *validator.StringResponse, summary string, at path.Pat
 // stringvalidator.RegexMatches it never echoes the value, because several
 // inputs are secrets and diagnostics are printed and logged.
 type patternValidator struct {
-	pattern *regexp.Regexp
+	pattern lazyRegexp
 	// want describes valid values, e.g. "letters, digits and _ only".
 	want string
 }
