@@ -116,3 +116,68 @@ func vmHWM(pid int) (int64, error) {
 	}
 	return 0, errors.New("no VmHWM in /proc status")
 }
+
+// initTrace is one start's package initialisation, from the Go runtime's
+// GODEBUG=inittrace=1 lines ("init <pkg> @<since start> ms, <clock> ms
+// clock, <bytes> bytes, <allocs> allocs").
+type initTrace struct {
+	packages map[string]packageInit
+	// done is when the last package's init ended, since process start.
+	done time.Duration
+}
+
+type packageInit struct {
+	clock         time.Duration
+	bytes, allocs int64
+}
+
+// measureInit starts binary once with GODEBUG=inittrace=1 and no plugin
+// handshake: package init runs as in a real start, then main refuses to
+// serve and exits. Kept apart from measureColdStart so that writing the
+// trace does not slow the starts that are timed.
+func measureInit(binary string) (initTrace, error) {
+	cmd := exec.Command(binary)
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1", "TF_PLUGIN_MAGIC_COOKIE=", "TF_LOG=", "TF_LOG_PROVIDER=")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	_ = cmd.Run() // Without the handshake cookie the plugin exits non-zero by design.
+	trace := parseInitTrace(stderr.String())
+	if len(trace.packages) == 0 {
+		return trace, fmt.Errorf("%s printed no init trace", binary)
+	}
+	return trace, nil
+}
+
+func parseInitTrace(text string) initTrace {
+	trace := initTrace{packages: map[string]packageInit{}}
+	for line := range strings.SplitSeq(text, "\n") {
+		var (
+			pkg           string
+			at, clock     float64
+			bytes, allocs int64
+		)
+		if n, _ := fmt.Sscanf(line, "init %s @%f ms, %f ms clock, %d bytes, %d allocs", &pkg, &at, &clock, &bytes, &allocs); n != 5 {
+			continue
+		}
+		p := trace.packages[pkg]
+		p.clock += msDuration(clock)
+		p.bytes += bytes
+		p.allocs += allocs
+		trace.packages[pkg] = p
+		trace.done = max(trace.done, msDuration(at+clock))
+	}
+	return trace
+}
+
+func msDuration(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+// total is the sum of the init clocks of the packages keep selects.
+func (t initTrace) total(keep func(pkg string) bool) time.Duration {
+	var sum time.Duration
+	for pkg, p := range t.packages {
+		if keep(pkg) {
+			sum += p.clock
+		}
+	}
+	return sum
+}
