@@ -77,7 +77,7 @@ func storeSecretIDValidators() []validator.String {
 }
 
 func storeFileValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthAtLeast(1), filePathValidator{}}
+	return []validator.String{filePathValidator{}}
 }
 
 // storeAttributeSpec declares refresh_token_store.
@@ -185,9 +185,6 @@ func (v filePathValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	p := req.ConfigValue.ValueString()
-	if p == "" {
-		return // LengthAtLeast(1) says so
-	}
 	base := filepath.Base(p)
 	if strings.ContainsRune(p, 0) || hasSurroundingSpace(p) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) || base == "." || base == ".." {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file path",

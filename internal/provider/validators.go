@@ -166,6 +166,50 @@ func addInvalidValue(resp *validator.StringResponse, summary string, at path.Pat
 		fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", at, rule))
 }
 
+// nonEmpty refuses an empty string with one error that says so, and runs
+// rules on every other value. Alone, each rule would word an empty value as
+// its own rule broken ("length must be at least 1", "letters and digits
+// only"), one error each, when what happened is nearly always a variable,
+// file or environment variable that holds nothing.
+func nonEmpty(rules ...validator.String) []validator.String {
+	validators := []validator.String{emptyValidator{}}
+	for _, rule := range rules {
+		validators = append(validators, unlessEmpty{rule})
+	}
+	return validators
+}
+
+// emptyValidator refuses an empty string.
+type emptyValidator struct{}
+
+func (emptyValidator) Description(context.Context) string { return "must not be empty" }
+
+func (v emptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (emptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if isEmpty(req.ConfigValue) {
+		// The summary names the argument: Terraform prints an ephemeral
+		// resource's validation errors without a location (see
+		// troubleshooting.md, "Where a diagnostic points").
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty "+req.Path.String(),
+			fmt.Sprintf("The value of %s is an empty string. Check that the variable, file or environment variable it comes from holds a value; to leave an optional argument unset, remove it or set it to null.", req.Path))
+	}
+}
+
+// unlessEmpty runs a rule on every value but the empty string, which
+// emptyValidator reports.
+type unlessEmpty struct{ validator.String }
+
+func (v unlessEmpty) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isEmpty(req.ConfigValue) {
+		v.String.ValidateString(ctx, req, resp)
+	}
+}
+
+func isEmpty(value types.String) bool {
+	return !value.IsNull() && !value.IsUnknown() && value.ValueString() == ""
+}
+
 // patternValidator checks a string against a pattern. Unlike
 // stringvalidator.RegexMatches it never echoes the value, because several
 // inputs are secrets and diagnostics are printed and logged.
