@@ -1,9 +1,9 @@
 package acctest_test
 
 // Where each input diagnostic points when the value comes from a variable,
-// the pattern every example uses, on the CLI under test. A literal is
-// checked in the validate walk, where both CLIs point at the argument; a
-// variable is unknown there, so its value is checked again just before the
+// the pattern every example uses, on the CLI under test, and when it is
+// written in place. A literal is checked in the validate walk, where both
+// CLIs give the location; a variable is unknown there, so its value is checked again just before the
 // open or read, and there the CLIs differ (troubleshooting.md, "Where a
 // diagnostic points", names the source lines):
 //   - Terraform appends an ephemeral resource's validation diagnostics
@@ -82,8 +82,9 @@ type where struct {
 }
 
 // locationConfig writes the cases as blocks of kind ("ephemeral" or
-// "data") and returns, per case, where its error should point on cli.
-func locationConfig(t *testing.T, cli *acctest.CLI, kind, endpoint string, cases []locationCase) (string, map[string]where) {
+// "data"), each bad value from its variable or, with literal, written in
+// place, and returns, per case, where its error should point on cli.
+func locationConfig(t *testing.T, cli *acctest.CLI, kind, endpoint string, literal bool, cases []locationCase) (string, map[string]where) {
 	t.Helper()
 	lines := []string{
 		`terraform {`,
@@ -105,8 +106,12 @@ func locationConfig(t *testing.T, cli *acctest.CLI, kind, endpoint string, cases
 		header := len(lines) + 1
 		lines = append(lines, fmt.Sprintf(`%s %q %q {`, kind, c.typeName, c.name))
 		var argument, member int
+		value := "var." + c.name
+		if literal {
+			value = strconv.Quote(c.value)
+		}
 		for _, a := range c.arguments {
-			lines = append(lines, "  "+strings.ReplaceAll(a, "VAR", "var."+c.name))
+			lines = append(lines, "  "+strings.ReplaceAll(a, "VAR", value))
 			if strings.HasPrefix(a, c.at+" ") {
 				argument = len(lines)
 			}
@@ -117,7 +122,7 @@ func locationConfig(t *testing.T, cli *acctest.CLI, kind, endpoint string, cases
 		lines = append(lines, `}`)
 		address := kind + "." + c.typeName + "." + c.name
 		switch {
-		case kind == "ephemeral" && !cli.IsOpenTofu():
+		case kind == "ephemeral" && !literal && !cli.IsOpenTofu():
 			want[c.name] = where{}
 		case c.member != "" && terraformAtLeast(cli, 1, 15):
 			want[c.name] = where{address, member}
@@ -184,46 +189,59 @@ func TestAccDiagnosticLocationFromVariables(t *testing.T) {
 	cli := acctest.NewCLI(t)
 	endpoint := acctest.DeadEndpoint(t)
 	for _, kind := range []string{"ephemeral", "data"} {
-		t.Run(kind, func(t *testing.T) {
-			cases := locationCases()
-			config, want := locationConfig(t, cli, kind, endpoint, cases)
-			dir := acctest.WriteConfig(t, config)
-			env := map[string]string{}
-			for _, c := range cases {
-				env["TF_VAR_"+c.name] = c.value
+		t.Run(kind, func(t *testing.T) { testDiagnosticLocation(t, cli, kind, endpoint, false) })
+	}
+}
+
+// TestAccDiagnosticLocationOfLiterals: the same values written in place are
+// checked in the validate walk, where both CLIs give the location.
+func TestAccDiagnosticLocationOfLiterals(t *testing.T) {
+	cli := acctest.NewCLI(t)
+	endpoint := acctest.DeadEndpoint(t)
+	for _, kind := range []string{"ephemeral", "data"} {
+		t.Run(kind, func(t *testing.T) { testDiagnosticLocation(t, cli, kind, endpoint, true) })
+	}
+}
+
+func testDiagnosticLocation(t *testing.T, cli *acctest.CLI, kind, endpoint string, literal bool) {
+	t.Helper()
+	cases := locationCases()
+	config, want := locationConfig(t, cli, kind, endpoint, literal, cases)
+	dir := acctest.WriteConfig(t, config)
+	env := map[string]string{}
+	for _, c := range cases {
+		env["TF_VAR_"+c.name] = c.value
+	}
+	ok, output, _ := cli.RunWithEnv(t, dir, env, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
+	if ok {
+		t.Fatalf("plan succeeded; want an error per case:\n%s", output)
+	}
+	errs := parseErrors(output)
+	var summaries []string
+	for _, c := range cases {
+		summaries = append(summaries, c.summary)
+		var got []printedDiagnostic
+		for _, e := range errs {
+			if e.summary == c.summary {
+				got = append(got, e)
 			}
-			ok, output, _ := cli.RunWithEnv(t, dir, env, acctest.CommandTimeout, "plan", "-no-color", "-input=false")
-			if ok {
-				t.Fatalf("plan succeeded; want an error per case:\n%s", output)
-			}
-			errs := parseErrors(output)
-			var summaries []string
-			for _, c := range cases {
-				summaries = append(summaries, c.summary)
-				var got []printedDiagnostic
-				for _, e := range errs {
-					if e.summary == c.summary {
-						got = append(got, e)
-					}
-				}
-				// One error per bad value: an empty one included.
-				if len(got) != 1 {
-					t.Errorf("%s: %d errors %q, want one", c.name, len(got), c.summary)
-					continue
-				}
-				if got[0].where != want[c.name] {
-					t.Errorf("%s on %s: %q points at %+v, want %+v\n%s", c.name, cli.Version, c.summary, got[0].where, want[c.name], got[0].text)
-				}
-			}
-			for _, e := range errs {
-				if !slices.Contains(summaries, e.summary) {
-					t.Errorf("unexpected error %q at %+v:\n%s", e.summary, e.where, e.text)
-				}
-			}
-			if t.Failed() {
-				t.Logf("configuration:\n%s\noutput:\n%s", config, output)
-			}
-		})
+		}
+		// One error per bad value: an empty one included.
+		if len(got) != 1 {
+			t.Errorf("%s: %d errors %q, want one", c.name, len(got), c.summary)
+			continue
+		}
+		if got[0].where != want[c.name] {
+			t.Errorf("%s on %s: %q points at %+v, want %+v\n%s", c.name, cli.Version, c.summary, got[0].where, want[c.name], got[0].text)
+		}
+	}
+	for _, e := range errs {
+		if !slices.Contains(summaries, e.summary) {
+			t.Errorf("unexpected error %q at %+v:\n%s", e.summary, e.where, e.text)
+		}
+	}
+	if t.Failed() {
+		t.Logf("configuration:\n%s\noutput:\n%s", config, output)
 	}
 }
 
