@@ -128,7 +128,7 @@ func hasSurroundingSpace(s string) bool { return strings.TrimSpace(s) != s }
 const maxSecretIDLength = 2048
 
 // The name's length is checked apart from its pattern: `{1,512}` made the
-// pattern's compilation the bulk of the provider's start-up.
+// pattern's compilation most of this package's init at every start.
 const maxSecretNameLength = 512
 
 var (
