@@ -8,7 +8,8 @@
 #   1. per-refresh overhead: Go benchmarks in dev/bench (bare SDK call vs
 #      the framework's OpenEphemeralResource / ReadDataSource), loopback double
 #   2. cold start to GetProviderSchema over the real plugin handshake, and peak
-#      RSS, vs an empty framework provider built in the same run
+#      RSS, vs an empty framework provider built in the same run; package init
+#      times (GODEBUG=inittrace=1), our own packages one by one
 #   3. `apply` of N = 1, 10, 100, 1000 ephemeral instances through a real CLI
 #   4. release-style binary sizes
 #
@@ -76,10 +77,13 @@ go -C dev build -o "$work/benchrun" ./bench/benchrun
 log "Go benchmarks: go -C dev test -run '^\$' -bench BenchmarkRefresh -benchmem -count $count -benchtime $benchtime ./bench/"
 go -C dev test -run '^$' -bench BenchmarkRefresh -benchmem -count "$count" -benchtime "$benchtime" ./bench/ | tee "$work/gobench.txt" >&2
 
+# The provider's own packages, whose init time the report lists one by one.
+own_packages="$(go list -deps -f '{{if and .Module (ne .Name "main")}}{{if .Module.Main}}{{.ImportPath}}{{end}}{{end}}' . | paste -sd, -)"
+
 log "cold start, scale through $cli, sizes"
 args=(-provider "$work/provider/terraform-provider-cognito" -empty "$work/emptyprovider" -cli "$cli"
 	-gobench "$work/gobench.txt" -cold-runs "$cold_runs" -scale "$scale" -scale-runs "$scale_runs" -work "$work"
-	-command "${BENCH_COMMAND:-make bench}" -since "$run_started")
+	-command "${BENCH_COMMAND:-make bench}" -since "$run_started" -own-packages "$own_packages")
 if [[ -n "$out" ]]; then
 	args+=(-out "$ROOT/$out")
 fi

@@ -174,7 +174,7 @@ func refreshedTokensValidationScenarios() []Scenario {
 		return func(in *TokenInputs) { in.Extra = append(in.Extra, lines...) }
 	}
 	return []Scenario{
-		invalid("empty refresh token", `refresh_token[\s\S]*length must be at least 1`, func(in *TokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
+		invalid("empty refresh token", `Empty refresh_token[\s\S]*is an empty string`, func(in *TokenInputs) { in.RefreshToken = ""; extra(`refresh_token = ""`)(in) }),
 		invalid("whitespace refresh token", `Invalid refresh_token[\s\S]*letters, digits`, func(in *TokenInputs) { in.RefreshToken = "  " }),
 		// Long enough for the leak test to search (minSecretLen), with the
 		// quote early: only the JSON-escaped form would find it in JSON.

@@ -60,7 +60,7 @@ func badInputs() []badInput {
 	secret30 := strings.Repeat("s", 30)
 	return []badInput{
 		// refresh_token
-		res("refresh_token empty", "", "refresh_token", length("refresh_token", "at least 1")),
+		res("refresh_token empty", "", "refresh_token", empty("refresh_token")),
 		res("refresh_token whitespace only", "   ", "refresh_token", tokenMsg),
 		res("refresh_token with a trailing newline", "eyJjdHkiOiJKV1QifQ.abc.def\n", "refresh_token", tokenMsg),
 		res("refresh_token with inner space", "eyJjdHkiOiJKV1QifQ abc.def", "refresh_token", tokenMsg),
@@ -69,14 +69,14 @@ func badInputs() []badInput {
 		res("refresh_token non-ASCII", "eyJjdHkiOiJKV1QifQ.äbc.def", "refresh_token", tokenMsg),
 		res("refresh_token with a NUL byte", "eyJjdHkiOiJKV1QifQ.abc\x00def", "refresh_token", tokenMsg),
 		// client_id
-		res("client_id empty", "", "client_id", length("client_id", "between 1 and 128")),
+		res("client_id empty", "", "client_id", empty("client_id")),
 		res("client_id whitespace only", "  ", "client_id", idMsg),
 		res("client_id with a dash", "abcdefghij-klmnopqrstuvwxyz", "client_id", idMsg),
 		res("client_id with a trailing space", "abcdefghijklmnopqrstuvwxyz ", "client_id", idMsg),
 		res("client_id too long", strings.Repeat("a", 129), "client_id", length("client_id", "between 1 and 128")),
 		res("client_id is a pool id", "eu-west-1_AbCdEfGhI", "client_id", idMsg),
 		// client_secret
-		res("client_secret empty", "", "client_secret", length("client_secret", "between 24 and 64")),
+		res("client_secret empty", "", "client_secret", empty("client_secret")),
 		res("client_secret whitespace only", strings.Repeat(" ", 30), "client_secret", secretMsg),
 		res("client_secret too short", "tooshortsecret", "client_secret", length("client_secret", "between 24 and 64")),
 		res("client_secret too long", strings.Repeat("s", 65), "client_secret", length("client_secret", "between 24 and 64")),
@@ -84,13 +84,13 @@ func badInputs() []badInput {
 		res("client_secret with a newline", secret30+"\n", "client_secret", secretMsg),
 		res("client_secret base64 padded", secret30+"==", "client_secret", secretMsg),
 		// device_key
-		res("device_key empty", "", "device_key", length("device_key", "between 1 and 55")),
+		res("device_key empty", "", "device_key", empty("device_key")),
 		res("device_key whitespace only", "  ", "device_key", deviceMsg),
 		res("device_key without a region", "0b1c2d3e-0000-0000-0000-000000000000", "device_key", deviceMsg),
 		res("device_key with upper-case hex", "eu-west-1_0B1C2D3E-0000-0000-0000-000000000000", "device_key", deviceMsg),
 		res("device_key too long", "eu-west-1_"+strings.Repeat("0", 46), "device_key", length("device_key", "between 1 and 55")),
 		// region (per resource)
-		res("region empty", "", "region", regionMsg),
+		res("region empty", "", "region", empty("region")),
 		res("region whitespace only", " ", "region", regionMsg),
 		res("region unknown", "mars-north-1", "region", regionMsg),
 		res("region upper case", "EU-WEST-1", "region", regionMsg),
@@ -109,9 +109,9 @@ func badInputs() []badInput {
 		{name: "client_metadata with a null value", resource: map[string]any{"client_metadata": map[string]*string{"run": str("42"), "stage": nil}},
 			attribute: "client_metadata", want: regexp.MustCompile(`(?s)Null value in client_metadata.*"stage".*Set a string value or remove the key`)},
 		// provider arguments
-		prov("provider region empty", "", "region", regionMsg),
+		prov("provider region empty", "", "region", empty("region")),
 		prov("provider region unknown", "moon-central-1", "region", regionMsg),
-		prov("endpoint empty", "", "endpoint", `(?s)Invalid endpoint URL.*http.*Use a URL such as`),
+		prov("endpoint empty", "", "endpoint", empty("endpoint")),
 		prov("endpoint without a scheme", "cognito-idp.eu-west-1.amazonaws.com", "endpoint", `(?s)Invalid endpoint URL.*Use a URL such as`),
 		prov("endpoint with another scheme", "ftp://127.0.0.1:9229", "endpoint", `(?s)Invalid endpoint URL.*Use a URL such as`),
 		prov("endpoint without a host", "http://", "endpoint", `(?s)Invalid endpoint URL.*Use a URL such as`),
@@ -132,7 +132,8 @@ func badInputs() []badInput {
 		prov("max_retries too large", 101, "max_retries", `(?s)max_retries.*between 0 and 100`),
 		prov("retry_mode unknown", "legacy", "retry_mode", `(?s)Invalid Attribute Value Match.*"standard".*"adaptive"`),
 		prov("retry_mode upper case", "Adaptive", "retry_mode", `(?s)Invalid Attribute Value Match`),
-		prov("timeout empty", "", "timeout", `(?s)Invalid duration.*between 1s and 1h0m0s`),
+		prov("timeout empty", "", "timeout", empty("timeout")),
+		prov("retry_mode empty", "", "retry_mode", empty("retry_mode")),
 		prov("timeout not a duration", "soon", "timeout", `(?s)Invalid duration.*such as .30s.`),
 		prov("timeout without a unit", "30", "timeout", `(?s)Invalid duration`),
 		prov("timeout zero", "0s", "timeout", `(?s)Invalid duration.*between 1s`),
@@ -155,6 +156,14 @@ func badInputs() []badInput {
 		{name: "client_metadata null", resource: map[string]any{"client_metadata": nil}, requests: 1},
 		{name: "client_metadata empty", resource: map[string]any{"client_metadata": map[string]string{}}, requests: 1},
 	}
+}
+
+// empty is the one error of an empty string: it says the value is empty,
+// and names the argument in its summary, which is all Terraform prints of
+// an ephemeral resource's validation error when the value comes from a
+// variable.
+func empty(attribute string) string {
+	return `^Empty ` + regexp.QuoteMeta(attribute) + `\nThe value of ` + regexp.QuoteMeta(attribute) + ` is an empty string\. Check that the variable, file or environment variable it comes from holds a value`
 }
 
 func unknownRow(attribute string, value any) badInput {
@@ -250,6 +259,11 @@ func checkBadInputDiagnostics(t *testing.T, tc badInput, diags []*tfprotov6.Diag
 	if !tc.want.MatchString(text.String()) {
 		t.Errorf("diagnostics do not match %s:\n%s", tc.want, text.String())
 	}
+	// An empty value gets one error, which says so; no rule of the
+	// attribute's is reported as broken on top of it.
+	if isEmptyInput(tc) && len(errs) != 1 {
+		t.Errorf("an empty %s got %d errors, want one:\n%s", tc.attribute, len(errs), text.String())
+	}
 	// Never echo a sensitive value, the bad one or the good ones.
 	echoes := []string{in.RefreshToken, in.ClientID}
 	if tc.echo != "" {
@@ -326,14 +340,14 @@ func storeBadInputs() []badInput {
 			attribute: storeAttribute, want: regexp.MustCompile(fmt.Sprintf(combination, "No attribute specified"))},
 		store("store with file and secret", map[string]any{storeFileAttr: "token", storeSecretIDAttr: "terraform/token"}, fmt.Sprintf(kinds, "2 attributes specified")),
 		store("store with neither file nor secret", map[string]any{}, fmt.Sprintf(kinds, "No attribute specified")),
-		file("file empty", "", `(?s)Invalid Attribute Value Length.*file string length must be at least 1`),
+		file("file empty", "", empty("refresh_token_store.file")),
 		file("file whitespace only", "   ", filePath),
 		file("file with a trailing space", "token ", filePath),
 		file("file is a directory", "tokens/", filePath),
 		file("file is the current directory", ".", filePath),
 		file("file is the parent directory", "tokens/..", filePath),
 		file("file with a NUL byte", "tok\x00en", filePath),
-		secret("secret id empty", "", `(?s)Invalid Attribute Value Length.*secretsmanager_secret_id string length must be between 1 and 2048`),
+		secret("secret id empty", "", empty("refresh_token_store.secretsmanager_secret_id")),
 		secret("secret id whitespace only", "  ", secretName),
 		secret("secret id with a space", "terraform/cognito token", secretName),
 		secret("secret id with a trailing newline", "terraform/cognito-token\n", secretName),
@@ -370,7 +384,7 @@ func clientCredentialsBadInputs() []badInput {
 		scopeMsg  = `(?s)Invalid scopes.*must be a custom scope .<resource-server-identifier>/<scope-name>.`
 	)
 	return []badInput{
-		domain("domain empty", ""),
+		{name: "domain empty", resource: map[string]any{"token_url": nil, "domain": ""}, attribute: "domain", want: regexp.MustCompile(empty("domain"))},
 		domain("domain with a scheme", "https://auth.example.com"),
 		domain("domain with a path", "auth.example.com/oauth2/token"),
 		domain("domain with a port", "auth.example.com:443"),
@@ -379,7 +393,7 @@ func clientCredentialsBadInputs() []badInput {
 		domain("domain non-ASCII", "äuth.example.com"),
 		{name: "domain and token_url both set", resource: map[string]any{"domain": "auth.example.com"}, attribute: "domain",
 			want: regexp.MustCompile(`(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[domain,token_url\]`)},
-		res("token_url empty", "", "token_url", urlMsg+`.*not an absolute URL`),
+		res("token_url empty", "", "token_url", empty("token_url")),
 		res("token_url relative", "/oauth2/token", "token_url", urlMsg+`.*not an absolute URL`),
 		res("token_url without a scheme", "auth.example.com/oauth2/token", "token_url", urlMsg),
 		res("token_url ftp", "ftp://auth.example.com/oauth2/token", "token_url", urlMsg+`.*neither .https. nor .http.`),
@@ -388,10 +402,10 @@ func clientCredentialsBadInputs() []badInput {
 		res("token_url with credentials", "https://deploy:s3cr3tpassw0rd@auth.example.com/oauth2/token", "token_url", urlMsg+`.*user name or password`),
 		res("token_url with a query", "https://auth.example.com/oauth2/token?client_secret=x", "token_url", urlMsg+`.*query or fragment`),
 		res("token_url with a fragment", "https://auth.example.com/oauth2/token#x", "token_url", urlMsg+`.*query or fragment`),
-		res("client_id empty", "", "client_id", `(?s)client_id string length must be between 1 and 128`),
+		res("client_id empty", "", "client_id", empty("client_id")),
 		res("client_id with a dash", "abcdefghij-klmnopqrstuvwxyz", "client_id", idMsg),
 		res("client_id too long", strings.Repeat("a", 129), "client_id", `(?s)client_id string length must be between 1 and 128`),
-		res("client_secret empty", "", "client_secret", `(?s)client_secret string length must be between 1 and 64`),
+		res("client_secret empty", "", "client_secret", empty("client_secret")),
 		res("client_secret too long", strings.Repeat("s", 65), "client_secret", `(?s)client_secret string length must be between 1 and 64`),
 		res("client_secret with a symbol", strings.Repeat("s", 30)+"!", "client_secret", secretMsg),
 		res("client_secret with a newline", strings.Repeat("s", 30)+"\n", "client_secret", secretMsg),
@@ -458,4 +472,21 @@ func TestBadInputClientCredentials(t *testing.T) {
 			})
 		}
 	}
+}
+
+// isEmptyInput reports whether tc's bad value is an empty string.
+func isEmptyInput(tc badInput) bool {
+	for _, values := range []map[string]any{tc.provider, tc.resource} {
+		if v, ok := values[tc.attribute].(string); ok && v == "" {
+			return true
+		}
+		if members, ok := values[tc.attribute].(map[string]any); ok {
+			for _, v := range members {
+				if v == "" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -72,7 +72,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"the `AWS_REGION` or `AWS_DEFAULT_REGION` environment variable, then the region of the shared config profile. " +
 					"Each `cognito_refreshed_tokens` can override it.",
 				Optional:   true,
-				Validators: []validator.String{regionValidator},
+				Validators: nonEmpty(regionValidator),
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Absolute `http(s)` URL that replaces the Cognito endpoint, for VPC endpoints, FIPS endpoints, proxies or local emulators. " +
@@ -80,7 +80,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"Credentials in the URL (`user:password@`), a query and a fragment are rejected; set an authenticating proxy with `HTTPS_PROXY` instead. Error messages and logs show the URL's scheme, host and port only. " +
 					"An `http://` endpoint (here or from the environment) whose host is not `localhost`, a name under `.localhost` or a loopback address (`127.0.0.0/8`, `::1`) is an error: the refresh token and client secret would travel unencrypted.",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: nonEmpty(endpointValidator{}),
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a throttled (`TooManyRequestsException`), failed (HTTP 5xx) or unreachable request is retried after the first attempt, "+
@@ -100,7 +100,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "The AWS SDK's retry mode: `standard`, or `adaptive`, which also slows down further requests of this provider configuration while Cognito throttles. " +
 					"Defaults to the `AWS_RETRY_MODE` environment variable, then the shared config profile's `retry_mode`, else `standard`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.OneOf(string(aws.RetryModeStandard), string(aws.RetryModeAdaptive))},
+				Validators: nonEmpty(stringvalidator.OneOf(string(aws.RetryModeStandard), string(aws.RetryModeAdaptive))),
 			},
 			"timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Bound on one token request, every retry and backoff included, as a Go duration such as `30s` or `2m`. "+
@@ -113,7 +113,7 @@ func (p *cognitoProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					durationString(retrypolicy.DefaultTimeout), retrypolicy.WorstCaseBackoff(retrypolicy.DefaultMaxRetries), durationString(minTimeout), durationString(maxTimeout),
 					durationString(retrypolicy.DefaultAttemptTimeout)),
 				Optional:   true,
-				Validators: []validator.String{durationValidator{min: minTimeout, max: maxTimeout}},
+				Validators: nonEmpty(durationValidator{min: minTimeout, max: maxTimeout}),
 			},
 		},
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -79,7 +78,7 @@ func storeSecretIDValidators() []validator.String {
 }
 
 func storeFileValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthAtLeast(1), filePathValidator{}}
+	return []validator.String{filePathValidator{}}
 }
 
 // storeAttributeSpec declares refresh_token_store.
@@ -129,9 +128,13 @@ func hasSurroundingSpace(s string) bool { return strings.TrimSpace(s) != s }
 // ARN; 2048 characters at most.
 const maxSecretIDLength = 2048
 
+// The name's length is checked apart from its pattern: `{1,512}` made the
+// pattern's compilation most of this package's init at every start.
+const maxSecretNameLength = 512
+
 var (
-	secretNamePattern = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
-	secretARNPattern  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
+	secretNamePattern = lazyPattern(`^[A-Za-z0-9/_+=.@-]+$`)
+	secretARNPattern  = lazyPattern(`^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$`)
 )
 
 // secretIDValidator accepts a secret name or ARN, never echoing the value.
@@ -155,7 +158,7 @@ func (v secretIDValidator) ValidateString(ctx context.Context, req validator.Str
 		}
 		return
 	}
-	if !secretNamePattern.MatchString(id) {
+	if len(id) > maxSecretNameLength || !secretNamePattern.MatchString(id) {
 		addInvalidValue(resp, "Invalid secret name", req.Path, v.Description(ctx))
 	}
 }
@@ -183,9 +186,6 @@ func (v filePathValidator) ValidateString(ctx context.Context, req validator.Str
 		return
 	}
 	p := req.ConfigValue.ValueString()
-	if p == "" {
-		return // LengthAtLeast(1) says so
-	}
 	base := filepath.Base(p)
 	if strings.ContainsRune(p, 0) || hasSurroundingSpace(p) || strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) || base == "." || base == ".." {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid file path",

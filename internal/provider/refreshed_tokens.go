@@ -87,7 +87,6 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"refresh_token": {kind: inputString, sensitive: true,
 			description: "The refresh token to exchange, as issued by the user pool when the user signed in. Exactly one of `refresh_token` and `refresh_token_store` must be set; with an app client that rotates refresh tokens, prefer `refresh_token_store`.",
 			validators: []validator.String{
-				stringvalidator.LengthAtLeast(1),
 				patternValidator{refreshTokenPattern, "a Cognito refresh token: letters, digits and `-_=.` only"},
 			}},
 		"client_id": {kind: inputString, required: true, sensitive: true,

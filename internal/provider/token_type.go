@@ -243,7 +243,9 @@ type attributeSpec struct {
 	required    bool
 	sensitive   bool
 	description string
-	validators  []validator.String
+	// validators apply to inputString attributes, whose empty string is
+	// refused first, with one error of its own (nonEmpty).
+	validators []validator.String
 	// mapValidators apply to inputMap attributes.
 	mapValidators []validator.Map
 	// setValidators apply to inputSet attributes.
@@ -280,7 +282,7 @@ func ephemeralAttribute(spec attributeSpec) ephschema.Attribute {
 		return ephschema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: spec.description}
 	default:
 		return ephschema.StringAttribute{Required: spec.required, Optional: !spec.required, Sensitive: spec.sensitive,
-			MarkdownDescription: spec.description, Validators: spec.validators}
+			MarkdownDescription: spec.description, Validators: nonEmpty(spec.validators...)}
 	}
 }
 
@@ -311,7 +313,7 @@ func dataSourceAttribute(spec attributeSpec) dsschema.Attribute {
 		return dsschema.SetAttribute{ElementType: types.StringType, Computed: true, MarkdownDescription: spec.description}
 	default:
 		return dsschema.StringAttribute{Required: spec.required, Optional: !spec.required, Sensitive: spec.sensitive,
-			MarkdownDescription: spec.description, Validators: spec.validators}
+			MarkdownDescription: spec.description, Validators: nonEmpty(spec.validators...)}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -19,17 +20,28 @@ import (
 // Patterns from the Cognito API model. Region names are the AWS SDK's
 // (regionValidator).
 var (
-	refreshTokenPattern = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
-	clientIDPattern     = regexp.MustCompile(`^[\w+]+$`)
-	clientSecretPattern = regexp.MustCompile(`^[\w+]+$`)
-	deviceKeyPattern    = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+	refreshTokenPattern = lazyPattern(`^[A-Za-z0-9\-_=.]+$`)
+	clientIDPattern     = lazyPattern(`^[\w+]+$`)
+	clientSecretPattern = lazyPattern(`^[\w+]+$`)
+	deviceKeyPattern    = lazyPattern(`^[\w-]+_[0-9a-f-]+$`)
 	// domainPattern is a DNS host name of two labels or more, without
 	// scheme, port or path.
-	domainPattern = regexp.MustCompile(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+	domainPattern = lazyPattern(`^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 	// scopePattern is a custom scope "<resource-server-identifier>/<scope-name>"
 	// with the characters the Cognito API model allows for each part.
-	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
+	scopePattern = lazyPattern(`^[\x21\x23-\x5B\x5D-\x7E]+/[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]+$`)
 )
+
+// lazyRegexp is a pattern compiled on its first match. Compiled at package
+// init, every pattern cost each plugin start, and Terraform starts the
+// provider several times per run (issue 24); most starts validate nothing.
+type lazyRegexp struct{ compiled func() *regexp.Regexp }
+
+func lazyPattern(expr string) lazyRegexp {
+	return lazyRegexp{sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
+}
+
+func (l lazyRegexp) MatchString(s string) bool { return l.compiled().MatchString(s) }
 
 // endpointValidator accepts absolute http(s) URLs with a host, without
 // credentials, query or fragment, and http:// only to this machine
@@ -154,11 +166,55 @@ func addInvalidValue(resp *validator.StringResponse, summary string, at path.Pat
 		fmt.Sprintf("The value of %s %s. Check for stray whitespace, quotes or a value meant for another attribute.", at, rule))
 }
 
+// nonEmpty refuses an empty string with one error that says so, and runs
+// rules on every other value. Alone, each rule would word an empty value as
+// its own rule broken ("length must be at least 1", "letters and digits
+// only"), one error each, when what happened is nearly always a variable,
+// file or environment variable that holds nothing.
+func nonEmpty(rules ...validator.String) []validator.String {
+	validators := []validator.String{emptyValidator{}}
+	for _, rule := range rules {
+		validators = append(validators, unlessEmpty{rule})
+	}
+	return validators
+}
+
+// emptyValidator refuses an empty string.
+type emptyValidator struct{}
+
+func (emptyValidator) Description(context.Context) string { return "must not be empty" }
+
+func (v emptyValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (emptyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if isEmpty(req.ConfigValue) {
+		// The summary names the argument: Terraform prints an ephemeral
+		// resource's validation errors without a location (see
+		// troubleshooting.md, "Where a diagnostic points").
+		resp.Diagnostics.AddAttributeError(req.Path, "Empty "+req.Path.String(),
+			fmt.Sprintf("The value of %s is an empty string. Check that the variable, file or environment variable it comes from holds a value; to leave an optional argument unset, remove it or set it to null.", req.Path))
+	}
+}
+
+// unlessEmpty runs a rule on every value but the empty string, which
+// emptyValidator reports.
+type unlessEmpty struct{ validator.String }
+
+func (v unlessEmpty) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isEmpty(req.ConfigValue) {
+		v.String.ValidateString(ctx, req, resp)
+	}
+}
+
+func isEmpty(value types.String) bool {
+	return !value.IsNull() && !value.IsUnknown() && value.ValueString() == ""
+}
+
 // patternValidator checks a string against a pattern. Unlike
 // stringvalidator.RegexMatches it never echoes the value, because several
 // inputs are secrets and diagnostics are printed and logged.
 type patternValidator struct {
-	pattern *regexp.Regexp
+	pattern lazyRegexp
 	// want describes valid values, e.g. "letters, digits and _ only".
 	want string
 }

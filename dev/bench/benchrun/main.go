@@ -35,6 +35,7 @@ func main() {
 		out         = flag.String("out", "", "write the Markdown report here too")
 		command     = flag.String("command", "make bench", "how the report was produced, for the reproduce section")
 		since       = flag.Int64("since", 0, "unix time the whole run started (default: now)")
+		ownPkgs     = flag.String("own-packages", "", "comma-separated packages whose init time is reported one by one (the provider's own)")
 	)
 	flag.Parse()
 	if *providerBin == "" || *emptyBin == "" || *cli == "" || *work == "" {
@@ -42,6 +43,9 @@ func main() {
 	}
 
 	r := &report{command: *command, parallelism: *parallelism, started: time.Now()}
+	if *ownPkgs != "" {
+		r.ownPackages = strings.Split(*ownPkgs, ",")
+	}
 	if *since > 0 {
 		r.started = time.Unix(*since, 0)
 	}
@@ -70,6 +74,11 @@ func main() {
 				log.Fatal(err)
 			}
 			r.cold[j] = append(r.cold[j], cs)
+			trace, err := measureInit(bin)
+			if err != nil {
+				log.Fatal(err)
+			}
+			r.inits[j] = append(r.inits[j], trace)
 		}
 	}
 
@@ -189,7 +198,9 @@ type report struct {
 	machine     []string
 	benches     map[string]benchStats
 	cold        [2][]coldStart // cognito, empty
-	sizes       []int64        // cognito, empty
+	inits       [2][]initTrace // cognito, empty
+	ownPackages []string
+	sizes       []int64 // cognito, empty
 	scale       []scalePoint
 }
 
