@@ -62,10 +62,15 @@ func newClientCredentialsPool(t *testing.T) *pool {
 	return &pool{Pool: acctest.NewClientCredentialsPool(t)}
 }
 
-// tokenRequests returns the token endpoint requests of one app client.
+// tokenRequests returns the token endpoint and GetClientToken requests of
+// one app client.
 func tokenRequests(p *pool, clientID string) []cognitotest.RecordedRequest {
 	var out []cognitotest.RecordedRequest
 	for _, r := range p.Requests() {
+		if r.Target == cognitotest.TargetGetClientToken && r.Input.ClientId == clientID {
+			out = append(out, r)
+			continue
+		}
 		if r.Path != cognitotest.TokenPath {
 			continue
 		}
@@ -148,6 +153,24 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 				"granted_scopes": stringSet("https://billing.example.com/invoices.read", "platform/read"),
 			}
 		},
+		"GetClientToken: requested scopes and client metadata": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{
+				"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy"),
+				"token_type":     knownvalue.StringExact("Bearer"),
+				"expires_in":     knownvalue.Int64Exact(600),
+				"expires_at":     expiresAtAbout(10 * time.Minute),
+				"granted_scopes": stringSet("platform/deploy"),
+			}
+		},
+		"GetClientToken: no scopes requested: every allowed scope": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{
+				"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy platform/read"),
+				"granted_scopes": stringSet("platform/deploy", "platform/read"),
+			}
+		},
+		"GetClientToken: throttled, ridden out": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"access_token": p.clientCredentialsJWT(in.ClientID, "platform/deploy platform/read")}
+		},
 	}
 	wire := map[string]func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs){
 		"requested scopes and client metadata": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
@@ -170,6 +193,24 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 			}
 			t.Error("the pre token generation trigger did not receive the client metadata")
 		},
+		"GetClientToken: requested scopes and client metadata": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
+			req := tokenRequests(p, in.ClientID)[0]
+			if req.Input.Secret != in.ClientSecret || !slices.Equal(req.Input.Scopes, []string{"platform/deploy"}) ||
+				!maps.Equal(req.Input.ClientMetadata, in.ClientMetadata) || req.Header.Get("Authorization") != "" {
+				t.Errorf("GetClientToken request %+v: want Secret, Scopes, ClientMetadata, unsigned", req.Input)
+			}
+			for _, ev := range p.TriggerEvents() {
+				if ev.ClientID == in.ClientID && maps.Equal(ev.ClientMetadata, in.ClientMetadata) && ev.TriggerSource == "TokenGeneration_ClientCredentials" {
+					return
+				}
+			}
+			t.Error("the pre token generation trigger did not receive the client metadata")
+		},
+		"GetClientToken: no scopes requested: every allowed scope": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
+			if req := tokenRequests(p, in.ClientID)[0]; req.Input.Scopes != nil || req.Input.ClientMetadata != nil {
+				t.Errorf("unset inputs reached the wire: %+v", req.Input)
+			}
+		},
 		"no scopes requested: every allowed scope": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 			form, _ := url.ParseQuery(string(tokenRequests(p, in.ClientID)[0].Body))
 			if form.Has("scope") || form.Has("aws_client_metadata") || form.Has("client_secret") {
@@ -189,6 +230,20 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		"unsupported_grant_type":                      1,
 		"invalid_grant":                               1,
 		"throttled beyond retries":                    2,
+		// GetClientToken
+		"GetClientToken: requested scopes and client metadata":     -1,
+		"GetClientToken: no scopes requested: every allowed scope": -1,
+		"GetClientToken: throttled, ridden out":                    -1,
+		"GetClientToken: ForbiddenException":                       1,
+		"GetClientToken: InternalErrorException":                   2,
+		"GetClientToken: InvalidParameterException":                1,
+		"GetClientToken: NotAuthorizedException, wrong secret":     1,
+		"GetClientToken: OperationNotEnabledException":             1,
+		"GetClientToken: ResourceNotFoundException":                -1,
+		"GetClientToken: TooManyRequestsException beyond retries":  2,
+		"GetClientToken: client without ALLOW_CLIENT_TOKEN_AUTH":   1,
+		"GetClientToken: client with other flows too":              1,
+		"GetClientToken: scope not allowed":                        1,
 	}
 	var all []clientCredentialsScenario
 	for _, sc := range acctest.ClientCredentialsScenarios() {
@@ -213,8 +268,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 	}
 	// Validation: before any request.
 	return append(all,
-		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
-		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "" }),
+		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*These attributes cannot be configured together: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
 		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *acctest.ClientCredentialsInputs) {
 			in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com"
 		}),
