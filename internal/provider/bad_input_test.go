@@ -378,7 +378,7 @@ func clientCredentialsBadInputs() []badInput {
 		domain("domain of one label", "localhost"),
 		domain("domain non-ASCII", "äuth.example.com"),
 		{name: "domain and token_url both set", resource: map[string]any{"domain": "auth.example.com"}, attribute: "domain",
-			want: regexp.MustCompile(`(?s)Invalid Attribute Combination.*These attributes cannot be configured together: \[domain,token_url\]`)},
+			want: regexp.MustCompile(`(?s)Invalid Attribute Combination.*token_url.*not both`)},
 		res("token_url empty", "", "token_url", urlMsg+`.*not an absolute URL`),
 		res("token_url relative", "/oauth2/token", "token_url", urlMsg+`.*not an absolute URL`),
 		res("token_url without a scheme", "auth.example.com/oauth2/token", "token_url", urlMsg),

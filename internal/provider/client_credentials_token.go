@@ -64,8 +64,7 @@ func (clientCredentialsTokenType) schema() tokenSchema {
 			"The token exists only while Terraform runs: it is never written to the plan or the state. " + m2mBilling + " Requires Terraform 1.10 or OpenTofu 1.11 or later.",
 		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, from the user pool's OAuth 2.0 token endpoint or, without `domain` and `token_url`, from Cognito's `GetClientToken` API operation; for Terraform before 1.10 and OpenTofu before 1.11. " +
 			"**The access token, and the `client_id` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_client_credentials_token` ephemeral resource where the CLI supports it. " + m2mBilling,
-		attributes:  clientCredentialsTokenAttributes(),
-		atMostOneOf: oneEndpoint,
+		attributes: clientCredentialsTokenAttributes(),
 	}
 }
 
@@ -96,6 +95,7 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 				"The token is requested from `https://<domain>/oauth2/token`. At most one of `domain` and `token_url`; with neither, the provider calls `GetClientToken` in the provider's `region`.",
 			validators: []validator.String{
 				patternValidator{domainPattern, "a host name such as `my-prefix.auth.eu-west-1.amazoncognito.com` or `auth.example.com`, without `https://` or a path"},
+				oneEndpointValidator{},
 			}},
 		"token_url": {kind: inputString,
 			description: "Full URL of the token endpoint, for proxies and local endpoints, e.g. `https://auth.example.com/oauth2/token`. " +
@@ -137,13 +137,33 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 	}
 }
 
-// oneEndpoint names the attributes of which at most one may be set; with
-// neither, the token comes from GetClientToken.
-var oneEndpoint = []path.Expression{path.MatchRoot("domain"), path.MatchRoot("token_url")}
-
 // m2mBilling is AWS's M2M pricing, as its pricing page and its M2M
 // announcement (May 2024) state it.
 const m2mBilling = "Amazon Cognito bills machine-to-machine authorization per app client per month and per successful token request, whichever way the token is requested."
+
+// oneEndpointValidator, on `domain`, refuses `token_url` beside it: at most
+// one endpoint, and with neither the token comes from GetClientToken.
+type oneEndpointValidator struct{}
+
+func (oneEndpointValidator) Description(context.Context) string {
+	return "conflicts with `token_url`: set at most one of them"
+}
+
+func (v oneEndpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (oneEndpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.Config.Schema == nil {
+		return
+	}
+	var tokenURL types.String
+	if diags := req.Config.GetAttribute(ctx, path.Root("token_url"), &tokenURL); diags.HasError() || tokenURL.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Combination",
+		"`domain` and `token_url` cannot be configured together. Set `domain` for the user pool's token endpoint or `token_url` for a proxy or local endpoint, not both; remove both to use GetClientToken.")
+}
 
 // tokenURLValidator accepts absolute https URLs, and http ones only for a
 // loopback host, without credentials, query or fragment. It never echoes the

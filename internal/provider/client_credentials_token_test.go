@@ -268,7 +268,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 	}
 	// Validation: before any request.
 	return append(all,
-		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*These attributes cannot be configured together: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
+		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*token_url[\s\S]*not\s+both`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
 		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *acctest.ClientCredentialsInputs) {
 			in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com"
 		}),

@@ -43,8 +43,8 @@ type tokenSchema struct {
 	ephemeralDescription  string
 	dataSourceDescription string
 	attributes            map[string]attributeSpec
-	// atMostOneOf names attributes of which at most one may be set, if any.
-	atMostOneOf []path.Expression
+	// exactlyOneOf names attributes of which exactly one must be set, if any.
+	exactlyOneOf []path.Expression
 }
 
 // tokenEphemeralResource is a token type's ephemeral resource: its tokens
@@ -64,8 +64,8 @@ func (r *tokenEphemeralResource[M, T]) Schema(_ context.Context, _ ephemeral.Sch
 }
 
 func (r *tokenEphemeralResource[M, T]) ConfigValidators(context.Context) []ephemeral.ConfigValidator {
-	if one := r.spec.schema().atMostOneOf; one != nil {
-		return []ephemeral.ConfigValidator{ephemeralvalidator.Conflicting(one...)}
+	if one := r.spec.schema().exactlyOneOf; one != nil {
+		return []ephemeral.ConfigValidator{ephemeralvalidator.ExactlyOneOf(one...)}
 	}
 	return nil
 }
@@ -106,8 +106,8 @@ func (d *tokenDataSource[M, T]) Schema(_ context.Context, _ datasource.SchemaReq
 }
 
 func (d *tokenDataSource[M, T]) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	if one := d.spec.schema().atMostOneOf; one != nil {
-		return []datasource.ConfigValidator{datasourcevalidator.Conflicting(one...)}
+	if one := d.spec.schema().exactlyOneOf; one != nil {
+		return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(one...)}
 	}
 	return nil
 }
