@@ -31,6 +31,7 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
@@ -561,5 +562,46 @@ func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
 func TestFailureFieldsOfAnotherError(t *testing.T) {
 	if got := failureFields(errors.New("boom")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
 		t.Errorf("failureFields = %v", got)
+	}
+}
+
+// TestClientTokenFromAPI runs the GetClientToken path of the shared
+// Open/Read logic in process: outputs set from the answer and the token's
+// scope claim, throttling ridden out within the retry budget, outputs left
+// unset on failure, and an unconfigured provider refused before any request.
+func TestClientTokenFromAPI(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+	in := p.ClientCredentials(acctest.M2MClient)
+	model := func() *clientCredentialsTokenModel {
+		m := clientCredentialsFaultModel(in)
+		m.TokenURL = types.StringNull()
+		return m
+	}
+	data := newClientCredentialsFaultProvider(2, 30*time.Second, aws.RetryModeStandard)
+	data.client = cognito.New(data.env, p.URL)
+
+	p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests})
+	m := model()
+	if diags := clientCredentialsToken(context.Background(), data, m); diags.HasError() {
+		t.Fatalf("throttled once: %v", diags)
+	}
+	if m.TokenType.ValueString() != "Bearer" || m.ExpiresIn.ValueInt64() != 600 || m.AccessToken.ValueString() == "" ||
+		m.GrantedScopes.String() != `["platform/deploy","platform/read"]` || len(tokenRequests(p, in.ClientID)) != 2 {
+		t.Errorf("outputs %v %v %v after %d requests", m.TokenType, m.ExpiresIn, m.GrantedScopes, len(tokenRequests(p, in.ClientID)))
+	}
+
+	m = model()
+	m.ClientSecret = types.StringValue(strings.Repeat("w", 40))
+	diags := clientCredentialsToken(context.Background(), data, m)
+	if !diags.HasError() || !m.AccessToken.IsNull() || diagPath(diags[0]).String() != "client_secret" ||
+		strings.Contains(diags[0].Detail(), in.ClientID) {
+		t.Errorf("wrong secret: %v, access_token %v", diags, m.AccessToken)
+	}
+
+	before := len(tokenRequests(p, in.ClientID))
+	diags = clientCredentialsToken(context.Background(), &providerData{tokenSource: data.tokenSource}, model())
+	if !diags.HasError() || len(tokenRequests(p, in.ClientID)) != before {
+		t.Errorf("unconfigured Cognito client: %v", diags)
 	}
 }
