@@ -12,14 +12,30 @@ terraform {
   }
 }
 
-# One app client per path: client_credentials grant for the domain,
-# ALLOW_CLIENT_TOKEN_AUTH (as its only auth flow) for GetClientToken.
-variable "clients" {
-  type = object({
-    domain = object({ id = string, secret = string })
-    api    = object({ id = string, secret = string })
-  })
-  description = "The two app clients' IDs and secrets, e.g. from TF_VAR_clients."
+variable "domain_client_id" {
+  type        = string
+  description = "App client with the client_credentials grant, e.g. from TF_VAR_domain_client_id."
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "domain_client_secret" {
+  type        = string
+  description = "Its client secret."
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "api_client_id" {
+  type        = string
+  description = "App client whose only auth flow is ALLOW_CLIENT_TOKEN_AUTH, e.g. from TF_VAR_api_client_id."
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "api_client_secret" {
+  type        = string
+  description = "Its client secret."
   sensitive   = true
   ephemeral   = true
 }
@@ -32,8 +48,8 @@ provider "cognito" {
 # Token endpoint: the app client allows the OAuth client_credentials grant.
 ephemeral "cognito_client_credentials_token" "via_domain" {
   domain        = "my-company.auth.eu-west-1.amazoncognito.com"
-  client_id     = var.clients.domain.id
-  client_secret = var.clients.domain.secret
+  client_id     = var.domain_client_id
+  client_secret = var.domain_client_secret
   scopes        = ["platform/deploy"]
 }
 
@@ -41,8 +57,8 @@ ephemeral "cognito_client_credentials_token" "via_domain" {
 # flow is ALLOW_CLIENT_TOKEN_AUTH. client_metadata reaches the pool's pre
 # token generation trigger (never put secrets in it).
 ephemeral "cognito_client_credentials_token" "via_api" {
-  client_id       = var.clients.api.id
-  client_secret   = var.clients.api.secret
+  client_id       = var.api_client_id
+  client_secret   = var.api_client_secret
   scopes          = ["platform/deploy"]
   client_metadata = { pipeline = "release" }
 }
