@@ -13,7 +13,8 @@
 # refresh tokens with a grace period of 0; a file store keeps the chain, so
 # the plan followed by the apply works); and
 # ephemeral "cognito_client_credentials_token" gets the machine's own token
-# (client-credentials grant) for a second platform configuration. Then it
+# (client-credentials grant) twice, from the token endpoint and from
+# GetClientToken (no domain), for two more platform configurations. Then it
 # says who each token is for, its scopes and expiry, and whether the refresh
 # token rotated - never a token. The CLI's own output goes to a log that is shown
 # only on failure. Everything (server, temp dir) is gone when it exits.
@@ -43,6 +44,10 @@
 #   COGNITO_DEMO_M2M_CLIENT_ID       an app client with the client-credentials grant
 #   COGNITO_DEMO_M2M_CLIENT_SECRET   its secret
 #   and optionally COGNITO_DEMO_M2M_SCOPES, space-separated custom scopes
+#   The machine token from GetClientToken (no domain) too - set both:
+#   COGNITO_DEMO_M2M_API_CLIENT_ID      an app client whose only auth flow is
+#                                       ALLOW_CLIENT_TOKEN_AUTH
+#   COGNITO_DEMO_M2M_API_CLIENT_SECRET  its secret
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -186,6 +191,7 @@ unset TF_LOG TF_LOG_PATH TF_LOG_PROVIDER TF_LOG_CORE TF_DATA_DIR TF_WORKSPACE TF
 export TF_VAR_region TF_VAR_client_id
 refresh_token=""
 m2m_secret=""
+m2m_api_secret=""
 if [[ $real -eq 1 ]]; then
 	TF_VAR_region="$COGNITO_DEMO_REGION"
 	TF_VAR_client_id="$COGNITO_DEMO_CLIENT_ID"
@@ -202,6 +208,11 @@ if [[ $real -eq 1 ]]; then
 			scopes_hcl="$(printf '"%s",' $COGNITO_DEMO_M2M_SCOPES)"
 			export TF_VAR_m2m_scopes="[${scopes_hcl%,}]"
 		fi
+	fi
+	if [[ -n "${COGNITO_DEMO_M2M_API_CLIENT_ID:-}" && -n "${COGNITO_DEMO_M2M_API_CLIENT_SECRET:-}" ]]; then
+		export TF_VAR_machine_api=true TF_VAR_m2m_api_client_id="$COGNITO_DEMO_M2M_API_CLIENT_ID"
+		export TF_VAR_m2m_api_client_secret="$COGNITO_DEMO_M2M_API_CLIENT_SECRET"
+		m2m_api_secret="$COGNITO_DEMO_M2M_API_CLIENT_SECRET"
 	fi
 	ok "using your user pool in $COGNITO_DEMO_REGION${COGNITO_DEMO_USER_POOL_ID:+ ($COGNITO_DEMO_USER_POOL_ID)}${COGNITO_DEMO_ENDPOINT:+ via $COGNITO_DEMO_ENDPOINT} - no local double"
 else
@@ -232,7 +243,11 @@ else
 	export TF_VAR_machine=true TF_VAR_token_url="$(json_string "$info" token_url)"
 	export TF_VAR_m2m_client_id="$(json_string "$info" m2m_client_id)" TF_VAR_m2m_client_secret="$m2m_secret"
 	export TF_VAR_m2m_scopes='["platform/deploy"]'
-	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, token endpoint for machines)"
+	# And GetClientToken, with the double's ALLOW_CLIENT_TOKEN_AUTH client.
+	m2m_api_secret="$(json_string "$info" m2m_api_client_secret)"
+	export TF_VAR_machine_api=true TF_VAR_m2m_api_client_id="$(json_string "$info" m2m_api_client_id)"
+	export TF_VAR_m2m_api_client_secret="$m2m_api_secret"
+	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, token endpoint and GetClientToken for machines)"
 fi
 
 # --- the refresh-token store: seeded once, kept current by the provider ----------
@@ -283,7 +298,8 @@ expires_at="$(out expires_at)"
 stored="$(tr -d '[:space:]' <"$store")"
 if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; } ||
 	{ [[ -n "$stored" ]] && grep -qF "$stored" "$tf/terraform.tfstate" "$log"; } ||
-	{ [[ -n "$m2m_secret" ]] && grep -qF "$m2m_secret" "$tf/terraform.tfstate" "$log"; }; then
+	{ [[ -n "$m2m_secret" ]] && grep -qF "$m2m_secret" "$tf/terraform.tfstate" "$log"; } ||
+	{ [[ -n "$m2m_api_secret" ]] && grep -qF "$m2m_api_secret" "$tf/terraform.tfstate" "$log"; }; then
 	show_log=0
 	fail "a token or secret reached the state or the CLI output - please report this (log withheld)"
 fi
@@ -316,8 +332,8 @@ if [[ "${TF_VAR_machine:-false}" == true ]]; then
 	machine_is_client="$(out machine_is_client)"
 	machine_expires="$(out machine_expires_at)"
 	machine_mins="$(minutes_until "$machine_expires")"
-	requests="$(grep -cE '^ephemeral\.cognito_client_credentials_token\.[^:]+: Open(ing)? complete' "$log" || true)"
-	printf '\n%sThe platform provider (alias "machine") was configured with the machine'"'"'s own access token:%s\n' "$bold" "$off"
+	requests="$(grep -cE '^ephemeral\.cognito_client_credentials_token\.machine\[[^:]+: Open(ing)? complete' "$log" || true)"
+	printf '\n%sThe platform provider (alias "machine") was configured with the machine'"'"'s own access token, from the token endpoint:%s\n' "$bold" "$off"
 	if [[ "$machine_is_client" == true ]]; then
 		row "identity" "the app client itself: no user, sub is the client id (not shown)"
 	else
@@ -331,6 +347,17 @@ if [[ "${TF_VAR_machine:-false}" == true ]]; then
 	*) requested="${requests:-0} times (plan, then apply), each billed by Cognito; no token stored in the plan or the state" ;;
 	esac
 	row "requested" "$requested"
+fi
+if [[ "${TF_VAR_machine_api:-false}" == true ]]; then
+	api_requests="$(grep -cE '^ephemeral\.cognito_client_credentials_token\.machine_api\[[^:]+: Open(ing)? complete' "$log" || true)"
+	printf '\n%sThe platform provider (alias "machine_api") was configured with a machine token from GetClientToken (no domain):%s\n' "$bold" "$off"
+	if [[ "$(out machine_api_is_client)" == true ]]; then
+		row "identity" "the app client itself (its only auth flow: ALLOW_CLIENT_TOKEN_AUTH)"
+	else
+		row "identity" "unexpected: the token names a user"
+	fi
+	row "scopes" "$(out machine_api_scopes)"
+	row "requested" "${api_requests:-0} times through the Cognito API, each billed like a token-endpoint request; no token stored in the plan or the state"
 fi
 if [[ $real -eq 1 && "$stored" != "$refresh_token" ]]; then
 	printf '\n  Note: Cognito rotated COGNITO_DEMO_REFRESH_TOKEN. It stops working after the app\n'

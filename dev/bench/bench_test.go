@@ -35,6 +35,12 @@ import (
 //	cc-oauth2  the bare golang.org/x/oauth2/clientcredentials Token call
 //	cc-open    tfprotov6 OpenEphemeralResource of cognito_client_credentials_token
 //
+// and the same machine token from the GetClientToken API operation:
+//
+//	gct-sdk    the bare aws-sdk-go-v2 GetClientToken call, warmed client
+//	gct-open   tfprotov6 OpenEphemeralResource of cognito_client_credentials_token
+//	           without domain or token_url
+//
 // against two backends on loopback, both in this process (so B/op and
 // allocs/op include the server's side, equally for every path):
 //
@@ -52,6 +58,8 @@ func BenchmarkRefresh(b *testing.B) {
 			b.Run("read", t.benchRead)
 			b.Run("cc-oauth2", t.benchOAuth2)
 			b.Run("cc-open", t.benchClientCredentialsOpen)
+			b.Run("gct-sdk", t.benchGetClientTokenSDK)
+			b.Run("gct-open", t.benchGetClientTokenOpen)
 		})
 	}
 }
@@ -79,6 +87,12 @@ func TestRefreshPaths(t *testing.T) {
 		if err := tg.ccOpen(t.Context()); err != nil {
 			t.Fatalf("cc-open (stub=%v): %v", stub, err)
 		}
+		if _, err := tg.gctCall(t.Context()); err != nil {
+			t.Fatalf("gct-sdk (stub=%v): %v", stub, err)
+		}
+		if err := tg.gctOpen(t.Context()); err != nil {
+			t.Fatalf("gct-open (stub=%v): %v", stub, err)
+		}
 	}
 }
 
@@ -97,6 +111,10 @@ type target struct {
 	// The client-credentials path: the token endpoint and an M2M client.
 	cc        *clientcredentials.Config
 	ccOpenReq *tfprotov6.OpenEphemeralResourceRequest
+
+	// GetClientToken: an app client whose only flow is ALLOW_CLIENT_TOKEN_AUTH.
+	gctID, gctSecret string
+	gctOpenReq       *tfprotov6.OpenEphemeralResourceRequest
 }
 
 func newTarget(tb testing.TB, stub bool) *target {
@@ -118,6 +136,10 @@ func newTarget(tb testing.TB, stub bool) *target {
 	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "bench", Scopes: []string{"run"}})
 	m2m := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"bench/run"}})
 	t.cc = &clientcredentials.Config{ClientID: m2m.ID, ClientSecret: m2m.Secret, TokenURL: srv.TokenURL(), AuthStyle: oauth2.AuthStyleInHeader}
+	gct := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{
+		ExplicitAuthFlows: []string{cognitotest.AllowClientTokenAuth}, Scopes: []string{"bench/run"},
+	})
+	t.gctID, t.gctSecret = gct.ID, gct.Secret
 
 	if stub {
 		// Answer like the double did once, without its work per request.
@@ -136,6 +158,13 @@ func newTarget(tb testing.TB, stub bool) *target {
 			tb.Fatal(err)
 		}
 		ccBody, _ := json.Marshal(map[string]any{"access_token": issued.AccessToken, "expires_in": 3600, "token_type": "Bearer"})
+		gctOut, err := t.gctCall(context.Background())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		gctBody, _ := json.Marshal(map[string]any{"ClientAuthenticationResult": map[string]any{
+			"AccessToken": aws.ToString(gctOut.ClientAuthenticationResult.AccessToken), "ExpiresIn": 3600, "TokenType": "Bearer",
+		}})
 		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == cognitotest.TokenPath {
 				w.Header().Set("Content-Type", "application/json;charset=UTF-8")
@@ -144,6 +173,10 @@ func newTarget(tb testing.TB, stub bool) *target {
 			}
 			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 			w.Header().Set("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000")
+			if r.Header.Get("X-Amz-Target") == cognitotest.TargetGetClientToken {
+				_, _ = w.Write(gctBody)
+				return
+			}
 			_, _ = w.Write(body)
 		}))
 		tb.Cleanup(ts.Close)
@@ -179,6 +212,12 @@ func newTarget(tb testing.TB, stub bool) *target {
 	if err := t.ccOpen(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	if _, err := t.gctCall(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	if err := t.gctOpen(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
 	return t
 }
 
@@ -190,6 +229,11 @@ func newSDKClient(tb testing.TB, endpoint string) *cip.Client {
 		tb.Fatal(err)
 	}
 	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(endpoint) })
+}
+
+// gctCall is GetClientToken as a bare SDK user would call it.
+func (t *target) gctCall(ctx context.Context) (*cip.GetClientTokenOutput, error) {
+	return t.sdk.GetClientToken(ctx, &cip.GetClientTokenInput{ClientId: aws.String(t.gctID), Secret: aws.String(t.gctSecret)})
 }
 
 func (t *target) request() cognito.Request {
@@ -245,6 +289,14 @@ func (t *target) configure(tb testing.TB) {
 			"token_url":     tftypes.NewValue(tftypes.String, t.cc.TokenURL),
 			"client_id":     tftypes.NewValue(tftypes.String, t.cc.ClientID),
 			"client_secret": tftypes.NewValue(tftypes.String, t.cc.ClientSecret),
+		}),
+		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: true},
+	}
+	t.gctOpenReq = &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: ccTypeName,
+		Config: dynamicValue(tb, schemas.EphemeralResourceSchemas[ccTypeName], map[string]tftypes.Value{
+			"client_id":     tftypes.NewValue(tftypes.String, t.gctID),
+			"client_secret": tftypes.NewValue(tftypes.String, t.gctSecret),
 		}),
 		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: true},
 	}
@@ -383,6 +435,37 @@ func (t *target) benchClientCredentialsOpen(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := t.ccOpen(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func (t *target) gctOpen(ctx context.Context) error {
+	resp, err := t.server.OpenEphemeralResource(ctx, t.gctOpenReq)
+	if err != nil {
+		return err
+	}
+	if hasError(resp.Diagnostics) || resp.Result == nil {
+		return diagError(resp.Diagnostics)
+	}
+	return nil
+}
+
+func (t *target) benchGetClientTokenSDK(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := t.gctCall(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func (t *target) benchGetClientTokenOpen(b *testing.B) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := t.gctOpen(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -103,6 +103,28 @@ variable "m2m_client_secret" {
   default     = null
 }
 
+variable "machine_api" {
+  description = "Also get a machine token from GetClientToken (no domain; an app client whose only auth flow is ALLOW_CLIENT_TOKEN_AUTH)."
+  type        = bool
+  default     = false
+}
+
+variable "m2m_api_client_id" {
+  description = "App client for GetClientToken."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
+variable "m2m_api_client_secret" {
+  description = "Its client secret."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
 variable "m2m_scopes" {
   description = "Custom scopes to request; null for every scope the app client is allowed."
   type        = set(string)
@@ -137,9 +159,10 @@ provider "platform" {
 # "Who am I?" as the platform sees the caller: non-secret claims only.
 data "platform_caller" "me" {}
 
-# The machine's own identity: an access token for the app client itself.
-# Requested at plan and again at apply (OpenTofu: at apply only when the apply
-# uses the token); each request is billed by Cognito.
+# The machine's own identity: an access token for the app client itself, from
+# the user pool's token endpoint (domain or token_url). Requested at plan and
+# again at apply (OpenTofu: at apply only when the apply uses the token); each
+# successful request is billed by Cognito.
 ephemeral "cognito_client_credentials_token" "machine" {
   count = var.machine ? 1 : 0
 
@@ -160,6 +183,29 @@ provider "platform" {
 data "platform_caller" "machine" {
   count    = var.machine ? 1 : 0
   provider = platform.machine
+}
+
+# The same kind of token without a domain: neither domain nor token_url, so the
+# provider calls Cognito's GetClientToken in its region (through `endpoint`).
+ephemeral "cognito_client_credentials_token" "machine_api" {
+  count = var.machine_api ? 1 : 0
+
+  client_id       = var.m2m_api_client_id
+  client_secret   = var.m2m_api_client_secret
+  scopes          = var.m2m_scopes
+  client_metadata = { source = "demo" }
+}
+
+provider "platform" {
+  alias    = "machine_api"
+  token    = try(ephemeral.cognito_client_credentials_token.machine_api[0].access_token, "unused")
+  issuer   = var.user_pool_id == null ? null : "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}"
+  jwks_url = var.jwks_url
+}
+
+data "platform_caller" "machine_api" {
+  count    = var.machine_api ? 1 : 0
+  provider = platform.machine_api
 }
 
 output "username" {
@@ -201,4 +247,12 @@ output "machine_token_use" {
 
 output "machine_expires_at" {
   value = var.machine ? data.platform_caller.machine[0].expires_at : null
+}
+
+output "machine_api_is_client" {
+  value = var.machine_api ? data.platform_caller.machine_api[0].username == "" : null
+}
+
+output "machine_api_scopes" {
+  value = var.machine_api ? join(" ", data.platform_caller.machine_api[0].scopes) : null
 }

@@ -65,7 +65,9 @@ func clientCredentialsLeakControl(t *testing.T, cli *acctest.CLI) {
 func runClientCredentialsLeakScenario(t *testing.T, cli *acctest.CLI, build, kind string, p *acctest.Pool, sc acctest.ClientCredentialsScenario) string {
 	in, providerArgs := sc.Arrange(p)
 	tap := acctest.NewTokenTap(t, p.URL)
-	in.TokenURL = tap.URL + cognitotest.TokenPath
+	if in.TokenURL != "" { // else GetClientToken, through the provider's endpoint: the tap
+		in.TokenURL = tap.URL + cognitotest.TokenPath
+	}
 
 	dir := t.TempDir()
 	hcl, vars := clientCredentialsLeakConfig(kind, tap.URL, providerArgs, in)

@@ -68,13 +68,15 @@ func NewTokenTap(t testing.TB, target string) *TokenTap {
 				AccessToken, IdToken, RefreshToken string
 				NewDeviceMetadata                  struct{ DeviceKey, DeviceGroupKey string }
 			}
+			// GetClientToken's answer.
+			ClientAuthenticationResult struct{ AccessToken string }
 			// The OAuth token endpoint's answer (client credentials).
 			OAuthAccessToken string `json:"access_token"`
 		}
 		if json.Unmarshal(answer, &parsed) == nil {
 			tap.mu.Lock()
 			result := parsed.AuthenticationResult
-			for _, s := range []string{result.AccessToken, result.IdToken, result.RefreshToken, parsed.OAuthAccessToken,
+			for _, s := range []string{result.AccessToken, result.IdToken, result.RefreshToken, parsed.OAuthAccessToken, parsed.ClientAuthenticationResult.AccessToken,
 				result.NewDeviceMetadata.DeviceKey, result.NewDeviceMetadata.DeviceGroupKey} {
 				if s != "" {
 					tap.tokens = append(tap.tokens, s)

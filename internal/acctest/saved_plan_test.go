@@ -348,11 +348,12 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		}
 		in := p.SignIn(cognitotest.AppClient{GenerateSecret: hasSecret})
 		tap := acctest.NewTokenTap(t, p.URL)
-		// A machine identity allowed every scope the examples ask for; its
-		// blocks get the double's token endpoint (behind the tap) in place
-		// of the example's user pool domain.
+		// A machine identity allowed every scope the examples ask for, by
+		// the token endpoint and GetClientToken; its blocks get the double's
+		// token endpoint (behind the tap) in place of the example's user pool
+		// domain, and those without one call GetClientToken on the tap.
 		p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
-		machine := p.ClientCredentials(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}})
+		machine := p.ClientCredentials(acctest.M2MClient)
 		domain := regexp.MustCompile(`(?m)^(\s*)domain(\s*)=.*$`)
 		dir := t.TempDir()
 		entries, err := os.ReadDir(ex.dir)

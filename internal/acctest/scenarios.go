@@ -206,7 +206,8 @@ func opaqueToken() string {
 }
 
 // ClientCredentialsScenario is one cognito_client_credentials_token
-// behaviour that reaches the token endpoint. (Its validation scenarios
+// behaviour that reaches the token endpoint or GetClientToken (the
+// scenarios named "GetClientToken: ...", whose inputs have no TokenURL). (Its validation scenarios
 // never reach the provider's request code, so the leak suite does not run
 // them; the bad-input and fuzz tests prove validators never echo.)
 type ClientCredentialsScenario struct {
@@ -236,7 +237,7 @@ func ClientCredentialsScenarios() []ClientCredentialsScenario {
 			return p.ClientCredentials(deployer), providerArgs
 		}
 	}
-	return []ClientCredentialsScenario{
+	return append([]ClientCredentialsScenario{
 		{Name: "requested scopes and client metadata", Arrange: client(deployer, func(in *ClientCredentialsInputs) {
 			in.Scopes = []string{"platform/deploy"}
 			in.ClientMetadata = map[string]string{"pipeline": "ci", "run": "42"}
@@ -262,5 +263,71 @@ func ClientCredentialsScenarios() []ClientCredentialsScenario {
 			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.OAuthInvalidGrant})},
 		{Name: "throttled beyond retries", OwnPool: true, ExpectError: regexp.MustCompile(`Cognito throttled the token request[\s\S]*HTTP 429 \(2\s+attempts\)`),
 			Arrange: fault(cognitotest.Fault{Status: 429, Body: `{"message":"Rate exceeded"}`, Times: 2}, "max_retries = 1")},
+	}, getClientTokenScenarios()...)
+}
+
+// M2MClient is an app client GetClientToken serves: a secret, and
+// ALLOW_CLIENT_TOKEN_AUTH as its only auth flow.
+var M2MClient = cognitotest.ClientCredentialsClient{
+	ExplicitAuthFlows: []string{cognitotest.AllowClientTokenAuth},
+	Scopes:            []string{"platform/deploy", "platform/read"}, AccessTokenValidity: 10 * time.Minute,
+}
+
+// getClientTokenScenarios: neither domain nor token_url, so the provider
+// calls GetClientToken; one per row of its API reference's error list and
+// per client setting it refuses.
+func getClientTokenScenarios() []ClientCredentialsScenario {
+	api := func(c cognitotest.ClientCredentialsClient, change func(in *ClientCredentialsInputs), providerArgs ...string) func(p *Pool) (ClientCredentialsInputs, []string) {
+		return func(p *Pool) (ClientCredentialsInputs, []string) {
+			in := p.ClientCredentials(c)
+			in.TokenURL = ""
+			if change != nil {
+				change(&in)
+			}
+			return in, providerArgs
+		}
+	}
+	fault := func(f cognitotest.Fault, providerArgs ...string) func(p *Pool) (ClientCredentialsInputs, []string) {
+		arrange := api(M2MClient, nil, providerArgs...)
+		return func(p *Pool) (ClientCredentialsInputs, []string) {
+			p.InjectFault(f)
+			return arrange(p)
+		}
+	}
+	flows := func(flows ...string) cognitotest.ClientCredentialsClient {
+		c := M2MClient
+		c.ExplicitAuthFlows = flows
+		return c
+	}
+	onlyFlow := regexp.MustCompile(`App client not set up for GetClientToken[\s\S]*only\s+auth\s+flow\s+is\s+ALLOW_CLIENT_TOKEN_AUTH[\s\S]*--explicit-auth-flows\s+ALLOW_CLIENT_TOKEN_AUTH`)
+	return []ClientCredentialsScenario{
+		{Name: "GetClientToken: requested scopes and client metadata", Arrange: api(M2MClient, func(in *ClientCredentialsInputs) {
+			in.Scopes = []string{"platform/deploy"}
+			in.ClientMetadata = map[string]string{"pipeline": "ci", "run": "42"}
+		})},
+		{Name: "GetClientToken: no scopes requested: every allowed scope", Arrange: api(M2MClient, nil)},
+		{Name: "GetClientToken: throttled, ridden out", OwnPool: true,
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, "max_retries = 2")},
+		// The reference's errors.
+		{Name: "GetClientToken: ForbiddenException", OwnPool: true, ExpectError: regexp.MustCompile(`Request blocked by AWS WAF[\s\S]*web\s+ACL`),
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrForbidden})},
+		{Name: "GetClientToken: InternalErrorException", OwnPool: true, ExpectError: regexp.MustCompile(`Cognito internal error[\s\S]*2\s+attempts`),
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrInternalError, Times: 2}, "max_retries = 1")},
+		{Name: "GetClientToken: InvalidParameterException", OwnPool: true, ExpectError: regexp.MustCompile(`Cognito rejected a parameter[\s\S]*24\s+to\s+64\s+characters`),
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrInvalidParameter})},
+		{Name: "GetClientToken: NotAuthorizedException, wrong secret", ExpectError: regexp.MustCompile(`Client secret not accepted[\s\S]*current\s+secret`),
+			Arrange: api(M2MClient, func(in *ClientCredentialsInputs) { in.ClientSecret = strings.Repeat("x", 51) })},
+		{Name: "GetClientToken: OperationNotEnabledException", OwnPool: true, ExpectError: regexp.MustCompile(`GetClientToken not available for this user pool[\s\S]*primary\s+region`),
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrOperationNotEnabled})},
+		{Name: "GetClientToken: ResourceNotFoundException", ExpectError: regexp.MustCompile(`App client not found[\s\S]*client_id`),
+			Arrange: api(M2MClient, func(in *ClientCredentialsInputs) { in.ClientID = "nosuchclient0000000000000" })},
+		{Name: "GetClientToken: TooManyRequestsException beyond retries", OwnPool: true, ExpectError: regexp.MustCompile(`Cognito throttled the request[\s\S]*2\s+attempts`),
+			Arrange: fault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: 2}, "max_retries = 1")},
+		// Client settings the reference names but maps to no error.
+		{Name: "GetClientToken: client without ALLOW_CLIENT_TOKEN_AUTH", ExpectError: onlyFlow, Arrange: api(flows("ALLOW_REFRESH_TOKEN_AUTH"), nil)},
+		{Name: "GetClientToken: client with other flows too", ExpectError: onlyFlow,
+			Arrange: api(flows(cognitotest.AllowClientTokenAuth, "ALLOW_USER_SRP_AUTH"), nil)},
+		{Name: "GetClientToken: scope not allowed", ExpectError: regexp.MustCompile(`Scope not allowed[\s\S]*AllowedOAuthScopes`),
+			Arrange: api(M2MClient, func(in *ClientCredentialsInputs) { in.Scopes = []string{"platform/admin"} })},
 	}
 }

@@ -35,6 +35,9 @@ type failedCall struct {
 	// deviceKeySet tells whether the request carried a DeviceKey (never
 	// its value), for the NotAuthorizedException diagnosis.
 	deviceKeySet bool
+	// classifyAPI classifies the operation's error answers; nil:
+	// GetTokensFromRefreshToken's (classifyAPIError).
+	classifyAPI func(code, message string) (failure.Reason, failure.Input)
 }
 
 func describe(err error, f failedCall) *Error {
@@ -67,7 +70,7 @@ func classify(err error, f failedCall) *Error {
 		// Cognito kept answering (5xx, InternalErrorException, ...) until
 		// the timeout ended the backoff: that answer is the reason, not the
 		// network.
-		last := classify(f.lastErr, failedCall{ctx: context.Background(), secrets: f.secrets})
+		last := classify(f.lastErr, failedCall{ctx: context.Background(), secrets: f.secrets, classifyAPI: f.classifyAPI})
 		*e = *failure.New(err, f.secrets)
 		e.Reason, e.Input, e.Code, e.Message, e.Status, e.RequestID = last.Reason, last.Input, last.Code, last.Message, last.Status, last.RequestID
 		e.RootCause, e.AttemptTimeout, e.NeverReached, e.Persisted = last.RootCause, last.AttemptTimeout, last.NeverReached, true
@@ -80,7 +83,11 @@ func classify(err error, f failedCall) *Error {
 		// Cognito, may have made it up, escape sequences included).
 		e.Code = redact.Wire(apiErr.ErrorCode(), f.secrets, maxCodeLength)
 		e.Message = redact.Wire(apiErr.ErrorMessage(), f.secrets, maxMessageLength)
-		e.Reason, e.Input = classifyAPIError(e.Code, e.Message)
+		classifyAPI := f.classifyAPI
+		if classifyAPI == nil {
+			classifyAPI = classifyAPIError
+		}
+		e.Reason, e.Input = classifyAPI(e.Code, e.Message)
 	default:
 		classifyTransportError(e, err, f)
 	}

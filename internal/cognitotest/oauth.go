@@ -56,6 +56,9 @@ type ClientCredentialsClient struct {
 	AllowedOAuthFlows []string
 	// OAuthDisabled is AllowedOAuthFlowsUserPoolClient = false.
 	OAuthDisabled bool
+	// ExplicitAuthFlows are the client's auth flows; GetClientToken needs
+	// exactly [AllowClientTokenAuth]. Nil: none.
+	ExplicitAuthFlows []string
 	// Scopes are the AllowedOAuthScopes, "<identifier>/<scope>".
 	Scopes              []string
 	AccessTokenValidity time.Duration // default 1h
@@ -89,6 +92,7 @@ func (s *Server) AddClientCredentialsClient(c ClientCredentialsClient) ClientCre
 		c.AccessTokenValidity = time.Hour
 	}
 	c.Scopes = slices.Clone(c.Scopes)
+	c.ExplicitAuthFlows = slices.Clone(c.ExplicitAuthFlows)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.oauthLocked().clients[c.ID] = c
@@ -214,15 +218,9 @@ func (s *Server) issueClientToken(r *http.Request, body []byte, readErr error) (
 	}
 	s.recordClientCredentialsEvent(client, in.metadata)
 
-	claims := map[string]any{
-		// sub is the client id: there is no user (token endpoint page; the
-		// access token page lists no username for machine-to-machine tokens).
-		"sub": client.ID, "client_id": client.ID, "token_use": "access",
-		"scope": strings.Join(granted, " "), "auth_time": now.Unix(),
-		"iss": s.Issuer(), "exp": now.Add(client.AccessTokenValidity).Unix(),
-		"iat": now.Unix(), "version": 2, "jti": newUUID(),
-	}
-	token, err := signJWT(s.accessKey, claims)
+	// sub is the client id: there is no user (token endpoint page; the
+	// access token page lists no username for machine-to-machine tokens).
+	token, err := signJWT(s.accessKey, s.clientTokenClaims(client, granted, now))
 	if err != nil {
 		return nil, &oauthError{Code: "server_error", status: http.StatusInternalServerError}
 	}

@@ -21,8 +21,10 @@ const (
 	jsonContentType = "application/x-amz-json-1.1"
 	targetPrefix    = "AWSCognitoIdentityProviderService."
 	targetGetTokens = targetPrefix + "GetTokensFromRefreshToken"
-	maxBodyBytes    = 1 << 20
-	maxRecordedBody = 64 << 10
+	// TargetGetClientToken is GetClientToken's X-Amz-Target.
+	TargetGetClientToken = targetPrefix + "GetClientToken"
+	maxBodyBytes         = 1 << 20
+	maxRecordedBody      = 64 << 10
 )
 
 // PoolConfig configures the user pool behind a Server.
@@ -275,9 +277,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, rea
 }
 
 // dispatch routes by X-Amz-Target like the AWS JSON protocol: anything but
-// GetTokensFromRefreshToken is an UnknownOperationException.
-func (s *Server) dispatch(r *http.Request, body []byte, readErr error) (*getTokensOutput, *apiError) {
-	if r.Method != http.MethodPost || r.URL.Path != "/" || r.Header.Get("X-Amz-Target") != targetGetTokens ||
+// GetTokensFromRefreshToken and GetClientToken is an UnknownOperationException.
+func (s *Server) dispatch(r *http.Request, body []byte, readErr error) (any, *apiError) {
+	target := r.Header.Get("X-Amz-Target")
+	if r.Method != http.MethodPost || r.URL.Path != "/" || (target != targetGetTokens && target != TargetGetClientToken) ||
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-1.") {
 		return nil, newErr(errUnknownOperation, "")
 	}
@@ -287,6 +290,9 @@ func (s *Server) dispatch(r *http.Request, body []byte, readErr error) (*getToke
 	w, err := decodeInput(body)
 	if err != nil {
 		return nil, newErr(errSerialization, "Start of structure or map found where not expected.")
+	}
+	if target == TargetGetClientToken {
+		return s.getClientToken(r, w)
 	}
 	return s.getTokens(r, w)
 }
@@ -309,6 +315,7 @@ func decodeInput(body []byte) (wireInput, error) {
 	fields := map[string]any{
 		"RefreshToken": &w.RefreshToken, "ClientId": &w.ClientId, "ClientSecret": &w.ClientSecret,
 		"DeviceKey": &w.DeviceKey, "ClientMetadata": &w.ClientMetadata,
+		"Secret": &w.Secret, "Scopes": &w.Scopes,
 	}
 	for name, dst := range fields {
 		if v, ok := raw[name]; ok {

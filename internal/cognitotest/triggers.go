@@ -7,15 +7,18 @@ import (
 	"slices"
 )
 
-// TriggerEvent is what the pre token generation Lambda receives on a refresh.
+// TriggerEvent is what the pre token generation Lambda receives on a
+// refresh or a machine token request.
 type TriggerEvent struct {
-	TriggerSource  string // always "TokenGeneration_RefreshTokens"
+	TriggerSource  string // "TokenGeneration_RefreshTokens" or "TokenGeneration_ClientCredentials"
 	UserPoolID     string
 	ClientID       string
 	Username       string
 	UserAttributes map[string]string // includes sub and email
 	Groups         []string
 	ClientMetadata map[string]string // as sent in the request
+	// Scopes are the scopes to be granted (GetClientToken only).
+	Scopes []string
 }
 
 // ErrLambdaInvalidResponse, returned by PoolConfig.PreTokenGeneration, is a

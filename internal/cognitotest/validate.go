@@ -14,15 +14,22 @@ type wireInput struct {
 	ClientSecret   *string
 	DeviceKey      *string
 	ClientMetadata map[string]string
+	// GetClientToken's members.
+	Secret *string
+	Scopes []string
 }
 
-// GetTokensInput is the decoded request, as recorded.
+// GetTokensInput is the decoded request, as recorded: a
+// GetTokensFromRefreshToken or a GetClientToken request.
 type GetTokensInput struct {
 	RefreshToken   string
 	ClientId       string
 	ClientSecret   string
 	DeviceKey      string
 	ClientMetadata map[string]string
+	// Secret and Scopes are GetClientToken's.
+	Secret string
+	Scopes []string
 }
 
 func (w wireInput) flat() GetTokensInput {
@@ -36,6 +43,7 @@ func (w wireInput) flat() GetTokensInput {
 		RefreshToken: deref(w.RefreshToken), ClientId: deref(w.ClientId),
 		ClientSecret: deref(w.ClientSecret), DeviceKey: deref(w.DeviceKey),
 		ClientMetadata: w.ClientMetadata,
+		Secret:         deref(w.Secret), Scopes: w.Scopes,
 	}
 }
 
@@ -53,6 +61,8 @@ var (
 	tokenPattern  = regexp.MustCompile(`^[A-Za-z0-9\-_=.]+$`)
 	clientPattern = regexp.MustCompile(`^[\w+]+$`)
 	devicePattern = regexp.MustCompile(`^[\w-]+_[0-9a-f-]+$`)
+	// ScopeType's pattern in the model (cognito-idp 2016-04-18).
+	scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
 )
 
 // validate applies the model's constraints and words violations like Coral:
@@ -65,6 +75,28 @@ func validate(in wireInput) *apiError {
 		{name: "clientSecret", value: in.ClientSecret, sensitive: true, min: 24, max: 64, pattern: clientPattern, patternS: `[\w+]+`},
 		{name: "deviceKey", value: in.DeviceKey, min: 1, max: 55, pattern: devicePattern, patternS: `[\w-]+_[0-9a-f-]+`},
 	}
+	return validationError(rules)
+}
+
+// validateClientToken applies GetClientTokenRequest's model constraints:
+// ClientId and Secret (ClientSecretType) are required; each scope is a
+// ScopeType (1-256, scopePattern), at most 50 (ScopeListType).
+func validateClientToken(in wireInput) *apiError {
+	rules := []fieldRule{
+		{name: "clientId", value: in.ClientId, required: true, sensitive: true, min: 1, max: 128, pattern: clientPattern, patternS: `[\w+]+`},
+		{name: "secret", value: in.Secret, required: true, sensitive: true, min: 24, max: 64, pattern: clientPattern, patternS: `[\w+]+`},
+	}
+	for i := range in.Scopes {
+		rules = append(rules, fieldRule{name: fmt.Sprintf("scopes.%d.member", i+1), value: &in.Scopes[i], min: 1, max: 256,
+			pattern: scopePattern, patternS: `[\x21\x23-\x5B\x5D-\x7E]+`})
+	}
+	if len(in.Scopes) > 50 {
+		return newErr(ErrInvalidParameter, "1 validation error detected: Value at 'scopes' failed to satisfy constraint: Member must have length less than or equal to 50")
+	}
+	return validationError(rules)
+}
+
+func validationError(rules []fieldRule) *apiError {
 	var problems []string
 	for _, r := range rules {
 		problems = append(problems, r.check()...)

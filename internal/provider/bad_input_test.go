@@ -392,7 +392,7 @@ func clientCredentialsBadInputs() []badInput {
 		domain("domain of one label", "localhost"),
 		domain("domain non-ASCII", "äuth.example.com"),
 		{name: "domain and token_url both set", resource: map[string]any{"domain": "auth.example.com"}, attribute: "domain",
-			want: regexp.MustCompile(`(?s)Invalid Attribute Combination.*Exactly one of these attributes must be configured: \[domain,token_url\]`)},
+			want: regexp.MustCompile(`(?s)Invalid Attribute Combination.*token_url.*not both`)},
 		res("token_url empty", "", "token_url", empty("token_url")),
 		res("token_url relative", "/oauth2/token", "token_url", urlMsg+`.*not an absolute URL`),
 		res("token_url without a scheme", "auth.example.com/oauth2/token", "token_url", urlMsg),
@@ -436,7 +436,7 @@ func TestBadInputClientCredentials(t *testing.T) {
 	p := acctest.NewPool(t, cognitotest.PoolConfig{})
 	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy"}})
 	for _, kind := range []string{"ephemeral", "data source"} {
-		for _, tc := range append(clientCredentialsBadInputs(), badInput{name: "neither domain nor token_url"}) {
+		for _, tc := range append(clientCredentialsBadInputs(), badInput{name: "neither domain nor token_url", requests: 1}) {
 			t.Run(kind+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				tap := acctest.NewTokenTap(t, p.URL)
@@ -454,11 +454,12 @@ func TestBadInputClientCredentials(t *testing.T) {
 				}
 				diags := protocol.Run(t, kind, "cognito_client_credentials_token", providerValues, resourceValues)
 				if tc.name == "neither domain nor token_url" {
-					// The block as a whole is wrong: the diagnostic has no
-					// attribute, and the CLI points at the block.
-					if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError ||
-						!strings.Contains(diags[0].Detail, "Exactly one of these attributes must be configured: [domain,token_url]") {
-						t.Errorf("want one error naming domain and token_url, got %v", diags)
+					// GetClientToken is called: this client lacks
+					// ALLOW_CLIENT_TOKEN_AUTH, which the diagnostic on
+					// client_id says how to fix.
+					if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError || diags[0].Summary != "App client not set up for GetClientToken" ||
+						!strings.Contains(diags[0].Detail, "--explicit-auth-flows ALLOW_CLIENT_TOKEN_AUTH") {
+						t.Errorf("want one error telling to make ALLOW_CLIENT_TOKEN_AUTH the only flow, got %v", diags)
 					}
 				} else {
 					// checkBadInputDiagnostics never lets a diagnostic show

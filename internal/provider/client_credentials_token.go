@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
@@ -58,12 +59,12 @@ func (clientCredentialsTokenType) name() string { return "client_credentials_tok
 
 func (clientCredentialsTokenType) schema() tokenSchema {
 	return tokenSchema{
-		ephemeralDescription: "Gets an access token for an app client itself (machine-to-machine) from the user pool's OAuth 2.0 token endpoint with the client-credentials grant. " +
-			"The token exists only while Terraform runs: it is never written to the plan or the state. Cognito bills each client-credentials token request. Requires Terraform 1.10 or OpenTofu 1.11 or later.",
-		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) from the user pool's OAuth 2.0 token endpoint with the client-credentials grant, for Terraform before 1.10 and OpenTofu before 1.11. " +
-			"**The access token, and the `client_id` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_client_credentials_token` ephemeral resource where the CLI supports it. Cognito bills each client-credentials token request.",
-		attributes:   clientCredentialsTokenAttributes(),
-		exactlyOneOf: exactlyOneEndpoint,
+		ephemeralDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant: from the user pool's OAuth 2.0 token endpoint when `domain` or `token_url` is set, " +
+			"otherwise from Cognito's `GetClientToken` API operation, which needs no user pool domain. " +
+			"The token exists only while Terraform runs: it is never written to the plan or the state. " + m2mBilling + " Requires Terraform 1.10 or OpenTofu 1.11 or later.",
+		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, from the user pool's OAuth 2.0 token endpoint or, without `domain` and `token_url`, from Cognito's `GetClientToken` API operation; for Terraform before 1.10 and OpenTofu before 1.11. " +
+			"**The access token, and the `client_id` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_client_credentials_token` ephemeral resource where the CLI supports it. " + m2mBilling,
+		attributes: clientCredentialsTokenAttributes(),
 	}
 }
 
@@ -91,16 +92,17 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 	return map[string]attributeSpec{
 		"domain": {kind: inputString,
 			description: "Host name of the user pool's domain: its prefix domain `<prefix>.auth.<region>.amazoncognito.com` or its custom domain such as `auth.example.com`. " +
-				"The token is requested from `https://<domain>/oauth2/token`. Exactly one of `domain` and `token_url` is required.",
+				"The token is requested from `https://<domain>/oauth2/token`. At most one of `domain` and `token_url`; with neither, the provider calls `GetClientToken` in the provider's `region`.",
 			validators: []validator.String{
 				patternValidator{domainPattern, "a host name such as `my-prefix.auth.eu-west-1.amazoncognito.com` or `auth.example.com`, without `https://` or a path"},
+				oneEndpointValidator{},
 			}},
 		"token_url": {kind: inputString,
 			description: "Full URL of the token endpoint, for proxies and local endpoints, e.g. `https://auth.example.com/oauth2/token`. " +
-				"Must be `https://`; `http://` is accepted only for a loopback address. Exactly one of `domain` and `token_url` is required.",
+				"Must be `https://`; `http://` is accepted only for a loopback address. At most one of `domain` and `token_url`.",
 			validators: []validator.String{tokenURLValidator{}}},
 		"client_id": {kind: inputString, required: true, sensitive: true,
-			description: "ID of the app client. It needs a client secret and the OAuth 2.0 grant type `client_credentials`.",
+			description: "ID of the app client. It needs a client secret, and the OAuth 2.0 grant type `client_credentials` for the token endpoint, or `ALLOW_CLIENT_TOKEN_AUTH` as its only auth flow for `GetClientToken`.",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 128),
 				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
@@ -119,7 +121,7 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 				setvalidator.ValueStringsAre(patternValidator{scopePattern, "a custom scope `<resource-server-identifier>/<scope-name>` such as `platform/deploy`"}),
 			}},
 		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs sent as `aws_client_metadata` to the user pool's pre token generation Lambda trigger (event version 3 or later). Cognito neither stores nor encrypts them: do not put secrets here.",
+			description:   "Key-value pairs for the user pool's pre token generation Lambda trigger (event version 3 or later): `ClientMetadata` of `GetClientToken`, or `aws_client_metadata` at the token endpoint. Cognito neither stores nor encrypts them: do not put secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 
 		"access_token": {kind: outputString, sensitive: true,
@@ -131,12 +133,37 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 		"expires_at": {kind: outputString,
 			description: "When the access token expires, as an RFC 3339 UTC timestamp."},
 		"granted_scopes": {kind: outputSet,
-			description: "Scopes the access token carries, from its `scope` claim. A separate attribute from `scopes`, which holds what was requested and stays null when nothing was."},
+			description: "Scopes the access token carries, read from its `scope` claim (neither the token endpoint nor `GetClientToken` lists them in the answer). A separate attribute from `scopes`, which holds what was requested and stays null when nothing was."},
 	}
 }
 
-// exactlyOneEndpoint names the attributes of which exactly one is required.
-var exactlyOneEndpoint = []path.Expression{path.MatchRoot("domain"), path.MatchRoot("token_url")}
+// m2mBilling is AWS's M2M pricing, as its pricing page and its M2M
+// announcement (May 2024) state it.
+const m2mBilling = "Amazon Cognito bills machine-to-machine authorization per app client per month and per successful token request, whichever way the token is requested."
+
+// oneEndpointValidator, on `domain`, refuses `token_url` beside it: at most
+// one endpoint, and with neither the token comes from GetClientToken.
+type oneEndpointValidator struct{}
+
+func (oneEndpointValidator) Description(context.Context) string {
+	return "conflicts with `token_url`: set at most one of them"
+}
+
+func (v oneEndpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (oneEndpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.Config.Schema == nil {
+		return
+	}
+	var tokenURL types.String
+	if diags := req.Config.GetAttribute(ctx, path.Root("token_url"), &tokenURL); diags.HasError() || tokenURL.IsNull() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Combination",
+		"`domain` and `token_url` cannot be configured together. Set `domain` for the user pool's token endpoint or `token_url` for a proxy or local endpoint, not both; remove both to use GetClientToken.")
+}
 
 // tokenURLValidator accepts absolute https URLs, and http ones only for a
 // loopback host, without credentials, query or fragment. It never echoes the
@@ -193,6 +220,9 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 		return diags
 	}
 
+	if model.Domain.IsNull() && model.TokenURL.IsNull() {
+		return clientTokenFromAPI(ctx, data, model)
+	}
 	endpointAttribute := "token_url"
 	req := clientcredentials.Request{
 		TokenURL:     model.TokenURL.ValueString(),
@@ -229,15 +259,60 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 		"attempts":       token.Attempts,
 		"token_length":   len(token.AccessToken),
 	})
-	granted, d := types.SetValueFrom(ctx, types.StringType, token.GrantedScopes)
-	diags.Append(d...)
+	diags.Append(model.setToken(ctx, token.AccessToken, token.TokenType, token.ExpiresIn, token.ExpiresAt, token.GrantedScopes)...)
+	return diags
+}
+
+// clientTokenFromAPI gets the token from Cognito's GetClientToken API
+// operation, through the provider's Cognito client (region, endpoint,
+// retry policy).
+func clientTokenFromAPI(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if data.client == nil {
+		addProviderNotConfigured(&diags, "timeout")
+		return diags
+	}
+	req := cognito.ClientTokenRequest{ClientID: model.ClientID.ValueString(), ClientSecret: model.ClientSecret.ValueString()}
+	diags.Append(model.Scopes.ElementsAs(ctx, &req.Scopes, false)...)
+	diags.Append(model.ClientMetadata.ElementsAs(ctx, &req.ClientMetadata, false)...)
 	if diags.HasError() {
 		return diags
 	}
-	model.AccessToken = types.StringValue(token.AccessToken)
-	model.TokenType = types.StringValue(token.TokenType)
-	model.ExpiresIn = types.Int64Value(token.ExpiresIn)
-	model.ExpiresAt = types.StringValue(token.ExpiresAt.Format(time.RFC3339))
+
+	ctx = maskSecrets(ctx, req.Secrets())
+	logDebug(ctx, "Requesting a Cognito machine token with GetClientToken", map[string]any{
+		"scopes":              strings.Join(req.Scopes, " "),
+		"client_metadata_len": len(req.ClientMetadata),
+	})
+	token, err := data.client.ClientToken(ctx, req)
+	if err != nil {
+		logDebug(ctx, "GetClientToken failed", clientTokenFailureFields(err))
+		addClientTokenError(&diags, err)
+		return diags
+	}
+
+	ctx = maskSecrets(ctx, token.Secrets())
+	logDebug(ctx, "Got a Cognito machine token from GetClientToken", map[string]any{
+		"expires_at":     token.ExpiresAt.Format(time.RFC3339),
+		"granted_scopes": strings.Join(token.GrantedScopes, " "),
+		"attempts":       token.Attempts,
+		"token_length":   len(token.AccessToken),
+		"request_id":     token.RequestID,
+	})
+	diags.Append(model.setToken(ctx, token.AccessToken, token.TokenType, token.ExpiresIn, token.ExpiresAt, token.GrantedScopes)...)
+	return diags
+}
+
+// setToken fills the outputs, the same from either source.
+func (model *clientCredentialsTokenModel) setToken(ctx context.Context, accessToken, tokenType string, expiresIn int64, expiresAt time.Time, grantedScopes []string) diag.Diagnostics {
+	granted, diags := types.SetValueFrom(ctx, types.StringType, grantedScopes)
+	if diags.HasError() {
+		return diags
+	}
+	model.AccessToken = types.StringValue(accessToken)
+	model.TokenType = types.StringValue(tokenType)
+	model.ExpiresIn = types.Int64Value(expiresIn)
+	model.ExpiresAt = types.StringValue(expiresAt.Format(time.RFC3339))
 	model.GrantedScopes = granted
 	return diags
 }

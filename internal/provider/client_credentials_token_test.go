@@ -31,6 +31,7 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/clientcredentials"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 )
@@ -62,10 +63,15 @@ func newClientCredentialsPool(t *testing.T) *pool {
 	return &pool{Pool: acctest.NewClientCredentialsPool(t)}
 }
 
-// tokenRequests returns the token endpoint requests of one app client.
+// tokenRequests returns the token endpoint and GetClientToken requests of
+// one app client.
 func tokenRequests(p *pool, clientID string) []cognitotest.RecordedRequest {
 	var out []cognitotest.RecordedRequest
 	for _, r := range p.Requests() {
+		if r.Target == cognitotest.TargetGetClientToken && r.Input.ClientId == clientID {
+			out = append(out, r)
+			continue
+		}
 		if r.Path != cognitotest.TokenPath {
 			continue
 		}
@@ -148,6 +154,24 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 				"granted_scopes": stringSet("https://billing.example.com/invoices.read", "platform/read"),
 			}
 		},
+		"GetClientToken: requested scopes and client metadata": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{
+				"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy"),
+				"token_type":     knownvalue.StringExact("Bearer"),
+				"expires_in":     knownvalue.Int64Exact(600),
+				"expires_at":     expiresAtAbout(10 * time.Minute),
+				"granted_scopes": stringSet("platform/deploy"),
+			}
+		},
+		"GetClientToken: no scopes requested: every allowed scope": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{
+				"access_token":   p.clientCredentialsJWT(in.ClientID, "platform/deploy platform/read"),
+				"granted_scopes": stringSet("platform/deploy", "platform/read"),
+			}
+		},
+		"GetClientToken: throttled, ridden out": func(p *pool, in acctest.ClientCredentialsInputs) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"access_token": p.clientCredentialsJWT(in.ClientID, "platform/deploy platform/read")}
+		},
 	}
 	wire := map[string]func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs){
 		"requested scopes and client metadata": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
@@ -170,6 +194,24 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 			}
 			t.Error("the pre token generation trigger did not receive the client metadata")
 		},
+		"GetClientToken: requested scopes and client metadata": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
+			req := tokenRequests(p, in.ClientID)[0]
+			if req.Input.Secret != in.ClientSecret || !slices.Equal(req.Input.Scopes, []string{"platform/deploy"}) ||
+				!maps.Equal(req.Input.ClientMetadata, in.ClientMetadata) || req.Header.Get("Authorization") != "" {
+				t.Errorf("GetClientToken request %+v: want Secret, Scopes, ClientMetadata, unsigned", req.Input)
+			}
+			for _, ev := range p.TriggerEvents() {
+				if ev.ClientID == in.ClientID && maps.Equal(ev.ClientMetadata, in.ClientMetadata) && ev.TriggerSource == "TokenGeneration_ClientCredentials" {
+					return
+				}
+			}
+			t.Error("the pre token generation trigger did not receive the client metadata")
+		},
+		"GetClientToken: no scopes requested: every allowed scope": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
+			if req := tokenRequests(p, in.ClientID)[0]; req.Input.Scopes != nil || req.Input.ClientMetadata != nil {
+				t.Errorf("unset inputs reached the wire: %+v", req.Input)
+			}
+		},
 		"no scopes requested: every allowed scope": func(t *testing.T, p *pool, in acctest.ClientCredentialsInputs) {
 			form, _ := url.ParseQuery(string(tokenRequests(p, in.ClientID)[0].Body))
 			if form.Has("scope") || form.Has("aws_client_metadata") || form.Has("client_secret") {
@@ -189,6 +231,20 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 		"unsupported_grant_type":                      1,
 		"invalid_grant":                               1,
 		"throttled beyond retries":                    2,
+		// GetClientToken
+		"GetClientToken: requested scopes and client metadata":     -1,
+		"GetClientToken: no scopes requested: every allowed scope": -1,
+		"GetClientToken: throttled, ridden out":                    -1,
+		"GetClientToken: ForbiddenException":                       1,
+		"GetClientToken: InternalErrorException":                   2,
+		"GetClientToken: InvalidParameterException":                1,
+		"GetClientToken: NotAuthorizedException, wrong secret":     1,
+		"GetClientToken: OperationNotEnabledException":             1,
+		"GetClientToken: ResourceNotFoundException":                -1,
+		"GetClientToken: TooManyRequestsException beyond retries":  2,
+		"GetClientToken: client without ALLOW_CLIENT_TOKEN_AUTH":   1,
+		"GetClientToken: client with other flows too":              1,
+		"GetClientToken: scope not allowed":                        1,
 	}
 	var all []clientCredentialsScenario
 	for _, sc := range acctest.ClientCredentialsScenarios() {
@@ -213,8 +269,7 @@ func clientCredentialsScenarios() []clientCredentialsScenario {
 	}
 	// Validation: before any request.
 	return append(all,
-		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
-		invalid("neither domain nor token_url", `Missing Attribute Configuration[\s\S]*Exactly one of these attributes must be configured: \[domain,token_url\]`, func(in *acctest.ClientCredentialsInputs) { in.TokenURL = "" }),
+		invalid("both domain and token_url", `Invalid Attribute Combination[\s\S]*token_url[\s\S]*not\s+both`, func(in *acctest.ClientCredentialsInputs) { in.Domain = "x.auth.eu-west-1.amazoncognito.com" }),
 		invalid("domain with a scheme", `Invalid domain[\s\S]*without\s+.https`, func(in *acctest.ClientCredentialsInputs) {
 			in.TokenURL, in.Domain = "", "https://x.auth.eu-west-1.amazoncognito.com"
 		}),
@@ -507,5 +562,46 @@ func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
 func TestFailureFieldsOfAnotherError(t *testing.T) {
 	if got := failureFields(errors.New("boom")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
 		t.Errorf("failureFields = %v", got)
+	}
+}
+
+// TestClientTokenFromAPI runs the GetClientToken path of the shared
+// Open/Read logic in process: outputs set from the answer and the token's
+// scope claim, throttling ridden out within the retry budget, outputs left
+// unset on failure, and an unconfigured provider refused before any request.
+func TestClientTokenFromAPI(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	p.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
+	in := p.ClientCredentials(acctest.M2MClient)
+	model := func() *clientCredentialsTokenModel {
+		m := clientCredentialsFaultModel(in)
+		m.TokenURL = types.StringNull()
+		return m
+	}
+	data := newClientCredentialsFaultProvider(2, 30*time.Second, aws.RetryModeStandard)
+	data.client = cognito.New(data.env, p.URL)
+
+	p.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests})
+	m := model()
+	if diags := clientCredentialsToken(context.Background(), data, m); diags.HasError() {
+		t.Fatalf("throttled once: %v", diags)
+	}
+	if m.TokenType.ValueString() != "Bearer" || m.ExpiresIn.ValueInt64() != 600 || m.AccessToken.ValueString() == "" ||
+		m.GrantedScopes.String() != `["platform/deploy","platform/read"]` || len(tokenRequests(p, in.ClientID)) != 2 {
+		t.Errorf("outputs %v %v %v after %d requests", m.TokenType, m.ExpiresIn, m.GrantedScopes, len(tokenRequests(p, in.ClientID)))
+	}
+
+	m = model()
+	m.ClientSecret = types.StringValue(strings.Repeat("w", 40))
+	diags := clientCredentialsToken(context.Background(), data, m)
+	if !diags.HasError() || !m.AccessToken.IsNull() || diagPath(diags[0]).String() != "client_secret" ||
+		strings.Contains(diags[0].Detail(), in.ClientID) {
+		t.Errorf("wrong secret: %v, access_token %v", diags, m.AccessToken)
+	}
+
+	before := len(tokenRequests(p, in.ClientID))
+	diags = clientCredentialsToken(context.Background(), &providerData{tokenSource: data.tokenSource}, model())
+	if !diags.HasError() || len(tokenRequests(p, in.ClientID)) != before {
+		t.Errorf("unconfigured Cognito client: %v", diags)
 	}
 }

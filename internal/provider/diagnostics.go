@@ -81,6 +81,77 @@ func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttri
 	addScoped(diags, attributes[tokenErr.Input], summary, detail)
 }
 
+// clientTokenAttributes are the cognito_client_credentials_token
+// attributes of each GetClientToken input.
+var clientTokenAttributes = map[failure.Input]string{
+	failure.ClientID:     "client_id",
+	failure.ClientSecret: "client_secret",
+	failure.Scopes:       "scopes",
+}
+
+// addClientTokenError adds the diagnostic for a failed GetClientToken.
+func addClientTokenError(diags *diag.Diagnostics, err error) {
+	var e *failure.Error
+	if !errors.As(err, &e) {
+		diags.AddError("Token request failed", "Unexpected failure calling Cognito's GetClientToken.")
+		return
+	}
+	summary, detail := clientTokenText(e)
+	addScoped(diags, clientTokenAttributes[e.Input], summary, detail)
+}
+
+// clientTokenFailureFields describe a failed GetClientToken for the DEBUG
+// log by its classification, never by the cause's text.
+func clientTokenFailureFields(err error) map[string]any {
+	var e *failure.Error
+	if !errors.As(err, &e) {
+		return map[string]any{"error_type": fmt.Sprintf("%T", err)}
+	}
+	summary, _ := clientTokenText(e)
+	return map[string]any{"summary": summary, "error_code": e.Code, "status": e.Status, "attempts": e.Attempts, "request_id": e.RequestID}
+}
+
+// makeClientTokenTheOnlyFlow is the exact advice for a client GetClientToken
+// refuses for its auth flows.
+const makeClientTokenTheOnlyFlow = "Without `domain` or `token_url`, the provider calls Cognito's GetClientToken, which needs an app client with a client secret whose only auth flow is ALLOW_CLIENT_TOKEN_AUTH (it cannot be combined with user sign-in flows). " +
+	"Make it the only flow: `aws cognito-idp update-user-pool-client --user-pool-id <pool-id> --client-id <client-id> --explicit-auth-flows ALLOW_CLIENT_TOKEN_AUTH` " +
+	"(the command resets every setting it is not given: repeat the client's scopes and other settings), or `explicit_auth_flows = [\"ALLOW_CLIENT_TOKEN_AUTH\"]` on an `aws_cognito_user_pool_client`. " +
+	"To use the user pool's OAuth token endpoint instead, set `domain`."
+
+// clientTokenText words a failed GetClientToken: the errors of its API
+// reference, and the client settings told by Cognito's message
+// (cognito.classifyClientTokenError).
+func clientTokenText(e *failure.Error) (summary, detail string) {
+	summary, detail, ok := sharedText(e, cognitoSpeaker)
+	if !ok {
+		summary, detail = clientTokenAnswerText(e)
+	}
+	return summary, withAftermath(e, detail, e.Reason == failure.Throttled)
+}
+
+func clientTokenAnswerText(e *failure.Error) (summary, detail string) {
+	cognitoSays := fmt.Sprintf("Cognito says: %q.", e.Message)
+	switch e.Reason {
+	case failure.GrantNotAllowed:
+		return "App client not set up for GetClientToken", cognitoSays + " " + makeClientTokenTheOnlyFlow
+	case failure.ClientSecretRejected:
+		return "Client secret not accepted", cognitoSays + " Set `client_secret` to the app client's current secret. GetClientToken needs an app client with a client secret: a client without one cannot get machine tokens, so create one with a secret (`--generate-secret`)."
+	case failure.ScopeNotAllowed:
+		return "Scope not allowed", cognitoSays + " Every entry of `scopes` must be a custom scope `<resource-server-identifier>/<scope-name>` of a resource server of this user pool, and allowed for the app client (AllowedOAuthScopes). " +
+			"Without `scopes`, Cognito grants every scope the app client is allowed, and fails when it has none."
+	case failure.ClientRejected:
+		return "Client credentials not accepted", fmt.Sprintf("%s Check that `client_id` names an app client of the user pool in region %s and that `client_secret` is its current secret (a rotated or deleted secret stops working).", cognitoSays, e.Region)
+	case failure.InvalidParameter:
+		return "Cognito rejected a parameter", cognitoSays + " Check `client_id`, `client_secret` (an app client secret is 24 to 64 characters), `scopes` and `client_metadata`."
+	case failure.OperationNotEnabled:
+		return "GetClientToken not available for this user pool", fmt.Sprintf("%s Cognito does not offer GetClientToken in region %s or for this user pool's configuration; for example, it is not available in a secondary (replica) region of a multi-region user pool. "+
+			"Set the provider's `region` to the user pool's primary region, or set `domain` to use the user pool's OAuth token endpoint instead.", cognitoSays, e.Region)
+	case failure.BlockedByFirewall:
+		return "Request blocked by AWS WAF", cognitoSays + " An AWS WAF web ACL associated with the user pool blocked the GetClientToken request. Check the web ACL's rules (for example IP sets or rate limits) for the address Terraform runs from."
+	}
+	return cognitoText(e)
+}
+
 func addScoped(diags *diag.Diagnostics, attribute, summary, detail string) {
 	if attribute == "" {
 		diags.AddError(summary, detail)

@@ -16,6 +16,9 @@ var paths = []struct{ key, label string }{
 	// The machine path: its own baseline (d), not comparable to (a).
 	{"cc-oauth2", "(d) bare x/oauth2 client-credentials `Token` (machine path)"},
 	{"cc-open", "(e) tfprotov6 `OpenEphemeralResource` of `cognito_client_credentials_token`"},
+	// The machine path through the API: its own baseline (f).
+	{"gct-sdk", "(f) bare SDK `GetClientToken`, warmed client (machine path, no domain)"},
+	{"gct-open", "(g) tfprotov6 `OpenEphemeralResource` of `cognito_client_credentials_token` without `domain`/`token_url`"},
 }
 
 func (r *report) bench(backend, path string) (benchStats, bool) {
@@ -85,6 +88,12 @@ func (r *report) markdown() string {
 		if e, ok := r.bench("double", "cc-open"); ok {
 			w("| Client-credentials Open vs bare x/oauth2 call, against the double (e/d) | %.2f | %s per Open on top of x/oauth2's %s |",
 				e.nsPerOp/d.nsPerOp, us(e.nsPerOp-d.nsPerOp), us(d.nsPerOp))
+		}
+	}
+	if f, ok := r.bench("double", "gct-sdk"); ok {
+		if g, ok := r.bench("double", "gct-open"); ok {
+			w("| GetClientToken Open vs bare SDK `GetClientToken` call, against the double (g/f) | %.2f | %s per Open on top of the SDK's %s |",
+				g.nsPerOp/f.nsPerOp, us(g.nsPerOp-f.nsPerOp), us(f.nsPerOp))
 		}
 	}
 	sba, okSBA := r.ratio("stub", "open")

@@ -32,6 +32,10 @@ type seed struct {
 	TokenURL        string `json:"token_url"`
 	M2MClientID     string `json:"m2m_client_id"`
 	M2MClientSecret string `json:"m2m_client_secret"`
+	// An app client for GetClientToken (ALLOW_CLIENT_TOKEN_AUTH its only
+	// auth flow), allowed the same scopes.
+	M2MAPIClientID     string `json:"m2m_api_client_id"`
+	M2MAPIClientSecret string `json:"m2m_api_client_secret"`
 }
 
 func main() {
@@ -75,6 +79,9 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
 	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 	m2m := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}})
+	m2mAPI := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{
+		ExplicitAuthFlows: []string{cognitotest.AllowClientTokenAuth}, Scopes: []string{"platform/deploy", "platform/read"},
+	})
 	endpoint := srv.URL
 	// Like an app after sign-in: the device Cognito issued is confirmed, so
 	// the seeded key works (an unconfirmed one is refused).
@@ -86,6 +93,7 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 		ClientSecret: c.Secret, RefreshToken: refreshToken, DeviceKey: deviceKey,
 		Username: username, JWKS: srv.JWKS(),
 		TokenURL: srv.TokenURL(), M2MClientID: m2m.ID, M2MClientSecret: m2m.Secret,
+		M2MAPIClientID: m2mAPI.ID, M2MAPIClientSecret: m2mAPI.Secret,
 	}
 	if out != "" {
 		b, _ := json.MarshalIndent(s, "", "  ")
