@@ -159,7 +159,9 @@ func countAttempts(stack *middleware.Stack) error {
 				log.count++
 			}
 			out, metadata, err := next.HandleFinalize(ctx, in)
-			if ok && err != nil {
+			// An attempt the timeout cut off in flight says less than the
+			// answer before it: keep the last answer once there is one.
+			if ok && err != nil && (answered(err) || !answered(log.lastErr)) {
 				log.lastErr = err
 			}
 			return out, metadata, err
