@@ -11,6 +11,7 @@ import (
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
 // The one place that words failures for users: the wire packages classify
@@ -344,13 +345,23 @@ func addStoreCycleError(diags *diag.Diagnostics, err error, store string, cfg st
 	}
 }
 
+// addExposedStoreWarning warns of a token file other users can read.
+func addExposedStoreWarning(diags *diag.Diagnostics, store string, cfg storeConfig) {
+	diags.AddAttributeWarning(cfg.attributePath(), "Refresh-token file readable by other users",
+		fmt.Sprintf("%s can be read by its group or by other users, and it holds a refresh token that signs in as its user. Make it readable by its owner only, for example `chmod 600 %q`. "+
+			"The provider writes it with mode 0600 after each rotation.", store, cfg.file))
+}
+
 // storeErrorText words one store failure: what happened, whether the
 // rotated token was lost, and what to do.
 func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) {
 	secretsManager := cfg.file == ""
 	op := "Reading the refresh token from"
-	if e.Op == "write" {
+	switch e.Op {
+	case "write":
 		op = "Writing the rotated refresh token to"
+	case "lock":
+		op = "Locking"
 	}
 	what, fix := storeReasonText(e, secretsManager)
 	summary = "Refresh-token store: " + what
@@ -362,7 +373,14 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		detail += ", " + redact.AttemptsMade(e.Attempts)
 	}
 	detail += ". " + fix
-	if e.TokenLost {
+	if e.Op == "lock" {
+		detail += " Before calling Cognito the provider locks the file (through a `.lock` file beside it) and checks that its directory takes new files, so that a rotated token can always be written back."
+	}
+	if e.SavedIn != "" {
+		summary += "; new refresh token kept in another file"
+		detail += fmt.Sprintf("\n\nCognito rotated the token; the new refresh token was not lost: it is in %q. Move that file over the store's file (for example `mv %q %q`) before the next run, "+
+			"which would otherwise present the spent token.", e.SavedIn, e.SavedIn, cfg.file)
+	} else if e.TokenLost {
 		summary += "; new refresh token lost"
 		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
 			putTokenBack(e.Store)
@@ -407,6 +425,14 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 		return "Secrets Manager throttled the requests", "Secrets Manager kept throttling after every retry. Lower Terraform's `-parallelism` or the number of runs sharing the secret, raise the provider's `max_retries` and `timeout`, or request a quota increase."
 	case failure.Timeout:
 		return "the store did not answer in time", "It took longer than the provider's `timeout`. Check access to the store, or raise `timeout`."
+	case failure.Other:
+		if !secretsManager && e.Code == tokenstore.CodeIsDirectory {
+			return "the path is a directory", "`file` must name the file that holds the refresh token, not its directory: add the file name to the path."
+		}
+		if !secretsManager && e.Code == tokenstore.CodeNotRegularFile {
+			return "the path is not a regular file", "`file` names a FIFO, socket or device; the provider reads and replaces only a regular file (or a symlink to one). Point `file` at a regular file holding the refresh token."
+		}
+		return "unexpected failure", "Check the store and run again; the provider's DEBUG log (TF_LOG=DEBUG) has the cause."
 	case failure.Canceled:
 		return "cancelled", "The run was cancelled (for example by Ctrl-C) before the store answered. Run again."
 	default:

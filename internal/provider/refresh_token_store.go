@@ -52,8 +52,8 @@ const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret w
 
 const storeFileDescription = "Path of a file holding the refresh token. A relative path is relative to the directory Terraform or OpenTofu runs in " +
 	"(the working directory, after `-chdir`), not to the module: use `\"${path.root}/...\"` or an absolute path to make that explicit. " +
-	"The provider reads the file; after a rotation it takes an exclusive lock, checks that the file still holds the token it read, " +
-	"and replaces it by an atomic rename with mode 0600, so the directory must be writable. Every run that shares the token must use the same file on one machine; " +
+	"The provider locks the file (a `.lock` file beside it) before reading it and, after a rotation, replaces it by an atomic rename with mode 0600, so the directory must be writable; " +
+	"a symlink is followed and its target replaced. Every run that shares the token must use the same file on one machine; " +
 	"keep it out of version control. No AWS credentials are used."
 
 // storeValidators are the validators of the refresh_token_store object:
@@ -283,6 +283,9 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		"exchanges":  outcome.Exchanges,
 		"write_span": outcome.WriteSpan.String(),
 	})
+	if outcome.Exposed {
+		addExposedStoreWarning(&diags, store.Name(), cfg)
+	}
 	if err != nil {
 		logDebug(ctx, "Refresh-token store cycle failed", map[string]any{"error": causeText(err)})
 		addStoreCycleError(&diags, err, store.Name(), cfg)

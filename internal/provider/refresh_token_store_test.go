@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -209,6 +210,10 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
+		if store.cfg.file != "" {
+			serializedOnLock(t, p, data, slow, fast, storeModel(in, store.cfg), store, release, done)
+			return
+		}
 		refreshOK(t, data, fast)
 		close(release)
 		if diags := <-done; diags.HasError() {
@@ -240,6 +245,10 @@ func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
+		if store.cfg.file != "" {
+			serializedOnLock(t, p, data, slow, fast, storeModel(in, store.cfg), store, release, done)
+			return
+		}
 		refreshOK(t, data, fast)
 		close(release)
 		if diags := <-done; diags.HasError() {
@@ -254,6 +263,30 @@ func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 		}
 		refreshOK(t, data, storeModel(in, store.cfg))
 	})
+}
+
+// serializedOnLock: on a file store the second run waits for the first
+// one's lock, which is held through its exchange and write, then presents
+// the first one's rotated token: no race, no reuse answer, one exchange
+// each, and the store ends with the second run's token.
+func serializedOnLock(t *testing.T, p *pool, data *providerData, slow, fast, again *refreshedTokensModel, store testStore, release chan struct{}, done chan diag.Diagnostics) {
+	t.Helper()
+	fastDone := make(chan diag.Diagnostics)
+	go func() { fastDone <- refreshTokens(context.Background(), data, fast) }()
+	close(release)
+	for _, ch := range []chan diag.Diagnostics{done, fastDone} {
+		if diags := <-ch; diags.HasError() {
+			t.Fatalf("a run failed:\n%s", diagText(diags))
+		}
+	}
+	first, second := slow.NewRefreshToken.ValueString(), fast.NewRefreshToken.ValueString()
+	if first == "" || second == "" || first == second || store.value() != second {
+		t.Error("the store must hold the second run's token, rotated from the first one's")
+	}
+	if got := p.RequestCount(); got != 2 {
+		t.Errorf("Cognito saw %d requests, want 2", got)
+	}
+	refreshOK(t, data, again)
 }
 
 // waitForFaultTaken waits until a request has taken the queued fault.
@@ -312,5 +345,22 @@ func TestStoreThroughProtocol(t *testing.T) {
 				t.Error("the rotated token is not in the store")
 			}
 		})
+	}
+}
+
+// A token file the group can read works, with a warning on the store.
+func TestStoreFileReadableByOthersWarns(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows file modes do not tell who can read")
+	}
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{})
+	store := newFileStore(t, in.RefreshToken)
+	if err := os.Chmod(store.cfg.file, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	diags := refreshTokens(context.Background(), storeProvider(t, p), storeModel(in, store.cfg))
+	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(diagText(diags), "chmod 600") {
+		t.Errorf("want one chmod warning:\n%s", diagText(diags))
 	}
 }

@@ -20,6 +20,9 @@ type Outcome struct {
 	// LostRace: another run replaced the token first; the store keeps
 	// that run's token, which is as valid as this run's.
 	LostRace bool
+	// Exposed: the store can be read by others than its owner (see
+	// Snapshot.Exposed).
+	Exposed bool
 	// Reads counts store reads, Exchanges calls to Cognito.
 	Reads, Exchanges int
 	// WriteSpan is the window in which a rotated token lived only in
@@ -53,11 +56,20 @@ const (
 // unchanged. A failed write after rotation is an *Error with TokenLost set.
 func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) bool) (Outcome, error) {
 	var out Outcome
+	if l, ok := s.(Locker); ok {
+		locked, unlock, err := l.Lock(ctx)
+		if err != nil {
+			return out, err
+		}
+		defer unlock()
+		s = locked
+	}
 	snap, err := s.Read(ctx)
 	out.Reads++
 	if err != nil {
 		return out, err
 	}
+	out.Exposed = snap.Exposed
 	for {
 		if pf, ok := s.(Preflighter); ok {
 			if err := pf.Preflight(ctx, snap); err != nil {
@@ -92,7 +104,8 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 				se = fail("write", s.Name(), werr)
 			}
 			lost := *se
-			lost.TokenLost = true
+			// A store that kept the new token elsewhere did not lose it.
+			lost.TokenLost = se.SavedIn == ""
 			return out, &lost
 		}
 		out.Written, out.LostRace = swapped, !swapped
