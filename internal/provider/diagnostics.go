@@ -331,9 +331,9 @@ func addStoreCycleError(diags *diag.Diagnostics, err error, store string, cfg st
 		diags.AddAttributeError(at, summary, detail)
 	case errors.As(err, &classified) && classified.Reason == failure.RefreshTokenReused:
 		diags.AddAttributeError(at, "Refresh token in the store already rotated",
-			fmt.Sprintf("%s holds a refresh token that Cognito has already rotated (RefreshTokenReuseException), and no other run stored a newer one within the provider's `timeout`. "+
+			fmt.Sprintf("%s holds a refresh token that Cognito has already rotated (RefreshTokenReuseException), and no other run stored a newer one within %s (a run that rotates the token stores it within milliseconds, so the provider waits no longer, whatever `timeout` is). "+
 				"The chain of tokens is broken: a run rotated the token and could not store the new one, or an old token was put into the store. %s",
-				store, putTokenBack(store)))
+				store, tokenstore.WinnerWait, putTokenBack(store)))
 	case errors.As(err, &classified) && classified.Input == failure.RefreshToken:
 		// Cognito refused the token itself: it came from the store.
 		summary, detail := refreshText(classified)

@@ -33,7 +33,7 @@ const storeDescription = "Where the provider keeps the refresh token, instead of
 	"Each open (or read) reads the token from the store, exchanges it with Cognito and, when the app client rotates refresh tokens, " +
 	"writes the rotated token back to the store **before returning**, and only if the store still holds the token it read (a compare-and-swap). " +
 	"When another run wrote first, its token is kept and this run's tokens are still returned (both are valid); when Cognito answers that the token was already rotated " +
-	"and the store now holds another one, the provider reads the store again and retries, waiting up to the provider's `timeout` for the other run to write. " +
+	"and the store now holds another one, the provider reads the store again and retries, waiting a few seconds at most for the other run to write. " +
 	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, whatever the app client's grace period. " +
 	"Without rotation the store is only read, never written. `new_refresh_token` still returns the rotated token. " +
 	"Put the first refresh token into the store yourself (from the user's sign-in); after that the provider keeps it current. " +
@@ -254,8 +254,8 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		}
 	}
 	store := data.store(cfg, req.Region)
-	// The provider's timeout bounds the whole cycle, including the wait for
-	// another run's write after a reuse answer.
+	// The provider's timeout bounds the whole cycle; the wait for another
+	// run's write after a reuse answer is bounded by tokenstore.WinnerWait.
 	cycleCtx, cancel := context.WithTimeout(ctx, data.client.Policy().Timeout)
 	defer cancel()
 

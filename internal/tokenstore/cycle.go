@@ -35,12 +35,37 @@ type Outcome struct {
 // old token, so abandoning the write would lose the chain.
 const WriteBackTimeout = 2 * time.Minute
 
+// WinnerWait bounds the wait, after a reuse answer, for another run that
+// rotated the token to store it. That run writes right after Cognito's
+// answer (milliseconds; a few retried store requests at worst), so a store
+// whose token does not change within WinnerWait holds a dead token, and
+// the cycle says so then, whatever the caller's deadline.
+const WinnerWait = 5 * time.Second
+
 // Reuse polling: how long to wait between store reads while another run
 // that rotated the token has not written it yet.
 const (
 	pollFirst = 100 * time.Millisecond
 	pollMax   = time.Second
 )
+
+// Seams for tests of the polling without a real clock.
+var (
+	now   = time.Now
+	pause = defaultPause
+)
+
+// defaultPause waits d; false when ctx ended first.
+func defaultPause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // Cycle runs one read, exchange and write-back:
 //  1. read the token from s;
@@ -50,7 +75,7 @@ const (
 //  4. if another run won that race, keep its token and still succeed;
 //  5. if the exchange fails with a reuse error (isReuse) and the store now
 //     holds another token, retry with it; if it holds the same one, poll
-//     until ctx's deadline for a winner that has not written yet.
+//     for a winner that has not written yet, for WinnerWait at most.
 //
 // Store failures are *Error; the exchange's own errors are returned
 // unchanged. A failed write after rotation is an *Error with TokenLost set.
@@ -114,19 +139,18 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 }
 
 // awaitNewToken polls s with bounded backoff until it holds a token other
-// than prev's or ctx ends. Read failures while polling count as "not yet":
-// the reuse error that started the wait is the one worth reporting.
+// than prev's, WinnerWait has passed, or ctx ends. Read failures while
+// polling count as "not yet": the reuse error that started the wait is the
+// one worth reporting.
 func awaitNewToken(ctx context.Context, s Store, prev Snapshot, out *Outcome) (Snapshot, bool) {
 	delay := pollFirst
+	deadline := now().Add(WinnerWait)
 	first := true
 	for {
 		if !first {
-			t := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			left := deadline.Sub(now())
+			if left <= 0 || !pause(ctx, min(delay, left)) {
 				return Snapshot{}, false
-			case <-t.C:
 			}
 			delay = min(2*delay, pollMax)
 		}

@@ -286,3 +286,25 @@ func concurrentRuns(t *testing.T, s Store, exchange Exchange, n int) {
 		t.Fatalf("the stored token no longer works: %v", err)
 	}
 }
+
+// A dead token (the store never changes after the reuse answer) is
+// reported after WinnerWait, not at the caller's far deadline.
+func TestCycleDeadTokenFailsFast(t *testing.T) {
+	clock := time.Unix(0, 0)
+	var paused time.Duration
+	now = func() time.Time { return clock }
+	pause = func(_ context.Context, d time.Duration) bool { clock = clock.Add(d); paused += d; return true }
+	t.Cleanup(func() { now, pause = time.Now, defaultPause })
+	m := &memStore{token: "t0"}
+	out, err := Cycle(ctxTimeout(t, 10*time.Minute), m, func(context.Context, string) (string, error) {
+		return "", errReuse
+	}, reuse)
+	if !errors.Is(err, errReuse) || out.Exchanges != 1 {
+		t.Fatalf("%v %+v", err, out)
+	}
+	// The first read, an immediate poll, then pauses of 0.1+0.2+0.4+0.8 s
+	// and 1+1+1+0.5 s (the last cut to end at 5 s), each followed by a poll.
+	if paused != WinnerWait || out.Reads != 10 {
+		t.Errorf("waited %v over %d reads, want %v over 10", paused, out.Reads, WinnerWait)
+	}
+}
