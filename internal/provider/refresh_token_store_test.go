@@ -364,3 +364,29 @@ func TestStoreFileReadableByOthersWarns(t *testing.T) {
 		t.Errorf("want one chmod warning:\n%s", diagText(diags))
 	}
 }
+
+// A Ctrl-C while Cognito is answering (it has rotated the token, its answer
+// is held) does not drop the answer: the new token reaches the store.
+func TestStoreInterruptDuringExchangeKeepsToken(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		release := make(chan struct{})
+		p.InjectFault(cognitotest.Fault{Hold: release, AfterProcessing: true})
+		ctx, cancel := context.WithCancel(context.Background())
+		m := storeModel(in, store.cfg)
+		done := make(chan diag.Diagnostics)
+		go func() { done <- refreshTokens(ctx, data, m) }()
+		waitForFaultTaken(t, p)
+		cancel()
+		close(release)
+		if diags := <-done; diags.HasError() {
+			t.Fatalf("the interrupted run lost Cognito's answer:\n%s", diagText(diags))
+		}
+		if got := m.NewRefreshToken.ValueString(); got == "" || store.value() != got {
+			t.Fatal("the rotated token is not in the store")
+		}
+		refreshOK(t, data, storeModel(in, store.cfg))
+	})
+}

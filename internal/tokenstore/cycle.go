@@ -3,6 +3,7 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -34,6 +35,13 @@ type Outcome struct {
 // when ctx is canceled or past its deadline: Cognito has already spent the
 // old token, so abandoning the write would lose the chain.
 const WriteBackTimeout = 2 * time.Minute
+
+// AnswerWait bounds how long an exchange already sent still waits for
+// Cognito's answer after the caller's context is canceled (Ctrl-C): the
+// answer may carry the only copy of a rotated token, so the cycle takes it
+// and writes it back rather than dropping it. The caller's deadline still
+// applies.
+const AnswerWait = 30 * time.Second
 
 // WinnerWait bounds the wait, after a reuse answer, for another run that
 // rotated the token to store it. That run writes right after Cognito's
@@ -101,8 +109,13 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 				return out, err
 			}
 		}
+		if err := ctx.Err(); err != nil {
+			return out, ctxFail(s.Name(), err) // before the exchange: nothing spent
+		}
 		out.Exchanges++
-		rotated, err := exchange(ctx, snap.Token)
+		exCtx, release := detach(ctx)
+		rotated, err := exchange(exCtx, snap.Token)
+		release()
 		answered := time.Now()
 		if err != nil {
 			if isReuse == nil || !isReuse(err) {
@@ -135,6 +148,44 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 		}
 		out.Written, out.LostRace = swapped, !swapped
 		return out, nil
+	}
+}
+
+// ctxFail classifies the end of the caller's context before an exchange.
+func ctxFail(store string, err error) *Error {
+	e := fail("read", store, err)
+	e.Reason = Canceled
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Reason = Timeout
+	}
+	return e
+}
+
+// detach returns a context for an exchange that ignores ctx's cancellation
+// for AnswerWait but keeps its deadline and values.
+func detach(ctx context.Context) (context.Context, func()) {
+	var d context.Context
+	var cancel context.CancelFunc
+	if deadline, ok := ctx.Deadline(); ok {
+		d, cancel = context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	} else {
+		d, cancel = context.WithCancel(context.WithoutCancel(ctx))
+	}
+	var mu sync.Mutex
+	var grace *time.Timer
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		grace = time.AfterFunc(AnswerWait, cancel)
+	})
+	return d, func() {
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		if grace != nil {
+			grace.Stop()
+		}
+		cancel()
 	}
 }
 
