@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -343,6 +344,14 @@ func addStoreCycleError(diags *diag.Diagnostics, err error, store string, cfg st
 	default:
 		diags.AddAttributeError(at, "Refresh-token store failed", "Unexpected failure of the refresh-token cycle with "+store+".")
 	}
+}
+
+// addTooShortValidity: the tokens would expire before min_remaining_validity.
+func addTooShortValidity(diags *diag.Diagnostics, tokens cognito.Tokens, minValidity time.Duration) {
+	left := max(tokensLast(tokens, now()), 0).Round(time.Second)
+	diags.AddAttributeError(path.Root(minValidityAttr), "Tokens expire too soon",
+		fmt.Sprintf("The tokens stay valid for %s, less than `min_remaining_validity` (%s). Cognito issues access tokens valid for the app client's access-token validity (AccessTokenValidity; this one's are valid for %d seconds) and ID tokens for its ID-token validity. "+
+			"Raise those validities on the app client, or lower `min_remaining_validity`.", left, minValidity, tokens.ExpiresIn))
 }
 
 // addExposedStoreWarning warns of a token file other users can read.

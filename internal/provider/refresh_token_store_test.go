@@ -7,6 +7,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -71,7 +72,7 @@ func newFileStore(t *testing.T, token string) testStore {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if v := strings.TrimSpace(string(b)); v != last {
+		if v := acctest.StoredRefreshToken(string(b)); v != last {
 			last, writes = v, writes+1
 		}
 		return last
@@ -96,7 +97,7 @@ func newSecretStore(t *testing.T, p *pool, token string) testStore {
 	return testStore{kind: "Secrets Manager", cfg: storeConfig{secretID: name},
 		value: func() string {
 			v, _ := p.SecretValue(name)
-			return v
+			return acctest.StoredRefreshToken(v)
 		},
 		writes: func() int { return p.SecretsManagerCalls(cognitotest.SMPutSecretValue) }}
 }
@@ -389,4 +390,63 @@ func TestStoreInterruptDuringExchangeKeepsToken(t *testing.T) {
 		}
 		refreshOK(t, data, storeModel(in, store.cfg))
 	})
+}
+
+// With min_remaining_validity, a store keeps the whole token set: the next
+// open returns it without calling Cognito while it lasts that long, and
+// refreshes (and stores the new set) once it does not.
+func TestStoreReusesTokenSet(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		withMin := func(d string) *refreshedTokensModel {
+			m := storeModel(in, store.cfg)
+			m.MinRemainingValidity = types.StringValue(d)
+			return m
+		}
+		first := withMin("10m")
+		refreshOK(t, data, first)
+		second := withMin("10m")
+		refreshOK(t, data, second)
+		if p.RequestCount() != 1 || second.AccessToken.ValueString() != first.AccessToken.ValueString() || !second.NewRefreshToken.IsNull() {
+			t.Fatalf("Cognito saw %d requests; the second open must reuse the stored set", p.RequestCount())
+		}
+		if got := store.value(); got != first.NewRefreshToken.ValueString() {
+			t.Error("the store does not hold the rotated refresh token")
+		}
+		if store.cfg.file == "" {
+			return
+		}
+		// A set with 5 minutes left is refreshed, and the new set stored.
+		var doc map[string]any
+		raw, _ := os.ReadFile(store.cfg.file)
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("the store does not hold a token set document: %v", err)
+		}
+		doc["expires_at"] = time.Now().Add(5 * time.Minute).UTC().Format(time.RFC3339)
+		raw, _ = json.Marshal(doc)
+		if err := os.WriteFile(store.cfg.file, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		third := withMin("10m")
+		refreshOK(t, data, third)
+		if p.RequestCount() != 2 || third.NewRefreshToken.IsNull() || store.value() != third.NewRefreshToken.ValueString() {
+			t.Errorf("a set about to expire must be refreshed and stored (Cognito saw %d requests)", p.RequestCount())
+		}
+	})
+}
+
+// Tokens that cannot last min_remaining_validity fail, naming the app
+// client's access-token validity; nothing else is returned.
+func TestMinRemainingValidityTooLong(t *testing.T) {
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{})
+	m := faultModel(in)
+	m.MinRemainingValidity = types.StringValue("2h")
+	diags := refreshTokens(context.Background(), storeProvider(t, p), m)
+	if !diags.HasError() || !strings.Contains(diagText(diags), "AccessTokenValidity") || !strings.Contains(diagText(diags), "3600 seconds") {
+		t.Fatalf("want a validity error:\n%s", diagText(diags))
+	}
+	outputsUnset(t, m)
 }

@@ -71,6 +71,8 @@ type refreshedTokensModel struct {
 	Region         types.String `tfsdk:"region"`
 	// RefreshTokenStore replaces RefreshToken (exactly one is set).
 	RefreshTokenStore types.Object `tfsdk:"refresh_token_store"`
+	// MinRemainingValidity: the returned tokens must last this long.
+	MinRemainingValidity types.String `tfsdk:"min_remaining_validity"`
 
 	AccessToken       types.String `tfsdk:"access_token"`
 	IDToken           types.String `tfsdk:"id_token"`
@@ -112,6 +114,9 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 		storeAttribute: storeAttributeSpec(),
+		minValidityAttr: {kind: inputString,
+			description: minValidityDescription,
+			validators:  []validator.String{durationValidator{min: time.Second, max: maxMinValidity}}},
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
 			validators:  []validator.String{regionValidator}},
@@ -157,6 +162,8 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 
 	ctx = maskSecrets(ctx, req.Secrets())
 	store, storeSet := storeFrom(model.RefreshTokenStore)
+	// Already checked by durationValidator; 0 when unset.
+	minValidity, _ := time.ParseDuration(model.MinRemainingValidity.ValueString())
 	logDebug(ctx, "Refreshing Cognito tokens", map[string]any{
 		"region_override":     req.Region,
 		"client_secret_set":   req.ClientSecret != "",
@@ -167,7 +174,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	var tokens cognito.Tokens
 	if storeSet {
 		var storeDiags diag.Diagnostics
-		tokens, ctx, storeDiags = refreshThroughStore(ctx, data, req, store)
+		tokens, ctx, storeDiags = refreshThroughStore(ctx, data, req, store, minValidity)
 		diags.Append(storeDiags...)
 		if diags.HasError() {
 			return diags
@@ -184,6 +191,10 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	}
 
 	ctx = maskSecrets(ctx, tokens.Secrets())
+	if minValidity > 0 && tokensLast(tokens, now()) < minValidity {
+		addTooShortValidity(&diags, tokens, minValidity)
+		return diags
+	}
 	logDebug(ctx, "Refreshed Cognito tokens", map[string]any{
 		"expires_at":   tokens.ExpiresAt.Format(time.RFC3339),
 		"rotated":      tokens.NewRefreshToken != "",

@@ -12,6 +12,10 @@ import (
 // keeps the other issued tokens.
 type Exchange func(ctx context.Context, refreshToken string) (rotated string, err error)
 
+// SetExchange trades a refresh token at Cognito and returns what Cognito
+// issued; issued.RefreshToken is "" when Cognito did not rotate.
+type SetExchange func(ctx context.Context, refreshToken string) (issued TokenSet, err error)
+
 // Outcome reports what one Cycle did.
 type Outcome struct {
 	// Rotated: Cognito issued a new refresh token.
@@ -21,6 +25,10 @@ type Outcome struct {
 	// LostRace: another run replaced the token first; the store keeps
 	// that run's token, which is as valid as this run's.
 	LostRace bool
+	// Reused: the stored set was fresh enough and is returned as Set;
+	// Cognito was not called.
+	Reused bool
+	Set    TokenSet
 	// Exposed: the store can be read by others than its owner (see
 	// Snapshot.Exposed).
 	Exposed bool
@@ -88,6 +96,17 @@ func defaultPause(ctx context.Context, d time.Duration) bool {
 // Store failures are *Error; the exchange's own errors are returned
 // unchanged. A failed write after rotation is an *Error with TokenLost set.
 func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) bool) (Outcome, error) {
+	return CycleSet(ctx, s, func(ctx context.Context, rt string) (TokenSet, error) {
+		rotated, err := exchange(ctx, rt)
+		return TokenSet{RefreshToken: rotated}, err
+	}, isReuse, nil)
+}
+
+// CycleSet is Cycle keeping whole token sets: after a rotation it stores
+// what Cognito issued (refresh, access and ID tokens, expiry), and when the
+// store holds a set that fresh accepts (fresh may be nil: never), it
+// returns that set without calling Cognito (Outcome.Reused).
+func CycleSet(ctx context.Context, s Store, exchange SetExchange, isReuse func(error) bool, fresh func(TokenSet) bool) (Outcome, error) {
 	var out Outcome
 	if l, ok := s.(Locker); ok {
 		locked, unlock, err := l.Lock(ctx)
@@ -104,6 +123,11 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 	}
 	out.Exposed = snap.Exposed
 	for {
+		set := decodeSet(snap.Token)
+		if fresh != nil && set.Reusable() && fresh(set) {
+			out.Reused, out.Set = true, set
+			return out, nil
+		}
 		if pf, ok := s.(Preflighter); ok {
 			if err := pf.Preflight(ctx, snap); err != nil {
 				return out, err
@@ -114,7 +138,7 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 		}
 		out.Exchanges++
 		exCtx, release := detach(ctx)
-		rotated, err := exchange(exCtx, snap.Token)
+		issued, err := exchange(exCtx, set.RefreshToken)
 		release()
 		answered := time.Now()
 		if err != nil {
@@ -128,12 +152,12 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 			snap = next
 			continue
 		}
-		if rotated == "" || rotated == snap.Token {
+		if issued.RefreshToken == "" || issued.RefreshToken == set.RefreshToken {
 			return out, nil
 		}
 		out.Rotated = true
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteBackTimeout)
-		swapped, werr := s.Replace(wctx, snap, rotated)
+		swapped, werr := s.Replace(wctx, snap, issued.encode())
 		cancel()
 		out.WriteSpan = time.Since(answered)
 		if werr != nil {
