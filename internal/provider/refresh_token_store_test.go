@@ -450,3 +450,30 @@ func TestMinRemainingValidityTooLong(t *testing.T) {
 	}
 	outputsUnset(t, m)
 }
+
+// Cognito rotates, then the connection drops before its answer arrives:
+// the retry presents the spent token. With a grace period it is accepted
+// and the retry's rotated token is stored; with 0 nothing can recover it,
+// and the diagnostic says so and names the grace period that would.
+func TestStoreLostAnswerNeedsGracePeriod(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
+		store := newStore(in.RefreshToken)
+		p.InjectFault(cognitotest.Fault{ResetConnection: true, AfterProcessing: true})
+		m := storeModel(in, store.cfg)
+		refreshOK(t, storeProvider(t, p), m)
+		if p.RequestCount() != 2 || store.value() != m.NewRefreshToken.ValueString() {
+			t.Errorf("the retry's token is not stored (Cognito saw %d requests)", p.RequestCount())
+		}
+	})
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{Rotation: true})
+	store := newFileStore(t, in.RefreshToken)
+	p.InjectFault(cognitotest.Fault{ResetConnection: true, AfterProcessing: true})
+	diags := refreshTokens(context.Background(), storeProvider(t, p), storeModel(in, store.cfg))
+	text := diagText(diags)
+	if !diags.HasError() || !strings.Contains(text, "A grace period of 0 cannot survive a lost answer") ||
+		!strings.Contains(text, "RetryGracePeriodSeconds to 60") || !strings.Contains(text, "umask 077; printf") {
+		t.Errorf("grace 0:\n%s", text)
+	}
+}

@@ -208,8 +208,8 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	if tokens.NewRefreshToken != "" && !storeSet {
 		diags.AddAttributeWarning(path.Root("refresh_token"), "Refresh token rotated",
 			"The app client rotates refresh tokens: Cognito issued `new_refresh_token` and will invalidate the `refresh_token` given here once the client's grace period (0-60 seconds) is over. "+
-				"Store `new_refresh_token` (for example in a secret store through a write-only attribute) and use it next time. "+
-				"Terraform opens ephemeral resources at both plan and apply (OpenTofu does so when the apply uses their values), so the token given here must stay valid between them: keep the grace period long enough, or apply without a separate plan.")
+				"Terraform opens ephemeral resources at both plan and apply (OpenTofu does so when the apply uses their values), so the token given here is presented again after it was rotated. "+
+				"Use `refresh_token_store` (a file or a Secrets Manager secret) instead of `refresh_token`: the provider then stores each rotated token before returning, and every run reads the current one. Put the current refresh token into the store once; see the refresh-token rotation guide.")
 	}
 	return diags
 }
