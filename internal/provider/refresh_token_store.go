@@ -37,7 +37,7 @@ const storeDescription = "Where the provider keeps the refresh token, instead of
 	"writes the rotated token back to the store **before returning**, and only if the store still holds the token it read (a compare-and-swap). " +
 	"When another run wrote first, its token is kept and this run's tokens are still returned (both are valid); when Cognito answers that the token was already rotated " +
 	"and the store now holds another one, the provider reads the store again and retries, waiting a few seconds at most for the other run to write. " +
-	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, whatever the app client's grace period. " +
+	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, even with a grace period of 0; only an answer lost in transit needs a grace period (60 seconds recommended), as the rotation guide explains. " +
 	"Without rotation the store is only read, never written. `new_refresh_token` still returns the rotated token. " +
 	"Put the first refresh token into the store yourself (from the user's sign-in); after that the provider keeps it current. " +
 	"If a diagnostic says the new token was lost, sign in again and put the new refresh token into the store."
