@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
@@ -59,7 +58,7 @@ func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string
 		storeHCL = fmt.Sprintf("refresh_token_store = {\n    file = %q\n  }", file)
 		current = func() string {
 			b, _ := os.ReadFile(file)
-			return strings.TrimSpace(string(b))
+			return acctest.StoredRefreshToken(string(b))
 		}
 	default:
 		const secret = "terraform/cognito-refresh-token"
@@ -72,7 +71,7 @@ func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string
 		storeHCL = fmt.Sprintf("refresh_token_store = {\n    secretsmanager_secret_id = %q\n  }", secret)
 		current = func() string {
 			v, _ := p.SecretValue(secret)
-			return v
+			return acctest.StoredRefreshToken(v)
 		}
 	}
 

@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net"
@@ -208,4 +209,19 @@ func DeadEndpoint(t testing.TB) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "http://" + addr
+}
+
+// StoredRefreshToken is the refresh token in a store's value: the value
+// itself when it is a bare token (a seed), else the token set's
+// refresh_token (what the provider writes after a rotation).
+func StoredRefreshToken(value string) string {
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "{") {
+		return value
+	}
+	var set struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	_ = json.Unmarshal([]byte(value), &set)
+	return set.RefreshToken
 }

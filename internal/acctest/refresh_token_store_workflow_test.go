@@ -53,7 +53,7 @@ func newFileWorkflowStore(t *testing.T, token string) workflowStore {
 			if err != nil {
 				t.Fatalf("reading the file store: %v", err)
 			}
-			return strings.TrimSpace(string(data))
+			return acctest.StoredRefreshToken(string(data))
 		},
 	}
 }
@@ -447,7 +447,7 @@ func newSecretsManagerWorkflowStore(t *testing.T, p *acctest.Pool, token string)
 			if !ok {
 				t.Fatal("the secret has no current version")
 			}
-			return strings.TrimSpace(value)
+			return acctest.StoredRefreshToken(value)
 		},
 	}
 }

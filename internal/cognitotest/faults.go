@@ -32,6 +32,8 @@ type Fault struct {
 	Hold <-chan struct{}
 	// AfterProcessing runs the operation first (so a rotation really happens)
 	// and only then answers with the fault: a response lost in transit.
+	// Its Delay and Hold then come after the operation too: a slow answer
+	// to a call that has already rotated the token (GetTokensFromRefreshToken).
 	AfterProcessing bool
 }
 

@@ -199,3 +199,27 @@ func TestHoldFault(t *testing.T) {
 		t.Errorf("Close took %v", d)
 	}
 }
+
+// Hold with AfterProcessing holds the answer, not the request: the token
+// is rotated even if the client gives up while the answer is held.
+func TestHoldAfterProcessingRotatesFirst(t *testing.T) {
+	s := newTestServer(t, PoolConfig{})
+	c := s.AddClient(AppClient{Rotation: true})
+	s.AddUser(User{Username: "alice"})
+	rt := s.IssueRefreshToken(c.ID, "alice")
+	s.InjectFault(Fault{Hold: make(chan struct{}), AfterProcessing: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for s.PendingFaults() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	in := input(c.ID, rt)
+	if _, err := sdkClient(s, 1).GetTokensFromRefreshToken(ctx, &in); !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the client's cancellation, got %v", err)
+	}
+	if _, err := refresh(t, s, input(c.ID, rt)); !isA[*types.RefreshTokenReuseException](err) {
+		t.Fatalf("the held call did not rotate the token: %v", err)
+	}
+}

@@ -254,7 +254,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, rea
 		return status, errType
 	}
 	f, faulted := s.takeFault()
-	if faulted && !s.wait(r.Context(), f) {
+	if faulted && !f.AfterProcessing && !s.wait(r.Context(), f) {
 		return 0, "" // client gave up or server closing
 	}
 	if faulted && f.answers() && !f.AfterProcessing {
@@ -262,6 +262,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, rea
 	}
 
 	out, e := s.dispatch(r, body, readErr)
+	if faulted && f.AfterProcessing && !s.wait(r.Context(), f) {
+		return 0, "" // processed (rotated), but the answer never left
+	}
 	if faulted && f.answers() {
 		return s.answerFault(w, f)
 	}

@@ -224,7 +224,8 @@ type Error struct {
 	DeviceKeySent bool
 
 	// The facts of a store failure (Store is "" for a request):
-	// Op is "read" or "write"; Store is the store's name, never its value.
+	// Op is "read", "lock" (taking the writers' lock before the read) or
+	// "write"; Store is the store's name, never its value.
 	Op, Store string
 	// TokenLost: the token had already been rotated and the new one could
 	// not be stored, so the store holds a spent token.
@@ -238,6 +239,9 @@ type Error struct {
 	// them turn 24 hours old for one more write (zero when unknown).
 	Versions       int
 	VersionsFreeAt time.Time
+	// SavedIn: the store could not put the new token in place and left it
+	// in this file instead (a path, not a secret).
+	SavedIn string
 
 	err error
 	// secrets are the request's, for Cause.
@@ -269,6 +273,9 @@ func (e *Error) Error() string {
 	}
 	if e.TokenLost {
 		b.WriteString("; the rotated token was not stored")
+	}
+	if e.SavedIn != "" {
+		fmt.Fprintf(&b, "; the rotated token is in %s", e.SavedIn)
 	}
 	if e.PendingVersion != "" {
 		fmt.Fprintf(&b, "; it is in version %s, which is not current", e.PendingVersion)

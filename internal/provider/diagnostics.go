@@ -3,11 +3,13 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -276,10 +278,11 @@ func cognitoText(e *failure.Error) (summary, detail string) {
 	case failure.RefreshTokenReused:
 		detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. "
 		if e.Attempts > 1 {
-			detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). "+
-				"The grace period (the app client's RetryGracePeriodSeconds) exists to let such retries through: set it above 0. ", redact.AttemptsMade(e.Attempts))
+			detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). ", redact.AttemptsMade(e.Attempts)) + lostAnswerAdvice + " "
 		}
-		return "Refresh token already rotated", detail + "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), so a token that is rotated at plan is presented again at apply: set the app client's RetryGracePeriodSeconds high enough to cover plan and apply (or run apply without a separate plan), and store `new_refresh_token` after each run. Sign in again to get a valid refresh token."
+		return "Refresh token already rotated", detail + "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), and runs overlap, so a token given in `refresh_token` is soon presented after it was rotated. " +
+			"Use `refresh_token_store` (a file or a Secrets Manager secret) instead: the provider then stores each rotated token before returning, and every run reads the current one. " +
+			"Sign in again to get a valid refresh token, and put it into the store."
 	case failure.ClientNotFound:
 		return "App client not found", fmt.Sprintf("Cognito has no app client with this `client_id` in region %s. Check `client_id` and that `region` is the user pool's region.", e.Region)
 	case failure.UserNotFound:
@@ -387,9 +390,35 @@ func tokenEndpointText(e *failure.Error) (summary, detail string) {
 // (tokenstore.Store.Name, never its value), says whether the rotated token
 // was lost, and gives the recovery step.
 
-// putTokenBack is the recovery whenever the chain of tokens is broken.
-func putTokenBack(store string) string {
-	return "Sign in again (as the user the token belongs to) and put the new refresh token into " + store + "; from then on the provider keeps it current."
+// lostAnswerAdvice: a retry after a lost answer presents a spent token.
+const lostAnswerAdvice = "A grace period of 0 cannot survive a lost answer: the retry presents a token Cognito has already spent, and nothing can recover it. " +
+	"Set the app client's RetryGracePeriodSeconds to 60 (the most Cognito allows), which covers a retry after the provider's `attempt_timeout` (30 seconds by default) and its backoff."
+
+// putTokenBack is the recovery whenever the chain of tokens is broken, with
+// the command for the store in use.
+func putTokenBack(store string, cfg storeConfig) string {
+	step := fmt.Sprintf("`(umask 077; printf %%s \"$REFRESH_TOKEN\" > %s)`", shellQuote(cfg.file))
+	if cfg.file == "" {
+		step = fmt.Sprintf("`aws secretsmanager put-secret-value --secret-id %s --secret-string \"$REFRESH_TOKEN\"`", shellQuote(cfg.secretID))
+	}
+	return "Sign in again (as the user the token belongs to) and put the new refresh token into " + store + ", for example with " + step + "; from then on the provider keeps it current."
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-:+=@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// lostAnswerIfRetried: after more than one attempt the first answer may
+// have been lost, which only a grace period survives.
+func lostAnswerIfRetried(e *failure.Error) string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("This refresh took %s, so an answer may have been lost. %s ", redact.AttemptsMade(e.Attempts), lostAnswerAdvice)
+	}
+	return ""
 }
 
 // addStoreCycleError turns a failed store cycle into a diagnostic.
@@ -402,18 +431,33 @@ func addStoreCycleError(diags *diag.Diagnostics, err error, store string, cfg st
 		diags.AddAttributeError(at, summary, detail)
 	case errors.As(err, &classified) && classified.Reason == failure.RefreshTokenReused:
 		diags.AddAttributeError(at, "Refresh token in the store already rotated",
-			fmt.Sprintf("%s holds a refresh token that Cognito has already rotated (RefreshTokenReuseException), and no other run stored a newer one within the provider's `timeout`. "+
-				"The chain of tokens is broken: a run rotated the token and could not store the new one, or an old token was put into the store. %s",
-				store, putTokenBack(store)))
+			fmt.Sprintf("%s holds a refresh token that Cognito has already rotated (RefreshTokenReuseException), and no other run stored a newer one within %s (a run that rotates the token stores it within milliseconds, so the provider waits no longer, whatever `timeout` is). "+
+				"The chain of tokens is broken: a run rotated the token and could not store the new one (its answer was lost, or the write failed), or an old token was put into the store. %s%s",
+				store, tokenstore.WinnerWait, lostAnswerIfRetried(classified), putTokenBack(store, cfg)))
 	case errors.As(err, &classified) && classified.Input == failure.RefreshToken:
 		// Cognito refused the token itself: it came from the store.
 		summary, detail := refreshText(classified)
-		diags.AddAttributeError(at, summary, detail+"\n\nThe refresh token came from "+store+", which is unchanged. "+putTokenBack(store))
+		diags.AddAttributeError(at, summary, detail+"\n\nThe refresh token came from "+store+", which is unchanged. "+putTokenBack(store, cfg))
 	case errors.As(err, &classified):
 		addRefreshError(diags, err)
 	default:
 		diags.AddAttributeError(at, "Refresh-token store failed", "Unexpected failure of the refresh-token cycle with "+store+".")
 	}
+}
+
+// addTooShortValidity: the tokens would expire before min_remaining_validity.
+func addTooShortValidity(diags *diag.Diagnostics, tokens cognito.Tokens, minValidity time.Duration) {
+	left := max(tokensLast(tokens, now()), 0).Round(time.Second)
+	diags.AddAttributeError(path.Root(minValidityAttr), "Tokens expire too soon",
+		fmt.Sprintf("The tokens stay valid for %s, less than `min_remaining_validity` (%s). Cognito issues access tokens valid for the app client's access-token validity (AccessTokenValidity; this one's are valid for %d seconds) and ID tokens for its ID-token validity. "+
+			"Raise those validities on the app client, or lower `min_remaining_validity`.", left, minValidity, tokens.ExpiresIn))
+}
+
+// addExposedStoreWarning warns of a token file other users can read.
+func addExposedStoreWarning(diags *diag.Diagnostics, store string, cfg storeConfig) {
+	diags.AddAttributeWarning(cfg.attributePath(), "Refresh-token file readable by other users",
+		fmt.Sprintf("%s can be read by its group or by other users, and it holds a refresh token that signs in as its user. Make it readable by its owner only, for example `chmod 600 %q`. "+
+			"The provider writes it with mode 0600 after each rotation.", store, cfg.file))
 }
 
 // storeErrorText words one store failure: what happened, whether the
@@ -426,6 +470,8 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		op = "Writing the rotated refresh token to"
 	case "check":
 		op = "Checking, before calling Cognito, that the rotated token can be written to"
+	case "lock":
+		op = "Locking"
 	}
 	what, fix := storeReasonText(e, secretsManager)
 	summary = "Refresh-token store: " + what
@@ -437,16 +483,23 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		detail += ", " + redact.AttemptsMade(e.Attempts)
 	}
 	detail += ". " + versionQuotaFacts(e) + fix
+	if e.Op == "lock" {
+		detail += " Before calling Cognito the provider locks the file (through a `.lock` file beside it) and checks that its directory takes new files, so that a rotated token can always be written back."
+	}
 	if e.PendingVersion != "" {
 		// Not lost: the token is in a version that only needs the label.
 		summary += "; new refresh token kept in a pending version"
 		detail += "\n\n" + pendingVersionText(e, cfg)
 		return summary, detail
 	}
-	if e.TokenLost {
+	if e.SavedIn != "" {
+		summary += "; new refresh token kept in another file"
+		detail += fmt.Sprintf("\n\nCognito rotated the token; the new refresh token was not lost: it is in %q. Move that file over the store's file (for example `mv %q %q`) before the next run, "+
+			"which would otherwise present the spent token.", e.SavedIn, e.SavedIn, cfg.file)
+	} else if e.TokenLost {
 		summary += "; new refresh token lost"
 		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
-			putTokenBack(e.Store)
+			putTokenBack(e.Store, cfg)
 	} else if e.Op != "write" {
 		detail += "\n\nNothing was spent: Cognito was not called, and the token in the store is unchanged."
 	}
@@ -511,7 +564,18 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 	case failure.Throttled:
 		return "Secrets Manager throttled the requests", "Secrets Manager kept throttling after every retry. Lower Terraform's `-parallelism` or the number of runs sharing the secret, raise the provider's `max_retries` and `timeout`, or request a quota increase."
 	case failure.Timeout:
+		if e.Op == "write" {
+			return "the store did not answer in time", fmt.Sprintf("The write of a rotated token runs for up to %s, a fixed bound that holds even past the provider's `timeout` or after Ctrl-C; each request within it follows the provider's `max_retries` and `attempt_timeout`. Check access to the store.", tokenstore.WriteBackTimeout)
+		}
 		return "the store did not answer in time", "It took longer than the provider's `timeout`. Check access to the store, or raise `timeout`."
+	case failure.Other:
+		if !secretsManager && e.Code == tokenstore.CodeIsDirectory {
+			return "the path is a directory", "`file` must name the file that holds the refresh token, not its directory: add the file name to the path."
+		}
+		if !secretsManager && e.Code == tokenstore.CodeNotRegularFile {
+			return "the path is not a regular file", "`file` names a FIFO, socket or device; the provider reads and replaces only a regular file (or a symlink to one). Point `file` at a regular file holding the refresh token."
+		}
+		return "unexpected failure", "Check the store and run again; the provider's DEBUG log (TF_LOG=DEBUG) has the cause."
 	case failure.Canceled:
 		return "cancelled", "The run was cancelled (for example by Ctrl-C) before the store answered. Run again."
 	case failure.VersionQuota:

@@ -360,3 +360,35 @@ func TestClientTokenWording(t *testing.T) {
 		t.Errorf("log fields %v", fields)
 	}
 }
+
+// File-store failures of the path itself, a new token kept beside the
+// file, and a file others can read are each worded with their remedy.
+func TestFileStoreDiagnostics(t *testing.T) {
+	cfg := storeConfig{file: "/tmp/token"}
+	name := `file "/tmp/token"`
+	for _, tc := range []struct {
+		err  *failure.Error
+		want string
+	}{
+		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeIsDirectory},
+			`(?s)the path is a directory.*add the file name.*Nothing was spent`},
+		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeNotRegularFile},
+			`(?s)not a regular file.*FIFO.*Nothing was spent`},
+		{&failure.Error{Reason: failure.AccessDenied, Op: "lock", Store: name},
+			`(?s)Locking file "/tmp/token" failed: permission denied.*locks the file.*Nothing was spent`},
+		{&failure.Error{Reason: failure.Other, Op: "write", Store: name, SavedIn: "/tmp/.token.tmp-1"},
+			`(?s)kept in another file.*not lost: it is in "/tmp/.token.tmp-1".*mv "/tmp/.token.tmp-1" "/tmp/token"`},
+	} {
+		var diags diag.Diagnostics
+		addStoreCycleError(&diags, tc.err, name, cfg)
+		text := diagText(diags)
+		if len(diags) != 1 || !regexp.MustCompile(tc.want).MatchString(text) || strings.Contains(text, "was lost") {
+			t.Errorf("%+v: want %s in\n%s", tc.err, tc.want, text)
+		}
+	}
+	var diags diag.Diagnostics
+	addExposedStoreWarning(&diags, name, cfg)
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || !strings.Contains(diags[0].Detail(), `chmod 600 "/tmp/token"`) {
+		t.Errorf("exposed file: %v", diags)
+	}
+}

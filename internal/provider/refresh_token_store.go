@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,8 +35,8 @@ const storeDescription = "Where the provider keeps the refresh token, instead of
 	"Each open (or read) reads the token from the store, exchanges it with Cognito and, when the app client rotates refresh tokens, " +
 	"writes the rotated token back to the store **before returning**, and only if the store still holds the token it read (a compare-and-swap). " +
 	"When another run wrote first, its token is kept and this run's tokens are still returned (both are valid); when Cognito answers that the token was already rotated " +
-	"and the store now holds another one, the provider reads the store again and retries, waiting up to the provider's `timeout` for the other run to write. " +
-	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, whatever the app client's grace period. " +
+	"and the store now holds another one, the provider reads the store again and retries, waiting a few seconds at most for the other run to write. " +
+	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, even with a grace period of 0; only an answer lost in transit needs a grace period (60 seconds recommended), as the rotation guide explains. " +
 	"Without rotation the store is only read, never written. `new_refresh_token` still returns the rotated token. " +
 	"Put the first refresh token into the store yourself (from the user's sign-in); after that the provider keeps it current. " +
 	"If a diagnostic says the new token was lost, sign in again and put the new refresh token into the store."
@@ -52,9 +55,23 @@ const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret w
 
 const storeFileDescription = "Path of a file holding the refresh token. A relative path is relative to the directory Terraform or OpenTofu runs in " +
 	"(the working directory, after `-chdir`), not to the module: use `\"${path.root}/...\"` or an absolute path to make that explicit. " +
-	"The provider reads the file; after a rotation it takes an exclusive lock, checks that the file still holds the token it read, " +
-	"and replaces it by an atomic rename with mode 0600, so the directory must be writable. Every run that shares the token must use the same file on one machine; " +
+	"The provider locks the file (a `.lock` file beside it) before reading it and, after a rotation, replaces it by an atomic rename with mode 0600, so the directory must be writable; " +
+	"a symlink is followed and its target replaced. Every run that shares the token must use the same file on one machine; " +
 	"keep it out of version control. No AWS credentials are used."
+
+// minValidityAttr is how long returned tokens must last; with a store it
+// also decides when a stored token set is reused.
+const minValidityAttr = "min_remaining_validity"
+
+// maxMinValidity is Cognito's longest access-token validity (1 day, the app
+// client's AccessTokenValidity range): no token could last longer.
+const maxMinValidity = 24 * time.Hour
+
+const minValidityDescription = "How long the returned tokens must stay valid, as a duration such as `\"10m\"`; tokens that would expire sooner fail with an error. " +
+	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute every open calls Cognito."
+
+// now is the provider's clock, a seam for tests of token reuse.
+var now = time.Now
 
 // storeValidators are the validators of the refresh_token_store object:
 // exactly one of refresh_token and refresh_token_store.
@@ -247,7 +264,7 @@ func (d *providerData) storeRegion(secretID, resourceRegion string) string {
 // refreshThroughStore runs the store's cycle (read, exchange, write-back)
 // for req, whose RefreshToken comes from the store. The returned context
 // masks every token the cycle saw.
-func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Request, cfg storeConfig) (cognito.Tokens, context.Context, diag.Diagnostics) {
+func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Request, cfg storeConfig, minValidity time.Duration) (cognito.Tokens, context.Context, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if cfg.file == "" {
 		if diags = refusePlaintextEnvironment(data.env, awsenv.SecretsManager, "Secrets Manager"); diags.HasError() {
@@ -255,25 +272,33 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		}
 	}
 	store := data.store(cfg, req.Region)
-	// The provider's timeout bounds the whole cycle, including the wait for
-	// another run's write after a reuse answer.
+	// The provider's timeout bounds the whole cycle; the wait for another
+	// run's write after a reuse answer is bounded by tokenstore.WinnerWait.
 	cycleCtx, cancel := context.WithTimeout(ctx, data.client.Policy().Timeout)
 	defer cancel()
 
 	var tokens cognito.Tokens
 	var seen []string
-	exchange := func(ctx context.Context, refreshToken string) (string, error) {
+	exchange := func(ctx context.Context, refreshToken string) (tokenstore.TokenSet, error) {
 		seen = append(seen, refreshToken)
 		req.RefreshToken = refreshToken
 		issued, err := data.client.Refresh(maskSecrets(ctx, req.Secrets()), req)
 		if err != nil {
-			return "", err
+			return tokenstore.TokenSet{}, err
 		}
 		tokens = issued
 		seen = append(seen, issued.NewRefreshToken)
-		return issued.NewRefreshToken, nil
+		return tokenSetOf(issued), nil
 	}
-	outcome, err := tokenstore.Cycle(cycleCtx, store, exchange, isRefreshTokenReuse)
+	var fresh func(tokenstore.TokenSet) bool
+	if minValidity > 0 {
+		fresh = func(set tokenstore.TokenSet) bool { return set.ExpiresAt.Sub(now()) >= minValidity }
+	}
+	outcome, err := tokenstore.CycleSet(cycleCtx, store, exchange, isRefreshTokenReuse, fresh)
+	if outcome.Reused {
+		tokens = tokensOf(outcome.Set, now())
+		seen = append(seen, outcome.Set.RefreshToken)
+	}
 	ctx = maskSecrets(ctx, redact.NonEmpty(append(seen, tokens.Secrets()...)...))
 	logDebug(ctx, "Refresh-token store cycle", map[string]any{
 		"store":      store.Name(),
@@ -282,14 +307,69 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		"lost_race":  outcome.LostRace,
 		"reads":      outcome.Reads,
 		"exchanges":  outcome.Exchanges,
+		"reused":     outcome.Reused,
 		"write_span": outcome.WriteSpan.String(),
 	})
+	if outcome.Exposed {
+		addExposedStoreWarning(&diags, store.Name(), cfg)
+	}
 	if err != nil {
 		logDebug(ctx, "Refresh-token store cycle failed", map[string]any{"error": causeText(err)})
 		addStoreCycleError(&diags, err, store.Name(), cfg)
 		return cognito.Tokens{}, ctx, diags
 	}
 	return tokens, ctx, diags
+}
+
+// tokenSetOf is what the store keeps of Cognito's answer. The set lives
+// until the earlier of the access and ID tokens' expiries.
+func tokenSetOf(t cognito.Tokens) tokenstore.TokenSet {
+	return tokenstore.TokenSet{
+		RefreshToken: t.NewRefreshToken, AccessToken: t.AccessToken, IDToken: t.IDToken, TokenType: t.TokenType,
+		IssuedAt: t.ExpiresAt.Add(-time.Duration(t.ExpiresIn) * time.Second), ExpiresAt: tokensExpiry(t),
+	}
+}
+
+// tokensOf returns a reused set as this open's tokens: no rotation, and
+// expires_in is what is left of the access token's life.
+func tokensOf(set tokenstore.TokenSet, at time.Time) cognito.Tokens {
+	return cognito.Tokens{
+		AccessToken: set.AccessToken, IDToken: set.IDToken, TokenType: set.TokenType,
+		ExpiresAt: set.ExpiresAt, ExpiresIn: int64(set.ExpiresAt.Sub(at) / time.Second),
+	}
+}
+
+// tokensExpiry is when the first of the access and ID tokens expires (the
+// ID token's validity is its own: its exp claim).
+func tokensExpiry(t cognito.Tokens) time.Time {
+	at := t.ExpiresAt
+	if exp, ok := jwtExpiry(t.IDToken); ok && exp.Before(at) {
+		at = exp
+	}
+	return at
+}
+
+// tokensLast is how long the tokens stay valid from at.
+func tokensLast(t cognito.Tokens, at time.Time) time.Duration { return tokensExpiry(t).Sub(at) }
+
+// jwtExpiry reads a JWT's exp claim without verifying it (the token comes
+// straight from Cognito).
+func jwtExpiry(token string) (time.Time, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return time.Time{}, false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return time.Time{}, false
+	}
+	var claims struct {
+		Exp int64 `json:"exp"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || claims.Exp == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(claims.Exp, 0).UTC(), true
 }
 
 // refreshTokenReuse is Cognito's answer to a refresh token that rotation

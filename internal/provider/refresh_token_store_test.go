@@ -7,10 +7,12 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -70,7 +72,7 @@ func newFileStore(t *testing.T, token string) testStore {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if v := strings.TrimSpace(string(b)); v != last {
+		if v := acctest.StoredRefreshToken(string(b)); v != last {
 			last, writes = v, writes+1
 		}
 		return last
@@ -95,7 +97,7 @@ func newSecretStore(t *testing.T, p *pool, token string) testStore {
 	return testStore{kind: "Secrets Manager", cfg: storeConfig{secretID: name},
 		value: func() string {
 			v, _ := p.SecretValue(name)
-			return v
+			return acctest.StoredRefreshToken(v)
 		},
 		writes: func() int { return p.SecretsManagerCalls(cognitotest.SMPutSecretValue) }}
 }
@@ -209,6 +211,10 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
+		if store.cfg.file != "" {
+			serializedOnLock(t, p, data, slow, fast, storeModel(in, store.cfg), store, release, done)
+			return
+		}
 		refreshOK(t, data, fast)
 		close(release)
 		if diags := <-done; diags.HasError() {
@@ -240,6 +246,10 @@ func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 		done := make(chan diag.Diagnostics)
 		go func() { done <- refreshTokens(context.Background(), data, slow) }()
 		waitForFaultTaken(t, p)
+		if store.cfg.file != "" {
+			serializedOnLock(t, p, data, slow, fast, storeModel(in, store.cfg), store, release, done)
+			return
+		}
 		refreshOK(t, data, fast)
 		close(release)
 		if diags := <-done; diags.HasError() {
@@ -254,6 +264,30 @@ func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
 		}
 		refreshOK(t, data, storeModel(in, store.cfg))
 	})
+}
+
+// serializedOnLock: on a file store the second run waits for the first
+// one's lock, which is held through its exchange and write, then presents
+// the first one's rotated token: no race, no reuse answer, one exchange
+// each, and the store ends with the second run's token.
+func serializedOnLock(t *testing.T, p *pool, data *providerData, slow, fast, again *refreshedTokensModel, store testStore, release chan struct{}, done chan diag.Diagnostics) {
+	t.Helper()
+	fastDone := make(chan diag.Diagnostics)
+	go func() { fastDone <- refreshTokens(context.Background(), data, fast) }()
+	close(release)
+	for _, ch := range []chan diag.Diagnostics{done, fastDone} {
+		if diags := <-ch; diags.HasError() {
+			t.Fatalf("a run failed:\n%s", diagText(diags))
+		}
+	}
+	first, second := slow.NewRefreshToken.ValueString(), fast.NewRefreshToken.ValueString()
+	if first == "" || second == "" || first == second || store.value() != second {
+		t.Error("the store must hold the second run's token, rotated from the first one's")
+	}
+	if got := p.RequestCount(); got != 2 {
+		t.Errorf("Cognito saw %d requests, want 2", got)
+	}
+	refreshOK(t, data, again)
 }
 
 // waitForFaultTaken waits until a request has taken the queued fault.
@@ -312,5 +346,134 @@ func TestStoreThroughProtocol(t *testing.T) {
 				t.Error("the rotated token is not in the store")
 			}
 		})
+	}
+}
+
+// A token file the group can read works, with a warning on the store.
+func TestStoreFileReadableByOthersWarns(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows file modes do not tell who can read")
+	}
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{})
+	store := newFileStore(t, in.RefreshToken)
+	if err := os.Chmod(store.cfg.file, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	diags := refreshTokens(context.Background(), storeProvider(t, p), storeModel(in, store.cfg))
+	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(diagText(diags), "chmod 600") {
+		t.Errorf("want one chmod warning:\n%s", diagText(diags))
+	}
+}
+
+// A Ctrl-C while Cognito is answering (it has rotated the token, its answer
+// is held) does not drop the answer: the new token reaches the store.
+func TestStoreInterruptDuringExchangeKeepsToken(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		release := make(chan struct{})
+		p.InjectFault(cognitotest.Fault{Hold: release, AfterProcessing: true})
+		ctx, cancel := context.WithCancel(context.Background())
+		m := storeModel(in, store.cfg)
+		done := make(chan diag.Diagnostics)
+		go func() { done <- refreshTokens(ctx, data, m) }()
+		waitForFaultTaken(t, p)
+		cancel()
+		close(release)
+		if diags := <-done; diags.HasError() {
+			t.Fatalf("the interrupted run lost Cognito's answer:\n%s", diagText(diags))
+		}
+		if got := m.NewRefreshToken.ValueString(); got == "" || store.value() != got {
+			t.Fatal("the rotated token is not in the store")
+		}
+		refreshOK(t, data, storeModel(in, store.cfg))
+	})
+}
+
+// With min_remaining_validity, a store keeps the whole token set: the next
+// open returns it without calling Cognito while it lasts that long, and
+// refreshes (and stores the new set) once it does not.
+func TestStoreReusesTokenSet(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		withMin := func(d string) *refreshedTokensModel {
+			m := storeModel(in, store.cfg)
+			m.MinRemainingValidity = types.StringValue(d)
+			return m
+		}
+		first := withMin("10m")
+		refreshOK(t, data, first)
+		second := withMin("10m")
+		refreshOK(t, data, second)
+		if p.RequestCount() != 1 || second.AccessToken.ValueString() != first.AccessToken.ValueString() || !second.NewRefreshToken.IsNull() {
+			t.Fatalf("Cognito saw %d requests; the second open must reuse the stored set", p.RequestCount())
+		}
+		if got := store.value(); got != first.NewRefreshToken.ValueString() {
+			t.Error("the store does not hold the rotated refresh token")
+		}
+		if store.cfg.file == "" {
+			return
+		}
+		// A set with 5 minutes left is refreshed, and the new set stored.
+		var doc map[string]any
+		raw, _ := os.ReadFile(store.cfg.file)
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("the store does not hold a token set document: %v", err)
+		}
+		doc["expires_at"] = time.Now().Add(5 * time.Minute).UTC().Format(time.RFC3339)
+		raw, _ = json.Marshal(doc)
+		if err := os.WriteFile(store.cfg.file, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		third := withMin("10m")
+		refreshOK(t, data, third)
+		if p.RequestCount() != 2 || third.NewRefreshToken.IsNull() || store.value() != third.NewRefreshToken.ValueString() {
+			t.Errorf("a set about to expire must be refreshed and stored (Cognito saw %d requests)", p.RequestCount())
+		}
+	})
+}
+
+// Tokens that cannot last min_remaining_validity fail, naming the app
+// client's access-token validity; nothing else is returned.
+func TestMinRemainingValidityTooLong(t *testing.T) {
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{})
+	m := faultModel(in)
+	m.MinRemainingValidity = types.StringValue("2h")
+	diags := refreshTokens(context.Background(), storeProvider(t, p), m)
+	if !diags.HasError() || !strings.Contains(diagText(diags), "AccessTokenValidity") || !strings.Contains(diagText(diags), "3600 seconds") {
+		t.Fatalf("want a validity error:\n%s", diagText(diags))
+	}
+	outputsUnset(t, m)
+}
+
+// Cognito rotates, then the connection drops before its answer arrives:
+// the retry presents the spent token. With a grace period it is accepted
+// and the retry's rotated token is stored; with 0 nothing can recover it,
+// and the diagnostic says so and names the grace period that would.
+func TestStoreLostAnswerNeedsGracePeriod(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
+		store := newStore(in.RefreshToken)
+		p.InjectFault(cognitotest.Fault{ResetConnection: true, AfterProcessing: true})
+		m := storeModel(in, store.cfg)
+		refreshOK(t, storeProvider(t, p), m)
+		if p.RequestCount() != 2 || store.value() != m.NewRefreshToken.ValueString() {
+			t.Errorf("the retry's token is not stored (Cognito saw %d requests)", p.RequestCount())
+		}
+	})
+	p := freshPool(t)
+	in := p.SignIn(cognitotest.AppClient{Rotation: true})
+	store := newFileStore(t, in.RefreshToken)
+	p.InjectFault(cognitotest.Fault{ResetConnection: true, AfterProcessing: true})
+	diags := refreshTokens(context.Background(), storeProvider(t, p), storeModel(in, store.cfg))
+	text := diagText(diags)
+	if !diags.HasError() || !strings.Contains(text, "A grace period of 0 cannot survive a lost answer") ||
+		!strings.Contains(text, "RetryGracePeriodSeconds to 60") || !strings.Contains(text, "umask 077; printf") {
+		t.Errorf("grace 0:\n%s", text)
 	}
 }

@@ -71,6 +71,8 @@ type refreshedTokensModel struct {
 	Region         types.String `tfsdk:"region"`
 	// RefreshTokenStore replaces RefreshToken (exactly one is set).
 	RefreshTokenStore types.Object `tfsdk:"refresh_token_store"`
+	// MinRemainingValidity: the returned tokens must last this long.
+	MinRemainingValidity types.String `tfsdk:"min_remaining_validity"`
 
 	AccessToken       types.String `tfsdk:"access_token"`
 	IDToken           types.String `tfsdk:"id_token"`
@@ -111,6 +113,9 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 		storeAttribute: storeAttributeSpec(),
+		minValidityAttr: {kind: inputString,
+			description: minValidityDescription,
+			validators:  []validator.String{durationValidator{min: time.Second, max: maxMinValidity}}},
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the provider's `region` for this call.",
 			validators:  []validator.String{regionValidator}},
@@ -156,6 +161,8 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 
 	ctx = maskSecrets(ctx, req.Secrets())
 	store, storeSet := storeFrom(model.RefreshTokenStore)
+	// Already checked by durationValidator; 0 when unset.
+	minValidity, _ := time.ParseDuration(model.MinRemainingValidity.ValueString())
 	logDebug(ctx, "Refreshing Cognito tokens", map[string]any{
 		"region_override":     req.Region,
 		"client_secret_set":   req.ClientSecret != "",
@@ -166,7 +173,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	var tokens cognito.Tokens
 	if storeSet {
 		var storeDiags diag.Diagnostics
-		tokens, ctx, storeDiags = refreshThroughStore(ctx, data, req, store)
+		tokens, ctx, storeDiags = refreshThroughStore(ctx, data, req, store, minValidity)
 		diags.Append(storeDiags...)
 		if diags.HasError() {
 			return diags
@@ -183,6 +190,10 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	}
 
 	ctx = maskSecrets(ctx, tokens.Secrets())
+	if minValidity > 0 && tokensLast(tokens, now()) < minValidity {
+		addTooShortValidity(&diags, tokens, minValidity)
+		return diags
+	}
 	logDebug(ctx, "Refreshed Cognito tokens", map[string]any{
 		"expires_at":   tokens.ExpiresAt.Format(time.RFC3339),
 		"rotated":      tokens.NewRefreshToken != "",
@@ -196,8 +207,8 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 	if tokens.NewRefreshToken != "" && !storeSet {
 		diags.AddAttributeWarning(path.Root("refresh_token"), "Refresh token rotated",
 			"The app client rotates refresh tokens: Cognito issued `new_refresh_token` and will invalidate the `refresh_token` given here once the client's grace period (0-60 seconds) is over. "+
-				"Store `new_refresh_token` (for example in a secret store through a write-only attribute) and use it next time. "+
-				"Terraform opens ephemeral resources at both plan and apply (OpenTofu does so when the apply uses their values), so the token given here must stay valid between them: keep the grace period long enough, or apply without a separate plan.")
+				"Terraform opens ephemeral resources at both plan and apply (OpenTofu does so when the apply uses their values), so the token given here is presented again after it was rotated. "+
+				"Use `refresh_token_store` (a file or a Secrets Manager secret) instead of `refresh_token`: the provider then stores each rotated token before returning, and every run reads the current one. Put the current refresh token into the store once; see the refresh-token rotation guide.")
 	}
 	return diags
 }

@@ -236,8 +236,8 @@ func TestAccRefreshedTokensDataSource(t *testing.T) {
 }
 
 // TestRotationWarning: a rotated refresh token comes with a warning on
-// refresh_token that says to store new_refresh_token and why plan and apply
-// matter; without rotation there is none.
+// refresh_token that points at refresh_token_store and says why plan and
+// apply matter; without rotation there is none.
 func TestRotationWarning(t *testing.T) {
 	for _, rotation := range []bool{true, false} {
 		p := newPool(t, cognitotest.PoolConfig{})
@@ -247,7 +247,7 @@ func TestRotationWarning(t *testing.T) {
 			t.Fatal(diagText(diags))
 		}
 		warned := len(diags) == 1 && diags[0].Summary() == "Refresh token rotated" &&
-			strings.Contains(diags[0].Detail(), "Store `new_refresh_token`") &&
+			strings.Contains(diags[0].Detail(), "Use `refresh_token_store`") &&
 			strings.Contains(diags[0].Detail(), "both plan and apply")
 		if warned != rotation || model.NewRefreshToken.IsNull() == rotation {
 			t.Errorf("rotation %v: new_refresh_token %v, diagnostics:\n%s", rotation, model.NewRefreshToken.IsNull(), diagText(diags))

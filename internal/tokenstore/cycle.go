@@ -3,6 +3,7 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -10,6 +11,10 @@ import (
 // token, or "" when Cognito issued none (no rotation). The caller's closure
 // keeps the other issued tokens.
 type Exchange func(ctx context.Context, refreshToken string) (rotated string, err error)
+
+// SetExchange trades a refresh token at Cognito and returns what Cognito
+// issued; issued.RefreshToken is "" when Cognito did not rotate.
+type SetExchange func(ctx context.Context, refreshToken string) (issued TokenSet, err error)
 
 // Outcome reports what one Cycle did.
 type Outcome struct {
@@ -20,6 +25,13 @@ type Outcome struct {
 	// LostRace: another run replaced the token first; the store keeps
 	// that run's token, which is as valid as this run's.
 	LostRace bool
+	// Reused: the stored set was fresh enough and is returned as Set;
+	// Cognito was not called.
+	Reused bool
+	Set    TokenSet
+	// Exposed: the store can be read by others than its owner (see
+	// Snapshot.Exposed).
+	Exposed bool
 	// Reads counts store reads, Exchanges calls to Cognito.
 	Reads, Exchanges int
 	// WriteSpan is the window in which a rotated token lived only in
@@ -32,12 +44,44 @@ type Outcome struct {
 // old token, so abandoning the write would lose the chain.
 const WriteBackTimeout = 2 * time.Minute
 
+// AnswerWait bounds how long an exchange already sent still waits for
+// Cognito's answer after the caller's context is canceled (Ctrl-C): the
+// answer may carry the only copy of a rotated token, so the cycle takes it
+// and writes it back rather than dropping it. The caller's deadline still
+// applies.
+const AnswerWait = 30 * time.Second
+
+// WinnerWait bounds the wait, after a reuse answer, for another run that
+// rotated the token to store it. That run writes right after Cognito's
+// answer (milliseconds; a few retried store requests at worst), so a store
+// whose token does not change within WinnerWait holds a dead token, and
+// the cycle says so then, whatever the caller's deadline.
+const WinnerWait = 5 * time.Second
+
 // Reuse polling: how long to wait between store reads while another run
 // that rotated the token has not written it yet.
 const (
 	pollFirst = 100 * time.Millisecond
 	pollMax   = time.Second
 )
+
+// Seams for tests of the polling without a real clock.
+var (
+	now   = time.Now
+	pause = defaultPause
+)
+
+// defaultPause waits d; false when ctx ended first.
+func defaultPause(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
 
 // Cycle runs one read, exchange and write-back:
 //  1. read the token from s;
@@ -47,25 +91,55 @@ const (
 //  4. if another run won that race, keep its token and still succeed;
 //  5. if the exchange fails with a reuse error (isReuse) and the store now
 //     holds another token, retry with it; if it holds the same one, poll
-//     until ctx's deadline for a winner that has not written yet.
+//     for a winner that has not written yet, for WinnerWait at most.
 //
 // Store failures are *Error; the exchange's own errors are returned
 // unchanged. A failed write after rotation is an *Error with TokenLost set.
 func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) bool) (Outcome, error) {
+	return CycleSet(ctx, s, func(ctx context.Context, rt string) (TokenSet, error) {
+		rotated, err := exchange(ctx, rt)
+		return TokenSet{RefreshToken: rotated}, err
+	}, isReuse, nil)
+}
+
+// CycleSet is Cycle keeping whole token sets: after a rotation it stores
+// what Cognito issued (refresh, access and ID tokens, expiry), and when the
+// store holds a set that fresh accepts (fresh may be nil: never), it
+// returns that set without calling Cognito (Outcome.Reused).
+func CycleSet(ctx context.Context, s Store, exchange SetExchange, isReuse func(error) bool, fresh func(TokenSet) bool) (Outcome, error) {
 	var out Outcome
+	if l, ok := s.(Locker); ok {
+		locked, unlock, err := l.Lock(ctx)
+		if err != nil {
+			return out, err
+		}
+		defer unlock()
+		s = locked
+	}
 	snap, err := s.Read(ctx)
 	out.Reads++
 	if err != nil {
 		return out, err
 	}
+	out.Exposed = snap.Exposed
 	for {
+		set := decodeSet(snap.Token)
+		if fresh != nil && set.Reusable() && fresh(set) {
+			out.Reused, out.Set = true, set
+			return out, nil
+		}
 		if pf, ok := s.(Preflighter); ok {
 			if err := pf.Preflight(ctx, snap); err != nil {
 				return out, err
 			}
 		}
+		if err := ctx.Err(); err != nil {
+			return out, ctxFail(s.Name(), err) // before the exchange: nothing spent
+		}
 		out.Exchanges++
-		rotated, err := exchange(ctx, snap.Token)
+		exCtx, release := detach(ctx)
+		issued, err := exchange(exCtx, set.RefreshToken)
+		release()
 		answered := time.Now()
 		if err != nil {
 			if isReuse == nil || !isReuse(err) {
@@ -78,12 +152,12 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 			snap = next
 			continue
 		}
-		if rotated == "" || rotated == snap.Token {
+		if issued.RefreshToken == "" || issued.RefreshToken == set.RefreshToken {
 			return out, nil
 		}
 		out.Rotated = true
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), WriteBackTimeout)
-		swapped, werr := s.Replace(wctx, snap, rotated)
+		swapped, werr := s.Replace(wctx, snap, issued.encode())
 		cancel()
 		out.WriteSpan = time.Since(answered)
 		if werr != nil {
@@ -92,7 +166,8 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 				se = fail("write", s.Name(), werr)
 			}
 			lost := *se
-			lost.TokenLost = true
+			// A store that kept the new token elsewhere did not lose it.
+			lost.TokenLost = se.SavedIn == ""
 			return out, &lost
 		}
 		out.Written, out.LostRace = swapped, !swapped
@@ -100,20 +175,57 @@ func Cycle(ctx context.Context, s Store, exchange Exchange, isReuse func(error) 
 	}
 }
 
+// ctxFail classifies the end of the caller's context before an exchange.
+func ctxFail(store string, err error) *Error {
+	e := fail("read", store, err)
+	e.Reason = Canceled
+	if errors.Is(err, context.DeadlineExceeded) {
+		e.Reason = Timeout
+	}
+	return e
+}
+
+// detach returns a context for an exchange that ignores ctx's cancellation
+// for AnswerWait but keeps its deadline and values.
+func detach(ctx context.Context) (context.Context, func()) {
+	var d context.Context
+	var cancel context.CancelFunc
+	if deadline, ok := ctx.Deadline(); ok {
+		d, cancel = context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	} else {
+		d, cancel = context.WithCancel(context.WithoutCancel(ctx))
+	}
+	var mu sync.Mutex
+	var grace *time.Timer
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		grace = time.AfterFunc(AnswerWait, cancel)
+	})
+	return d, func() {
+		stop()
+		mu.Lock()
+		defer mu.Unlock()
+		if grace != nil {
+			grace.Stop()
+		}
+		cancel()
+	}
+}
+
 // awaitNewToken polls s with bounded backoff until it holds a token other
-// than prev's or ctx ends. Read failures while polling count as "not yet":
-// the reuse error that started the wait is the one worth reporting.
+// than prev's, WinnerWait has passed, or ctx ends. Read failures while
+// polling count as "not yet": the reuse error that started the wait is the
+// one worth reporting.
 func awaitNewToken(ctx context.Context, s Store, prev Snapshot, out *Outcome) (Snapshot, bool) {
 	delay := pollFirst
+	deadline := now().Add(WinnerWait)
 	first := true
 	for {
 		if !first {
-			t := time.NewTimer(delay)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			left := deadline.Sub(now())
+			if left <= 0 || !pause(ctx, min(delay, left)) {
 				return Snapshot{}, false
-			case <-t.C:
 			}
 			delay = min(2*delay, pollMax)
 		}

@@ -286,3 +286,58 @@ func concurrentRuns(t *testing.T, s Store, exchange Exchange, n int) {
 		t.Fatalf("the stored token no longer works: %v", err)
 	}
 }
+
+// A dead token (the store never changes after the reuse answer) is
+// reported after WinnerWait, not at the caller's far deadline.
+func TestCycleDeadTokenFailsFast(t *testing.T) {
+	clock := time.Unix(0, 0)
+	var paused time.Duration
+	now = func() time.Time { return clock }
+	pause = func(_ context.Context, d time.Duration) bool { clock = clock.Add(d); paused += d; return true }
+	t.Cleanup(func() { now, pause = time.Now, defaultPause })
+	m := &memStore{token: "t0"}
+	out, err := Cycle(ctxTimeout(t, 10*time.Minute), m, func(context.Context, string) (string, error) {
+		return "", errReuse
+	}, reuse)
+	if !errors.Is(err, errReuse) || out.Exchanges != 1 {
+		t.Fatalf("%v %+v", err, out)
+	}
+	// The first read, an immediate poll, then pauses of 0.1+0.2+0.4+0.8 s
+	// and 1+1+1+0.5 s (the last cut to end at 5 s), each followed by a poll.
+	if paused != WinnerWait || out.Reads != 10 {
+		t.Errorf("waited %v over %d reads, want %v over 10", paused, out.Reads, WinnerWait)
+	}
+}
+
+// A Ctrl-C while Cognito is answering does not drop the answer: the
+// exchange's context outlives the caller's cancellation, and the rotated
+// token is written back.
+func TestCycleInterruptKeepsAnswer(t *testing.T) {
+	m := &memStore{token: "t0"}
+	ctx, cancel := context.WithCancel(context.Background())
+	out, err := Cycle(ctx, m, func(exCtx context.Context, _ string) (string, error) {
+		cancel()
+		if exCtx.Err() != nil {
+			return "", exCtx.Err() // the answer would be dropped
+		}
+		return "t1", nil
+	}, reuse)
+	if err != nil || !out.Written || m.token != "t1" {
+		t.Fatalf("%v %+v, store %q", err, out, m.token)
+	}
+	// Canceled before the exchange: nothing is sent.
+	exchanges := 0
+	_, err = Cycle(ctx, m, func(context.Context, string) (string, error) { exchanges++; return "t2", nil }, reuse)
+	if e := reasonOf(t, err); e.Reason != Canceled || exchanges != 0 || m.token != "t1" {
+		t.Fatalf("%+v after %d exchanges", e, exchanges)
+	}
+	// The caller's deadline still bounds the exchange.
+	dl, stop := context.WithDeadline(context.Background(), time.Now().Add(time.Hour))
+	defer stop()
+	_, _ = Cycle(dl, m, func(exCtx context.Context, _ string) (string, error) {
+		if got, ok := exCtx.Deadline(); !ok || !got.Equal(func() time.Time { d, _ := dl.Deadline(); return d }()) {
+			t.Errorf("exchange deadline %v %v", got, ok)
+		}
+		return "", nil
+	}, reuse)
+}

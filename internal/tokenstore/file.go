@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,98 +25,252 @@ const lockRetry = 20 * time.Millisecond
 // maxFileBytes bounds what Read loads: a refresh token is a few KiB.
 const maxFileBytes = 1 << 20
 
-// Seams for tests of failures root cannot provoke through permissions.
+// Windows refuses to replace a file another process holds open (a reader,
+// an indexer, a virus scanner) for a moment; the rename is retried this
+// many times, renameDelay apart, before the new token is left beside it.
+const (
+	renameAttempts = 10
+	renameDelay    = 100 * time.Millisecond
+)
+
+// Codes of file-store failures that have no errno of their own.
+const (
+	// CodeIsDirectory: the path names a directory.
+	CodeIsDirectory = "PathIsDirectory"
+	// CodeNotRegularFile: the path names a FIFO, socket or device.
+	CodeNotRegularFile = "NotRegularFile"
+)
+
+// Seams for tests of failures root cannot provoke through permissions, and
+// of Windows' behaviour on other systems.
 var (
 	createTemp = os.CreateTemp
 	renameFile = os.Rename
 	syncFile   = (*os.File).Sync
+	sleep      = time.Sleep
+	goos       = runtime.GOOS
 )
 
 type fileStore struct {
 	path string
 }
 
-// NewFile returns a store keeping the token in the file at path (one line).
-// Writers serialize on an exclusive lock of the sidecar file path+".lock"
-// (gofrs/flock: flock(2) on Unix, LockFileEx on Windows), compare, and
-// replace the file by an atomic rename of a 0600 temporary file from the
-// same directory. Readers need no lock: the rename is atomic.
+// NewFile returns a store keeping the token in the file at path. A symlink
+// is followed: the file it points to is read and replaced. Writers
+// serialize on an exclusive lock of the sidecar file target+".lock"
+// (gofrs/flock: flock(2) on Unix, LockFileEx on Windows), which Cycle takes
+// before reading (Locker); they compare and replace the file by an atomic
+// rename of a 0600 temporary file from the same directory. Readers need no
+// lock: the rename is atomic.
 func NewFile(path string) Store { return &fileStore{path: path} }
 
 func (f *fileStore) Name() string { return "file " + strconv.Quote(f.path) }
 
 func (f *fileStore) Read(ctx context.Context) (Snapshot, error) {
-	if err := ctx.Err(); err != nil {
-		return Snapshot{}, f.fail("read", err)
-	}
-	tok, err := f.load()
-	if err != nil {
-		return Snapshot{}, err
-	}
-	return Snapshot{Token: tok, version: tok}, nil
+	return f.handle(f.path).Read(ctx)
 }
 
-// load reads and checks the file's token.
-func (f *fileStore) load() (string, error) {
-	fh, err := os.Open(f.path)
-	if err != nil {
-		return "", f.fail("read", err)
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, maxFileBytes+1))
-	if err != nil {
-		return "", f.fail("read", err)
-	}
-	if len(b) > maxFileBytes {
-		return "", &Error{Reason: Malformed, Op: "read", Store: f.Name(), Code: "TooLarge"}
-	}
-	return checkToken(string(b), "read", f.Name())
-}
-
+// Replace locks, then compares and swaps; Cycle locks earlier, through Lock.
 func (f *fileStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
-	if _, err := checkToken(next, "write", f.Name()); err != nil {
+	locked, unlock, err := f.lock(ctx, "write")
+	if err != nil {
 		return false, err
 	}
-	lock := flock.New(f.path+".lock", flock.SetPermissions(fileMode))
+	defer unlock()
+	return locked.Replace(ctx, prev, next)
+}
+
+// Lock resolves a symlink, checks that the path is a regular file and that
+// its directory takes new files, and takes the writers' lock: every failure
+// a write could meet for lack of permission comes here, before Cognito is
+// called.
+func (f *fileStore) Lock(ctx context.Context) (Store, func(), error) {
+	return f.lock(ctx, "read")
+}
+
+func (f *fileStore) lock(ctx context.Context, op string) (*lockedFile, func(), error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, f.fail(op, err)
+	}
+	target, err := filepath.EvalSymlinks(f.path)
+	if err != nil {
+		return nil, nil, f.fail(op, err)
+	}
+	h := f.handle(target)
+	if _, err := h.open(op); err != nil {
+		return nil, nil, err
+	}
+	lock := flock.New(target+".lock", flock.SetPermissions(fileMode))
 	locked, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil || !locked {
 		if err == nil {
 			err = ctx.Err()
 		}
-		return false, f.fail("write", err)
+		return nil, nil, f.fail(lockOp(op), err)
 	}
-	defer func() { _ = lock.Unlock() }()
+	unlock := func() { _ = lock.Unlock() }
+	// An existing lock file proves nothing about the directory: probe it.
+	probe, err := createTemp(h.dir(), h.tempPattern())
+	if err != nil {
+		unlock()
+		return nil, nil, f.fail(lockOp(op), err)
+	}
+	_ = probe.Close()
+	_ = os.Remove(probe.Name())
+	return h, unlock, nil
+}
 
-	cur, err := f.load()
+// lockOp names a failure to lock or to probe the directory: "lock" before
+// a read (nothing spent yet), "write" inside Replace.
+func lockOp(op string) string {
+	if op == "read" {
+		return "lock"
+	}
+	return op
+}
+
+func (f *fileStore) handle(target string) *lockedFile {
+	return &lockedFile{fileStore: f, target: target}
+}
+
+// lockedFile is the store seen through one resolved path, by a caller that
+// holds the writers' lock (or, for Read, needs none).
+type lockedFile struct {
+	*fileStore
+	target string
+}
+
+func (h *lockedFile) Read(ctx context.Context) (Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return Snapshot{}, h.fail("read", err)
+	}
+	tok, fi, err := h.load("read")
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return Snapshot{Token: tok, version: tok, Exposed: exposed(fi)}, nil
+}
+
+// exposed: users other than the owner can read the file. Windows' modes do
+// not tell (ACLs do).
+func exposed(fi fs.FileInfo) bool {
+	return goos != "windows" && fi.Mode().Perm()&0o044 != 0
+}
+
+// open opens the target without blocking and refuses anything but a
+// regular file.
+func (h *lockedFile) open(op string) (*os.File, error) {
+	fh, err := os.OpenFile(h.target, openFlags, 0)
+	if err != nil {
+		return nil, h.fail(op, err)
+	}
+	fi, err := fh.Stat()
+	if err != nil {
+		_ = fh.Close()
+		return nil, h.fail(op, err)
+	}
+	code := ""
+	switch {
+	case fi.IsDir():
+		code = CodeIsDirectory
+	case !fi.Mode().IsRegular():
+		code = CodeNotRegularFile
+	default:
+		return fh, nil
+	}
+	_ = fh.Close()
+	return nil, &Error{Reason: Other, Op: op, Store: h.Name(), Code: code}
+}
+
+// load reads and checks the file's token.
+func (h *lockedFile) load(op string) (string, fs.FileInfo, error) {
+	fh, err := h.open(op)
+	if err != nil {
+		return "", nil, err
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return "", nil, h.fail(op, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, maxFileBytes+1))
+	if err != nil {
+		return "", nil, h.fail(op, err)
+	}
+	if len(b) > maxFileBytes {
+		return "", nil, &Error{Reason: Malformed, Op: op, Store: h.Name(), Code: "TooLarge"}
+	}
+	tok, err := checkToken(string(b), op, h.Name())
+	return tok, fi, err
+}
+
+// Replace compares and swaps; the caller holds the lock. Once next exists
+// it is never deleted unless it is in place: when the file vanished or was
+// emptied since the read (someone outside the lock), or the rename fails,
+// the new token stays in a file beside it, which the error names.
+func (h *lockedFile) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
+	if _, err := checkToken(next, "write", h.Name()); err != nil {
+		return false, err
+	}
+	cur, _, err := h.load("write")
 	if err != nil {
 		var se *Error
-		// A file emptied or removed since the read no longer holds prev.
-		if errors.As(err, &se) && (se.Reason == Empty || se.Reason == NotFound || se.Reason == Malformed) {
-			return false, nil
+		if errors.As(err, &se) && (se.Reason == Empty || se.Reason == NotFound) {
+			return false, h.keep(next, se)
 		}
-		return false, asWrite(err)
+		return false, err
 	}
 	if cur != prev.version {
 		return false, nil
 	}
-	if err := f.writeAtomic(next); err != nil {
-		return false, f.fail("write", err)
+	tmp, err := h.writeTemp(next)
+	if err != nil {
+		return false, h.fail("write", err)
 	}
+	if err := h.rename(tmp); err != nil {
+		e := h.fail("write", err)
+		e.SavedIn = absPath(tmp)
+		return false, e
+	}
+	syncDir(h.dir())
 	return true, nil
 }
 
-// writeAtomic replaces the file: a temporary file in the same directory
-// (so the rename stays on one file system), mode 0600 from creation, synced
-// before the rename, and the directory synced after it so the rename
-// survives a crash.
-func (f *fileStore) writeAtomic(token string) (err error) {
-	dir, base := filepath.Split(f.path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := createTemp(dir, "."+base+".tmp-*")
+// keep saves next beside the target and returns cause naming that file.
+func (h *lockedFile) keep(next string, cause *Error) error {
+	e := *cause
+	tmp, err := h.writeTemp(next)
 	if err != nil {
-		return err
+		return &e
+	}
+	e.SavedIn = absPath(tmp)
+	return &e
+}
+
+// absPath names a file for a message independently of the working directory.
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+func (h *lockedFile) dir() string {
+	if dir := filepath.Dir(h.target); dir != "" {
+		return dir
+	}
+	return "."
+}
+
+func (h *lockedFile) tempPattern() string { return "." + filepath.Base(h.target) + ".tmp-*" }
+
+// writeTemp writes token to a new temporary file in the target's directory
+// (so the rename stays on one file system), mode 0600 from creation, synced
+// and closed. On failure nothing is left behind.
+func (h *lockedFile) writeTemp(token string) (name string, err error) {
+	tmp, err := createTemp(h.dir(), h.tempPattern())
+	if err != nil {
+		return "", err
 	}
 	defer func() {
 		if err != nil {
@@ -126,19 +281,25 @@ func (f *fileStore) writeAtomic(token string) (err error) {
 	// os.CreateTemp creates the file with mode 0600 (its documentation),
 	// so the token is never readable by others, not even before the rename.
 	if _, err = tmp.WriteString(token + "\n"); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = tmp.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err = renameFile(tmp.Name(), f.path); err != nil {
-		return err
+	return tmp.Name(), nil
+}
+
+// rename moves tmp over the target, retrying on Windows.
+func (h *lockedFile) rename(tmp string) error {
+	err := renameFile(tmp, h.target)
+	for i := 1; err != nil && goos == "windows" && i < renameAttempts; i++ {
+		sleep(renameDelay)
+		err = renameFile(tmp, h.target)
 	}
-	syncDir(dir)
-	return nil
+	return err
 }
 
 // syncDir makes a rename durable. Windows cannot open a directory for
@@ -176,15 +337,4 @@ func (f *fileStore) fail(op string, err error) *Error {
 // "permission-denied"), short and free of paths and values.
 func errnoName(errno syscall.Errno) string {
 	return strings.ReplaceAll(errno.Error(), " ", "-")
-}
-
-// asWrite relabels a read failure that happened inside Replace.
-func asWrite(err error) error {
-	var se *Error
-	if errors.As(err, &se) {
-		c := *se
-		c.Op = "write"
-		return &c
-	}
-	return err
 }

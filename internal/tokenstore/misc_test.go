@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -43,8 +44,9 @@ func TestReasonAndCodeText(t *testing.T) {
 	}
 }
 
-// A write that fails half-way leaves the old file and no temporary file.
-func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
+// A failed rename keeps the only copy of the new token and names it; the
+// old file is untouched.
+func TestFileFailedRenameKeepsNewToken(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "token")
 	writeFile(t, path, "old")
@@ -54,24 +56,48 @@ func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
 	renameFile = func(string, string) error { return boom }
 	t.Cleanup(func() { renameFile = os.Rename })
 	_, err := s.Replace(context.Background(), snap, "new")
-	if e := reasonOf(t, err); e.Op != "write" || !errors.Is(err, boom) {
+	e := reasonOf(t, err)
+	if e.Op != "write" || !errors.Is(err, boom) || e.SavedIn == "" || filepath.Dir(e.SavedIn) != dir {
 		t.Fatalf("%+v", e)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 2 {
-		t.Errorf("%d entries: a temporary file was left", len(entries))
+	if b, _ := os.ReadFile(e.SavedIn); string(b) != "new\n" {
+		t.Errorf("%s holds %q, want the new token", e.SavedIn, b)
+	}
+	if fi, _ := os.Stat(e.SavedIn); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("kept file mode %v", fi.Mode().Perm())
 	}
 	if b, _ := os.ReadFile(path); string(b) != "old" {
 		t.Errorf("content %q", b)
 	}
-	renameFile = os.Rename
+	// Through Cycle the token is not lost: it is in the named file.
+	_, err = Cycle(context.Background(), s, func(context.Context, string) (string, error) { return "newer", nil }, nil)
+	if e := reasonOf(t, err); e.TokenLost || e.SavedIn == "" {
+		t.Errorf("cycle: %+v", e)
+	}
+}
+
+// Without a temporary file (a directory that takes no new file) the cycle
+// stops before the exchange.
+func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "token")
+	writeFile(t, path, "old")
+	s := NewFile(path)
+	snap, _ := s.Read(context.Background())
+	boom := errors.New("no space")
 	createTemp = func(string, string) (*os.File, error) { return nil, boom }
 	t.Cleanup(func() { createTemp = os.CreateTemp })
 	if _, err := s.Replace(context.Background(), snap, "new"); !errors.Is(err, boom) {
 		t.Fatalf("create temp: %v", err)
 	}
-	// The temporary file is made next to the target (one file system, so
-	// the rename is atomic), and the directory is synced after the rename.
+	exchanges := 0
+	_, err := Cycle(context.Background(), s, func(context.Context, string) (string, error) { exchanges++; return "new", nil }, nil)
+	if !errors.Is(err, boom) || exchanges != 0 {
+		t.Fatalf("cycle: %v after %d exchanges", err, exchanges)
+	}
+	// The temporary files are made next to the target (one file system, so
+	// the rename is atomic), the probe's is removed, and the directory is
+	// synced after the rename.
 	var tempDirs, synced []string
 	createTemp = func(d, p string) (*os.File, error) { tempDirs = append(tempDirs, d); return os.CreateTemp(d, p) }
 	syncFile = func(f *os.File) error { synced = append(synced, f.Name()); return f.Sync() }
@@ -79,8 +105,11 @@ func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
 	if ok, err := s.Replace(context.Background(), snap, "new"); !ok || err != nil {
 		t.Fatalf("replace: %v %v", ok, err)
 	}
-	if len(tempDirs) != 1 || filepath.Clean(tempDirs[0]) != dir || len(synced) != 1 || filepath.Clean(synced[0]) != dir {
-		t.Errorf("temporary file in %v, synced %v; want both in %s", tempDirs, synced, dir)
+	if len(tempDirs) != 2 || filepath.Clean(tempDirs[1]) != dir || len(synced) != 1 || filepath.Clean(synced[0]) != dir {
+		t.Errorf("temporary files in %v, synced %v; want both in %s", tempDirs, synced, dir)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("%d entries: a temporary file was left", len(entries))
 	}
 	// A relative path writes in the working directory.
 	tempDirs = nil
@@ -90,7 +119,7 @@ func TestFileWriteFailureLeavesNoTrace(t *testing.T) {
 	if ok, err := rel.Replace(context.Background(), snap, "newer"); !ok || err != nil {
 		t.Fatalf("relative path: %v %v", ok, err)
 	}
-	if len(tempDirs) != 1 || tempDirs[0] != "." {
+	if len(tempDirs) != 2 || tempDirs[1] != "." {
 		t.Errorf("relative path: temporary file in %v", tempDirs)
 	}
 }

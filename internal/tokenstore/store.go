@@ -26,10 +26,23 @@ type Preflighter interface {
 	Preflight(ctx context.Context, snap Snapshot) error
 }
 
+// Locker is a Store whose writers serialize on a lock. Cycle takes it
+// before the first Read and holds it through the exchange and the
+// write-back, so a lock, permission or file-type failure stops the cycle
+// before Cognito spends the token. Lock returns the store to use while
+// locked (its Replace does not lock again) and the function releasing the
+// lock. Failures are *Error.
+type Locker interface {
+	Lock(ctx context.Context) (locked Store, unlock func(), err error)
+}
+
 // Snapshot is what one Read saw: the token and the identity of the stored
 // value it came from (Secrets Manager: the VersionId; file: the content).
 type Snapshot struct {
-	Token   string
+	Token string
+	// Exposed: users other than the owner can read the stored value (a
+	// file's group or other read bit).
+	Exposed bool
 	version string
 }
 

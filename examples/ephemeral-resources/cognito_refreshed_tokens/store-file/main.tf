@@ -1,6 +1,7 @@
 # Refresh-token rotation with a file store: the provider reads the refresh
 # token from the file, exchanges it, and writes the rotated one back (under
-# an exclusive lock, atomically, mode 0600) before the run goes on. Plans,
+# an exclusive lock, atomically, mode 0600) before the run goes on.
+# A symlink is followed and its target replaced. Plans,
 # saved plans, destroy and failed applies keep the chain alive.
 #
 # Seed the file once with the refresh token of a sign-in:
@@ -32,6 +33,9 @@ ephemeral "cognito_refreshed_tokens" "api" {
   refresh_token_store = {
     file = "${path.root}/.cognito-refresh-token"
   }
+  # Reuse the stored token set while it lasts 10 more minutes: plan and
+  # apply then share one rotation.
+  min_remaining_validity = "10m"
 }
 
 # Pass it on as in the first example: provider "restapi" { headers = local.api_headers }
