@@ -532,10 +532,12 @@ type smCreateOutput struct {
 
 // createSecretOpLocked serves CreateSecret. Sources (CreateSecret page):
 //   - Name is required, 1 to 512 of the characters above;
-//   - "You must include SecretBinary or SecretString, but not both"; with
-//     neither the secret has no version ("If you don't specify an initial
-//     value, Secrets Manager creates a secret with no secret value");
-//   - a value gets the version ClientRequestToken (32 to 64 characters;
+//   - a value in "either the SecretString parameter or the SecretBinary
+//     parameter, but not both. If you include SecretString or SecretBinary
+//     then Secrets Manager creates an initial secret version and
+//     automatically attaches the staging label AWSCURRENT to it"; without
+//     one the secret has no version;
+//   - that version's ID is ClientRequestToken (32 to 64 characters;
 //     "If you use the AWS CLI or one of the AWS SDKs to call this
 //     operation, then you can leave this parameter empty. The CLI or SDK
 //     generates a random UUID for you") with AWSCURRENT;
