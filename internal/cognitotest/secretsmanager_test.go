@@ -514,3 +514,44 @@ func TestSecretsManagerCreateSecret(t *testing.T) {
 		t.Errorf("GetSecretValue of a secret without a value: %v", err)
 	}
 }
+
+// CreateSecret as a client without an SDK sends it: no name, no request
+// token (the double makes one, as the SDKs would), a token of the wrong
+// length; and a binary value.
+func TestSecretsManagerCreateSecretRaw(t *testing.T) {
+	s := newTestServer(t, PoolConfig{})
+	auth := "AWS4-HMAC-SHA256 Credential=AKID/20260101/" + s.Region() + "/secretsmanager/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + strings.Repeat("0", 64)
+	for body, want := range map[string]int{
+		`{"SecretString":"x"}`: http.StatusBadRequest,
+		`{"Name":"t","SecretString":"x","ClientRequestToken":"short"}`: http.StatusBadRequest,
+		`{"Name":"raw","SecretString":"v"}`:                            http.StatusOK,
+	} {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/", strings.NewReader(body))
+		req.Header.Set("Content-Type", jsonContentType)
+		req.Header.Set("X-Amz-Target", smTargetPrefix+SMCreateSecret)
+		req.Header.Set("X-Amz-Date", "20260101T000000Z")
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d", body, resp.StatusCode, want)
+		}
+	}
+	if v, ok := s.SecretValue("raw"); !ok || v != "v" {
+		t.Errorf("raw: %q %v", v, ok)
+	}
+	if _, ok := s.SecretValue("t"); ok {
+		t.Error("a refused CreateSecret created a secret")
+	}
+	c := smClient(s)
+	if _, err := c.CreateSecret(context.Background(), &sm.CreateSecretInput{Name: aws.String("bin"), SecretBinary: []byte{1, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	out := getCurrent(t, c, "bin")
+	if !bytes.Equal(out.SecretBinary, []byte{1, 2}) || out.SecretString != nil {
+		t.Errorf("binary secret: %+v", out)
+	}
+}
