@@ -269,7 +269,9 @@ ephemeral "cognito_client_credentials_token" "m" {
 // of in for the names that carry them, a region, and a map for the for_each
 // example. A required variable it cannot fill fails the test, so that a new
 // example is either plannable here or needs a third-party provider.
-func exampleVariables(t *testing.T, ex exampleConfig, in acctest.TokenInputs, machine acctest.ClientCredentialsInputs) map[string]string {
+// tokenURL is the double's token endpoint, for an example that takes it as
+// a variable (the local one of the user-or-machine guide).
+func exampleVariables(t *testing.T, ex exampleConfig, in acctest.TokenInputs, machine acctest.ClientCredentialsInputs, tokenURL string) map[string]string {
 	t.Helper()
 	vars := map[string]string{}
 	for name := range ex.variables {
@@ -292,6 +294,8 @@ func exampleVariables(t *testing.T, ex exampleConfig, in acctest.TokenInputs, ma
 			vars[name] = "eu-west-1_5f0d6c1e-8d8b-4b5e-9a55-0123456789ab"
 		case strings.HasSuffix(name, "region"):
 			vars[name] = "eu-west-1"
+		case name == "token_url":
+			vars[name] = tokenURL
 		case name == "cognito_sessions":
 			vars[name] = fmt.Sprintf(`{payments={client_id=%q,refresh_token=%q},search={client_id=%q,refresh_token=%q}}`,
 				in.ClientID, in.RefreshToken, in.ClientID, in.RefreshToken)
@@ -381,7 +385,7 @@ func TestAccSavedPlanHoldsNoSecrets(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "endpoint_override.tf"), []byte(override), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		vars := exampleVariables(t, ex, in, machine)
+		vars := exampleVariables(t, ex, in, machine, tap.URL+cognitotest.TokenPath)
 		// The file-store example keeps its refresh token in this file,
 		// seeded as its comment says; the store holds the token by design,
 		// so it is removed before the search.

@@ -16,7 +16,7 @@ import (
 // on the same server as the Cognito double (point
 // AWS_ENDPOINT_URL_SECRETS_MANAGER at Server.URL). Sources, all in the AWS
 // Secrets Manager API reference (docs.aws.amazon.com/secretsmanager/latest/
-// apireference/) unless named: the pages of GetSecretValue, PutSecretValue,
+// apireference/) unless named: the pages of CreateSecret, GetSecretValue, PutSecretValue,
 // UpdateSecretVersionStage, DescribeSecret, ListSecretVersionIds and "Common
 // Errors", and the user guide's "AWS Secrets Manager quotas" page for the
 // version quota. Its clock is the Server's (PoolConfig.Now, Advance), so a
@@ -26,6 +26,7 @@ const (
 	smTargetPrefix = "secretsmanager."
 	// SMGetSecretValue and the others are the operations the double
 	// serves, as named in X-Amz-Target and in the helpers' op arguments.
+	SMCreateSecret             = "CreateSecret"
 	SMGetSecretValue           = "GetSecretValue"
 	SMPutSecretValue           = "PutSecretValue"
 	SMUpdateSecretVersionStage = "UpdateSecretVersionStage"
@@ -125,6 +126,14 @@ func (s *Server) CreateSecret(name, value string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.secrets.init()
+	var str *string
+	if value != "" {
+		str = &value
+	}
+	return s.createSecretLocked(name, newUUID(), str, nil).arn
+}
+
+func (s *Server) createSecretLocked(name, versionID string, value *string, binary []byte) *smSecret {
 	now := s.nowLocked()
 	// Secret ARNs end in a hyphen and six random characters (API reference,
 	// SecretId of every operation).
@@ -132,14 +141,18 @@ func (s *Server) CreateSecret(name, value string) string {
 		name: name, arn: "arn:aws:secretsmanager:" + s.cfg.Region + ":" + smAccount + ":secret:" + name + "-" + randomString(6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
 		created: now, changed: now, versions: map[string]*smVersion{}, stages: map[string]string{},
 	}
-	if value != "" {
-		id := newUUID()
-		sec.versions[id] = s.newVersionLocked(id, now)
-		sec.versions[id].value = value
-		sec.stages[StageCurrent] = id
+	if value != nil || binary != nil {
+		v := s.newVersionLocked(versionID, now)
+		if value != nil {
+			v.value = *value
+		} else {
+			v.binary = slices.Clone(binary)
+		}
+		sec.versions[versionID] = v
+		sec.stages[StageCurrent] = versionID
 	}
 	s.secrets.secrets[name] = sec
-	return sec.arn
+	return sec
 }
 
 // SetSecretBinary adds a version holding SecretBinary and makes it current.
@@ -431,6 +444,7 @@ func (s *Server) answerSMFault(w http.ResponseWriter, f Fault) {
 }
 
 type smInput struct {
+	Name                string // CreateSecret
 	SecretId            string
 	VersionId           string
 	VersionStage        string
@@ -470,6 +484,9 @@ func (s *Server) dispatchSecretsManager(r *http.Request, op string, body []byte,
 		return nil, newErr(SMErrAccessDenied, "User: arn:aws:iam::"+smAccount+":user/test is not authorized to perform: secretsmanager:"+op+
 			" because no identity-based policy allows the secretsmanager:"+op+" action")
 	}
+	if op == SMCreateSecret {
+		return s.createSecretOpLocked(in)
+	}
 	var handle func(*smSecret, smInput) (any, *apiError)
 	switch op {
 	case SMGetSecretValue:
@@ -500,6 +517,60 @@ func (s *Server) dispatchSecretsManager(r *http.Request, op string, body []byte,
 		return nil, newErr(SMErrInvalidRequest, smMsgMarkedForDeletion)
 	}
 	return handle(sec, in)
+}
+
+// smSecretName: CreateSecret's Name is 1 to 512 characters; "The secret
+// name can contain ASCII letters, numbers, and the following characters:
+// /_+=.@-".
+var smSecretName = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+
+type smCreateOutput struct {
+	ARN       string
+	Name      string
+	VersionId string `json:",omitempty"`
+}
+
+// createSecretOpLocked serves CreateSecret. Sources (CreateSecret page):
+//   - Name is required, 1 to 512 of the characters above;
+//   - a value in "either the SecretString parameter or the SecretBinary
+//     parameter, but not both. If you include SecretString or SecretBinary
+//     then Secrets Manager creates an initial secret version and
+//     automatically attaches the staging label AWSCURRENT to it"; without
+//     one the secret has no version;
+//   - that version's ID is ClientRequestToken (32 to 64 characters;
+//     "If you use the AWS CLI or one of the AWS SDKs to call this
+//     operation, then you can leave this parameter empty. The CLI or SDK
+//     generates a random UUID for you") with AWSCURRENT;
+//   - an existing name is ResourceExistsException ("A resource with the ID
+//     you requested already exists"), also while it is marked for deletion.
+//
+// Description, KmsKeyId, Tags and replica regions are accepted and ignored.
+func (s *Server) createSecretOpLocked(in smInput) (any, *apiError) {
+	if in.Name == "" {
+		return nil, newErr(SMErrInvalidParameter, "1 validation error detected: Value null at 'name' failed to satisfy constraint: Member must not be null")
+	}
+	if !smSecretName.MatchString(in.Name) {
+		return nil, newErr(SMErrInvalidParameter, "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!")
+	}
+	if in.SecretString != nil && in.SecretBinary != nil {
+		return nil, newErr(SMErrInvalidParameter, "You can't specify both a binary secret value and a string secret value in the same secret.")
+	}
+	id := in.ClientRequestToken
+	if id == "" {
+		id = newUUID()
+	}
+	if n := len(id); n < smMinClientRequestToken || n > smMaxClientRequestToken {
+		return nil, newErr(SMErrInvalidParameter, "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64")
+	}
+	if _, exists := s.secrets.secrets[in.Name]; exists {
+		return nil, newErr(SMErrResourceExists, "The operation failed because the secret "+in.Name+" already exists.")
+	}
+	sec := s.createSecretLocked(in.Name, id, in.SecretString, in.SecretBinary)
+	out := smCreateOutput{ARN: sec.arn, Name: sec.name}
+	if len(sec.versions) > 0 {
+		out.VersionId = id
+	}
+	return out, nil
 }
 
 type smGetOutput struct {

@@ -1,7 +1,14 @@
 // Command cognito-double runs the cognitotest Cognito double as a process:
 // it seeds one app client and one user, a resource server and an app client
 // for the client-credentials grant, writes the connection details to a
-// JSON file and serves until SIGINT/SIGTERM.
+// JSON file and serves until SIGINT/SIGTERM. The same server answers
+// Secrets Manager requests.
+//
+// For a person trying the provider locally (scripts/local-cognito.sh):
+// -env writes the environment to source, -refresh-token-file the seeded
+// user's first refresh token, and the subcommands create-secret and
+// put-secret-value do what `aws secretsmanager ...` does with the same
+// flags, for machines without the AWS CLI.
 package main
 
 import (
@@ -48,12 +55,21 @@ func main() {
 	username := flag.String("username", "demo-user", "seeded user's name")
 	email := flag.String("email", "demo-user@example.com", "seeded user's email")
 	out := flag.String("out", "", "write connection details (JSON, mode 0600) here")
+	envFile := flag.String("env", "", "write the environment to export (shell, mode 0600) here: endpoints, region, dummy AWS credentials, client IDs")
+	tokenFile := flag.String("refresh-token-file", "", "write the seeded user's first refresh token (mode 0600) here")
 	var th throttling
 	flag.Float64Var(&th.perSecond, "throttle-rate", 0, "answer TooManyRequestsException beyond this many requests per second (token bucket; 0 = no limit)")
 	flag.IntVar(&th.burst, "throttle-burst", 0, "requests allowed at once under -throttle-rate (0 = one second's worth)")
 	flag.IntVar(&th.first, "throttle-first", 0, "answer TooManyRequestsException to the first N requests")
+	if len(os.Args) > 1 && secretCommands[os.Args[1]] != nil {
+		if err := runSecretCommand(os.Args[1], os.Args[2:]); err != nil {
+			log.Fatalf("cognito-double %s: %v", os.Args[1], err)
+		}
+		return
+	}
 	flag.Parse()
-	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, *out, th); err != nil {
+	files := outputs{json: *out, env: *envFile, refreshToken: *tokenFile}
+	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, files, th); err != nil {
 		log.Fatalf("cognito-double: %v", err)
 	}
 }
@@ -65,7 +81,13 @@ type throttling struct {
 	first     int
 }
 
-func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email, out string, th throttling) error {
+// outputs are the files the double writes once it listens ("" = none).
+type outputs struct {
+	json, env, refreshToken string
+}
+
+func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email string, files outputs, th throttling) error {
+	out := files.json
 	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region, RememberDevices: devices})
 	if err != nil {
 		return err
@@ -101,6 +123,17 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 			return err
 		}
 		_ = os.Chmod(out, 0o600) // WriteFile keeps the mode of an existing file
+	}
+	if files.refreshToken != "" {
+		if err := writePrivate(files.refreshToken, []byte(refreshToken+"\n")); err != nil {
+			return err
+		}
+	}
+	// The env file comes last: a script waiting for it finds the others.
+	if files.env != "" {
+		if err := writePrivate(files.env, []byte(envScript(s))); err != nil {
+			return err
+		}
 	}
 	fmt.Println(endpoint)
 

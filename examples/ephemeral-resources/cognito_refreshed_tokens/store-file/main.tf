@@ -5,7 +5,7 @@
 # saved plans, destroy and failed applies keep the chain alive.
 #
 # Seed the file once with the refresh token of a sign-in:
-#   (umask 077; printf %s "$REFRESH_TOKEN" > .cognito-refresh-token)
+#   (umask 077; cp refresh-token.txt .cognito-refresh-token)
 # Keep it out of version control, and give every run that shares it the
 # same file (one machine, or a shared volume or CI cache).
 terraform {
