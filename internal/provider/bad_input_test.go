@@ -62,7 +62,7 @@ func badInputs() []badInput {
 		// refresh_token
 		res("min_remaining_validity not a duration", "10 minutes", "min_remaining_validity", `(?s)Invalid duration.*between 1s and 24h0m0s`),
 		res("min_remaining_validity beyond a day", "25h", "min_remaining_validity", `(?s)Invalid duration.*between 1s and 24h0m0s`),
-				res("refresh_token empty", "", "refresh_token", empty("refresh_token")),
+		res("refresh_token empty", "", "refresh_token", empty("refresh_token")),
 		res("refresh_token whitespace only", "   ", "refresh_token", tokenMsg),
 		res("refresh_token with a trailing newline", "eyJjdHkiOiJKV1QifQ.abc.def\n", "refresh_token", tokenMsg),
 		res("refresh_token with inner space", "eyJjdHkiOiJKV1QifQ abc.def", "refresh_token", tokenMsg),
