@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -494,8 +495,8 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 	}
 	if e.SavedIn != "" {
 		summary += "; new refresh token kept in another file"
-		detail += fmt.Sprintf("\n\nCognito rotated the token; the new refresh token was not lost: it is in %q. Move that file over the store's file (for example `mv %q %q`) before the next run, "+
-			"which would otherwise present the spent token.", e.SavedIn, e.SavedIn, cfg.file)
+		detail += fmt.Sprintf("\n\nCognito rotated the token; the new refresh token was not lost: it is in %q. Move that file over the store's file (for example `%s`) before the next run, "+
+			"which would otherwise present the spent token.", e.SavedIn, moveFileCommand(runtime.GOOS, e.SavedIn, cfg.file))
 	} else if e.TokenLost {
 		summary += "; new refresh token lost"
 		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
@@ -504,6 +505,17 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		detail += "\n\nNothing was spent: Cognito was not called, and the token in the store is unchanged."
 	}
 	return summary, detail
+}
+
+// moveFileCommand moves from over to in the usual shell of goos. On Windows
+// that is PowerShell, whose mv (Move-Item) refuses to overwrite without
+// -Force and whose single quotes take a path as it is.
+func moveFileCommand(goos, from, to string) string {
+	if goos == "windows" {
+		quote := func(p string) string { return "'" + strings.ReplaceAll(p, "'", "''") + "'" }
+		return "Move-Item -Force -LiteralPath " + quote(from) + " -Destination " + quote(to)
+	}
+	return fmt.Sprintf("mv %q %q", from, to)
 }
 
 // versionQuotaFacts says how full the secret is, for VersionQuota.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -377,7 +378,7 @@ func TestFileStoreDiagnostics(t *testing.T) {
 		{&failure.Error{Reason: failure.AccessDenied, Op: "lock", Store: name},
 			`(?s)Locking file "/tmp/token" failed: permission denied.*locks the file.*Nothing was spent`},
 		{&failure.Error{Reason: failure.Other, Op: "write", Store: name, SavedIn: "/tmp/.token.tmp-1"},
-			`(?s)kept in another file.*not lost: it is in "/tmp/.token.tmp-1".*mv "/tmp/.token.tmp-1" "/tmp/token"`},
+			`(?s)kept in another file.*not lost: it is in "/tmp/.token.tmp-1".*` + regexp.QuoteMeta(moveFileCommand(runtime.GOOS, "/tmp/.token.tmp-1", "/tmp/token"))},
 	} {
 		var diags diag.Diagnostics
 		addStoreCycleError(&diags, tc.err, name, cfg)
@@ -385,6 +386,12 @@ func TestFileStoreDiagnostics(t *testing.T) {
 		if len(diags) != 1 || !regexp.MustCompile(tc.want).MatchString(text) || strings.Contains(text, "was lost") {
 			t.Errorf("%+v: want %s in\n%s", tc.err, tc.want, text)
 		}
+	}
+	if got, want := moveFileCommand("linux", "/tmp/.token.tmp-1", "/tmp/token"), `mv "/tmp/.token.tmp-1" "/tmp/token"`; got != want {
+		t.Errorf("on Unix: %s, want %s", got, want)
+	}
+	if got, want := moveFileCommand("windows", `C:\it's\.token.tmp-1`, `C:\it's\token`), `Move-Item -Force -LiteralPath 'C:\it''s\.token.tmp-1' -Destination 'C:\it''s\token'`; got != want {
+		t.Errorf("on Windows: %s, want %s", got, want)
 	}
 	var diags diag.Diagnostics
 	addExposedStoreWarning(&diags, name, cfg)
