@@ -134,6 +134,12 @@ func storeKinds(t *testing.T, p func(t *testing.T) *pool, test func(t *testing.T
 
 func freshPool(t *testing.T) *pool { return newPool(t, cognitotest.PoolConfig{}) }
 
+// agedPool issues sets already past half their life: every open through a
+// store rotates, as the chain tests below need.
+func agedPool(t *testing.T) *pool {
+	return newPool(t, cognitotest.PoolConfig{Now: acctest.SetsPastHalfLife})
+}
+
 func refreshOK(t *testing.T, data *providerData, m *refreshedTokensModel) {
 	t.Helper()
 	if diags := refreshTokens(context.Background(), data, m); diags.HasError() {
@@ -173,7 +179,7 @@ func TestStoreWithoutRotationIsOnlyRead(t *testing.T) {
 // With rotation (grace 0) the rotated token is in the store when the
 // refresh returns, so every later refresh works.
 func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
@@ -200,7 +206,7 @@ func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
 // succeeds, and the store keeps the winner's token. The grace period lets
 // both exchanges of the same token through, as Cognito does.
 func TestStoreLostRaceKeepsWinner(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
@@ -236,7 +242,7 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 // RefreshTokenReuseException; it reads the store again and retries with the
 // other run's token.
 func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
