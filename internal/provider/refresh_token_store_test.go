@@ -443,6 +443,49 @@ func TestStoreReusesTokenSet(t *testing.T) {
 	})
 }
 
+// Without min_remaining_validity a store reuses a set with half its
+// lifetime left, and refreshes (and stores) one past half its life: here a
+// set Cognito issued PastHalfLife ago by its iat claim.
+func TestStoreDefaultReuseHalfLife(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		pool     func(*testing.T) *pool
+		requests int
+	}{
+		{"fresh set reused", freshPool, 1},
+		{"set past half its life refreshed", agedPool, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storeKinds(t, c.pool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+				in := p.SignIn(cognitotest.AppClient{Rotation: true})
+				store := newStore(in.RefreshToken)
+				data := storeProvider(t, p)
+				first, second := storeModel(in, store.cfg), storeModel(in, store.cfg)
+				refreshOK(t, data, first)
+				if store.value() != first.NewRefreshToken.ValueString() {
+					t.Fatal("the store does not hold the first rotated refresh token")
+				}
+				refreshOK(t, data, second)
+				if got := p.RequestCount(); got != c.requests {
+					t.Fatalf("Cognito saw %d requests for two opens, want %d", got, c.requests)
+				}
+				last := first
+				if c.requests == 2 {
+					last = second
+				} else if second.AccessToken.ValueString() != first.AccessToken.ValueString() || !second.NewRefreshToken.IsNull() {
+					t.Error("the second open must return the stored set, without a rotation")
+				}
+				if got := store.value(); got == "" || got != last.NewRefreshToken.ValueString() {
+					t.Error("the store does not hold the last rotated refresh token")
+				}
+				if got := store.writes(); got != c.requests {
+					t.Errorf("the store was written %d times for %d rotations", got, c.requests)
+				}
+			})
+		})
+	}
+}
+
 // Tokens that cannot last min_remaining_validity fail, naming the app
 // client's access-token validity; nothing else is returned.
 func TestMinRemainingValidityTooLong(t *testing.T) {
