@@ -68,7 +68,7 @@ const minValidityAttr = "min_remaining_validity"
 const maxMinValidity = 24 * time.Hour
 
 const minValidityDescription = "How long the returned tokens must stay valid, as a duration such as `\"10m\"`; tokens that would expire sooner fail with an error. " +
-	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute every open calls Cognito."
+	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute, a stored set with at least half its lifetime left is returned."
 
 // now is the provider's clock, a seam for tests of token reuse.
 var now = time.Now
