@@ -7,6 +7,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -524,5 +526,28 @@ func TestStoreLostAnswerNeedsGracePeriod(t *testing.T) {
 	if !diags.HasError() || !strings.Contains(text, "A grace period of 0 cannot survive a lost answer") ||
 		!strings.Contains(text, "RetryGracePeriodSeconds to 60") || !strings.Contains(text, "umask 077; printf") {
 		t.Errorf("grace 0:\n%s", text)
+	}
+}
+
+// A set's issue time is the request's, or the ID token's iat when Cognito's
+// clock puts it earlier, so its lifetime is never taken shorter than it is.
+func TestTokenSetIssueTime(t *testing.T) {
+	request := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	idToken := func(claims string) string {
+		return "e30." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+	}
+	for _, c := range []struct {
+		name, id string
+		want     time.Time
+	}{
+		{"iat earlier", idToken(`{"iat":1893495600,"exp":1893499200}`), time.Unix(1893495600, 0).UTC()},
+		{"iat later", idToken(`{"iat":1893502800,"exp":1893506400}`), request},
+		{"no iat", idToken(`{"exp":1893506400}`), request},
+		{"not a JWT", "opaque", request},
+	} {
+		tokens := cognito.Tokens{AccessToken: "a", IDToken: c.id, ExpiresIn: 3600, ExpiresAt: request.Add(time.Hour)}
+		if got := tokenSetOf(tokens).IssuedAt; !got.Equal(c.want) {
+			t.Errorf("%s: IssuedAt %v, want %v", c.name, got, c.want)
+		}
 	}
 }
