@@ -40,7 +40,8 @@ func TestAccNoSecretLeaksStore(t *testing.T) {
 }
 
 func runStoreLeakScenario(t *testing.T, cli *acctest.CLI, kind, storeKind string) {
-	p := acctest.NewPool(t, cognitotest.PoolConfig{})
+	// Sets past half their life: plan and apply each rotate.
+	p := acctest.NewPool(t, cognitotest.PoolConfig{Now: acctest.SetsPastHalfLife})
 	in := p.SignIn(cognitotest.AppClient{Rotation: true})
 	first := in.RefreshToken
 	tap := acctest.NewTokenTap(t, p.URL)

@@ -31,6 +31,17 @@ func NewPool(t testing.TB, cfg cognitotest.PoolConfig) *Pool {
 	return &Pool{Server: srv}
 }
 
+// PastHalfLife is how far behind SetsPastHalfLife puts the double's clock:
+// more than half the default one-hour validity.
+const PastHalfLife = 40 * time.Minute
+
+// SetsPastHalfLife is a double's clock (PoolConfig.Now) PastHalfLife behind
+// the provider's: every token set it issues was issued, by its iat claim,
+// that long ago, so a store without min_remaining_validity refreshes it at
+// the next open instead of reusing it. Tests that follow the rotation chain
+// open by open use it; the tokens themselves stay valid.
+func SetsPastHalfLife() time.Time { return time.Now().Add(-PastHalfLife) }
+
 // SignIn returns inputs for a fresh sign-in of alice with a new app client.
 func (p *Pool) SignIn(client cognitotest.AppClient) TokenInputs {
 	client = p.AddClient(client)

@@ -73,9 +73,17 @@ type workflow struct {
 	retired []string
 }
 
+// newWorkflow follows the chain open by open: its double issues sets past
+// half their life, so the store refreshes at every open instead of reusing.
 func newWorkflow(t *testing.T, cli *acctest.CLI, kind string, newStore func(t *testing.T, p *acctest.Pool, token string) workflowStore) *workflow {
 	t.Helper()
-	p := acctest.NewPool(t, cognitotest.PoolConfig{})
+	return newWorkflowOn(t, cli, kind, newStore, cognitotest.PoolConfig{Now: acctest.SetsPastHalfLife})
+}
+
+// newWorkflowOn is newWorkflow on a double configured by cfg.
+func newWorkflowOn(t *testing.T, cli *acctest.CLI, kind string, newStore func(t *testing.T, p *acctest.Pool, token string) workflowStore, cfg cognitotest.PoolConfig) *workflow {
+	t.Helper()
+	p := acctest.NewPool(t, cfg)
 	in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 0})
 	w := &workflow{cli: cli, p: p, tap: acctest.NewTokenTap(t, p.URL), kind: kind, in: in}
 	w.store = newStore(t, p, in.RefreshToken)

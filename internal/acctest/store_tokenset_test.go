@@ -6,15 +6,42 @@ import (
 	"testing"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
 // reusingWorkflow is a workflow whose block asks for tokens lasting 10
 // minutes: the store's token set is reused while it does.
 func reusingWorkflow(t *testing.T, cli *acctest.CLI, kind string, sf storeFactory) *workflow {
 	t.Helper()
-	w := newWorkflow(t, cli, kind, sf.new)
+	w := newWorkflowOn(t, cli, kind, sf.new, cognitotest.PoolConfig{})
 	w.store.hcl += "\n  min_remaining_validity = \"10m\""
 	return w
+}
+
+// TestAccStoreDefaultReusePlanThenApply: plan, then apply, with a store and
+// no min_remaining_validity: the set the first open stores has more than
+// half its (one-hour) life left at every later open, so it is reused. One
+// Cognito call.
+func TestAccStoreDefaultReusePlanThenApply(t *testing.T) {
+	requireAcc(t)
+	cli := acctest.NewCLI(t)
+	for _, kind := range []string{"ephemeral", "data source"} {
+		for _, sf := range workflowStores() {
+			t.Run(kind+"/"+sf.kind, func(t *testing.T) {
+				t.Parallel()
+				w := newWorkflowOn(t, cli, kind, sf.new, cognitotest.PoolConfig{})
+				dir := w.newDir(t, false)
+				w.check(t, "seeding", 0, true)
+				w.mustRun(t, dir, "plan", "plan")
+				w.mustRun(t, dir, "apply", "apply", "-auto-approve")
+				if got := w.p.RequestCount(); got != 1 {
+					t.Errorf("%s: plan then apply made %d Cognito calls, want 1", cli.Version, got)
+				}
+				w.check(t, "plan then apply", 1, true)
+				w.finalRefresh(t)
+			})
+		}
+	}
 }
 
 // TestAccStoreTokenSetPlanThenApply: plan, then apply (which plans again),

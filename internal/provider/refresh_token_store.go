@@ -68,7 +68,7 @@ const minValidityAttr = "min_remaining_validity"
 const maxMinValidity = 24 * time.Hour
 
 const minValidityDescription = "How long the returned tokens must stay valid, as a duration such as `\"10m\"`; tokens that would expire sooner fail with an error. " +
-	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute every open calls Cognito."
+	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute, a stored set with at least half its lifetime left is returned."
 
 // now is the provider's clock, a seam for tests of token reuse.
 var now = time.Now
@@ -290,10 +290,9 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 		seen = append(seen, issued.NewRefreshToken)
 		return tokenSetOf(issued), nil
 	}
-	var fresh func(tokenstore.TokenSet) bool
-	if minValidity > 0 {
-		fresh = func(set tokenstore.TokenSet) bool { return set.ExpiresAt.Sub(now()) >= minValidity }
-	}
+	// With min_remaining_validity a set that lasts that long is reused;
+	// without it, a set with half its lifetime left (tokenstore.FreshAt).
+	fresh := func(set tokenstore.TokenSet) bool { return set.FreshAt(now(), minValidity) }
 	outcome, err := tokenstore.CycleSet(cycleCtx, store, exchange, isRefreshTokenReuse, fresh)
 	if outcome.Reused {
 		tokens = tokensOf(outcome.Set, now())
@@ -326,8 +325,19 @@ func refreshThroughStore(ctx context.Context, data *providerData, req cognito.Re
 func tokenSetOf(t cognito.Tokens) tokenstore.TokenSet {
 	return tokenstore.TokenSet{
 		RefreshToken: t.NewRefreshToken, AccessToken: t.AccessToken, IDToken: t.IDToken, TokenType: t.TokenType,
-		IssuedAt: t.ExpiresAt.Add(-time.Duration(t.ExpiresIn) * time.Second), ExpiresAt: tokensExpiry(t),
+		IssuedAt: tokensIssued(t), ExpiresAt: tokensExpiry(t),
 	}
+}
+
+// tokensIssued is when the set was issued: the time of the request, or the
+// ID token's iat claim (Cognito's clock) when earlier, so a set's lifetime
+// is never taken shorter than Cognito made it.
+func tokensIssued(t cognito.Tokens) time.Time {
+	at := t.ExpiresAt.Add(-time.Duration(t.ExpiresIn) * time.Second)
+	if iat, ok := jwtTime(t.IDToken, "iat"); ok && iat.Before(at) {
+		at = iat
+	}
+	return at
 }
 
 // tokensOf returns a reused set as this open's tokens: no rotation, and
@@ -343,7 +353,7 @@ func tokensOf(set tokenstore.TokenSet, at time.Time) cognito.Tokens {
 // ID token's validity is its own: its exp claim).
 func tokensExpiry(t cognito.Tokens) time.Time {
 	at := t.ExpiresAt
-	if exp, ok := jwtExpiry(t.IDToken); ok && exp.Before(at) {
+	if exp, ok := jwtTime(t.IDToken, "exp"); ok && exp.Before(at) {
 		at = exp
 	}
 	return at
@@ -352,9 +362,9 @@ func tokensExpiry(t cognito.Tokens) time.Time {
 // tokensLast is how long the tokens stay valid from at.
 func tokensLast(t cognito.Tokens, at time.Time) time.Duration { return tokensExpiry(t).Sub(at) }
 
-// jwtExpiry reads a JWT's exp claim without verifying it (the token comes
-// straight from Cognito).
-func jwtExpiry(token string) (time.Time, bool) {
+// jwtTime reads a JWT's time claim (exp, iat) without verifying it (the
+// token comes straight from Cognito).
+func jwtTime(token, claim string) (time.Time, bool) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return time.Time{}, false
@@ -363,13 +373,21 @@ func jwtExpiry(token string) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	var claims struct {
-		Exp int64 `json:"exp"`
-	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Exp == 0 {
+	dec := json.NewDecoder(strings.NewReader(string(payload)))
+	dec.UseNumber()
+	var all map[string]any
+	if dec.Decode(&all) != nil {
 		return time.Time{}, false
 	}
-	return time.Unix(claims.Exp, 0).UTC(), true
+	n, ok := all[claim].(json.Number)
+	if !ok {
+		return time.Time{}, false
+	}
+	secs, err := n.Int64()
+	if err != nil || secs == 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(secs, 0).UTC(), true
 }
 
 // refreshTokenReuse is Cognito's answer to a refresh token that rotation

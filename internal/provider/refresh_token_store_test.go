@@ -7,6 +7,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -134,6 +136,12 @@ func storeKinds(t *testing.T, p func(t *testing.T) *pool, test func(t *testing.T
 
 func freshPool(t *testing.T) *pool { return newPool(t, cognitotest.PoolConfig{}) }
 
+// agedPool issues sets already past half their life: every open through a
+// store rotates, as the chain tests below need.
+func agedPool(t *testing.T) *pool {
+	return newPool(t, cognitotest.PoolConfig{Now: acctest.SetsPastHalfLife})
+}
+
 func refreshOK(t *testing.T, data *providerData, m *refreshedTokensModel) {
 	t.Helper()
 	if diags := refreshTokens(context.Background(), data, m); diags.HasError() {
@@ -173,7 +181,7 @@ func TestStoreWithoutRotationIsOnlyRead(t *testing.T) {
 // With rotation (grace 0) the rotated token is in the store when the
 // refresh returns, so every later refresh works.
 func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
@@ -200,7 +208,7 @@ func TestStoreKeepsRotatedTokenCurrent(t *testing.T) {
 // succeeds, and the store keeps the winner's token. The grace period lets
 // both exchanges of the same token through, as Cognito does.
 func TestStoreLostRaceKeepsWinner(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true, GracePeriod: 60 * time.Second})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
@@ -236,7 +244,7 @@ func TestStoreLostRaceKeepsWinner(t *testing.T) {
 // RefreshTokenReuseException; it reads the store again and retries with the
 // other run's token.
 func TestStoreReuseRetriesWithStoredToken(t *testing.T) {
-	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+	storeKinds(t, agedPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
 		in := p.SignIn(cognitotest.AppClient{Rotation: true})
 		store := newStore(in.RefreshToken)
 		data := storeProvider(t, p)
@@ -437,6 +445,49 @@ func TestStoreReusesTokenSet(t *testing.T) {
 	})
 }
 
+// Without min_remaining_validity a store reuses a set with half its
+// lifetime left, and refreshes (and stores) one past half its life: here a
+// set Cognito issued PastHalfLife ago by its iat claim.
+func TestStoreDefaultReuseHalfLife(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		pool     func(*testing.T) *pool
+		requests int
+	}{
+		{"fresh set reused", freshPool, 1},
+		{"set past half its life refreshed", agedPool, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			storeKinds(t, c.pool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+				in := p.SignIn(cognitotest.AppClient{Rotation: true})
+				store := newStore(in.RefreshToken)
+				data := storeProvider(t, p)
+				first, second := storeModel(in, store.cfg), storeModel(in, store.cfg)
+				refreshOK(t, data, first)
+				if store.value() != first.NewRefreshToken.ValueString() {
+					t.Fatal("the store does not hold the first rotated refresh token")
+				}
+				refreshOK(t, data, second)
+				if got := p.RequestCount(); got != c.requests {
+					t.Fatalf("Cognito saw %d requests for two opens, want %d", got, c.requests)
+				}
+				last := first
+				if c.requests == 2 {
+					last = second
+				} else if second.AccessToken.ValueString() != first.AccessToken.ValueString() || !second.NewRefreshToken.IsNull() {
+					t.Error("the second open must return the stored set, without a rotation")
+				}
+				if got := store.value(); got == "" || got != last.NewRefreshToken.ValueString() {
+					t.Error("the store does not hold the last rotated refresh token")
+				}
+				if got := store.writes(); got != c.requests {
+					t.Errorf("the store was written %d times for %d rotations", got, c.requests)
+				}
+			})
+		})
+	}
+}
+
 // Tokens that cannot last min_remaining_validity fail, naming the app
 // client's access-token validity; nothing else is returned.
 func TestMinRemainingValidityTooLong(t *testing.T) {
@@ -475,5 +526,28 @@ func TestStoreLostAnswerNeedsGracePeriod(t *testing.T) {
 	if !diags.HasError() || !strings.Contains(text, "A grace period of 0 cannot survive a lost answer") ||
 		!strings.Contains(text, "RetryGracePeriodSeconds to 60") || !strings.Contains(text, "umask 077; printf") {
 		t.Errorf("grace 0:\n%s", text)
+	}
+}
+
+// A set's issue time is the request's, or the ID token's iat when Cognito's
+// clock puts it earlier, so its lifetime is never taken shorter than it is.
+func TestTokenSetIssueTime(t *testing.T) {
+	request := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	idToken := func(claims string) string {
+		return "e30." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+	}
+	for _, c := range []struct {
+		name, id string
+		want     time.Time
+	}{
+		{"iat earlier", idToken(`{"iat":1893495600,"exp":1893499200}`), time.Unix(1893495600, 0).UTC()},
+		{"iat later", idToken(`{"iat":1893502800,"exp":1893506400}`), request},
+		{"no iat", idToken(`{"exp":1893506400}`), request},
+		{"not a JWT", "opaque", request},
+	} {
+		tokens := cognito.Tokens{AccessToken: "a", IDToken: c.id, ExpiresIn: 3600, ExpiresAt: request.Add(time.Hour)}
+		if got := tokenSetOf(tokens).IssuedAt; !got.Equal(c.want) {
+			t.Errorf("%s: IssuedAt %v, want %v", c.name, got, c.want)
+		}
 	}
 }

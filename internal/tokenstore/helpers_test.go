@@ -46,6 +46,30 @@ func cognitoExchange(s *cognitotest.Server, clientID string) Exchange {
 	}
 }
 
+// cognitoSetExchange is cognitoExchange returning the whole set, issued
+// and expiring on the double's clock.
+func cognitoSetExchange(s *cognitotest.Server, clientID string) SetExchange {
+	c := cip.NewFromConfig(aws.Config{
+		Region: s.Region(), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1,
+		HTTPClient: &http.Client{Timeout: 10 * time.Second},
+	}, func(o *cip.Options) { o.BaseEndpoint = aws.String(s.URL) })
+	return func(ctx context.Context, rt string) (TokenSet, error) {
+		issued := s.Now()
+		out, err := c.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{
+			ClientId: aws.String(clientID), RefreshToken: aws.String(rt),
+		})
+		if err != nil {
+			return TokenSet{}, err
+		}
+		res := out.AuthenticationResult
+		return TokenSet{
+			RefreshToken: aws.ToString(res.RefreshToken), AccessToken: aws.ToString(res.AccessToken),
+			IDToken: aws.ToString(res.IdToken), TokenType: aws.ToString(res.TokenType),
+			IssuedAt: issued, ExpiresAt: issued.Add(time.Duration(res.ExpiresIn) * time.Second),
+		}, nil
+	}
+}
+
 func isReuse(err error) bool {
 	var re *ciptypes.RefreshTokenReuseException
 	return errors.As(err, &re)

@@ -30,6 +30,25 @@ func (s TokenSet) GoString() string { return s.String() }
 // Reusable: the set carries tokens besides the refresh token.
 func (s TokenSet) Reusable() bool { return s.AccessToken != "" && !s.ExpiresAt.IsZero() }
 
+// FreshAt says whether the set, at time at, may be returned instead of a
+// refresh: it still lasts minRemaining or, with minRemaining 0 (not
+// asked), it has at least half its lifetime (ExpiresAt - IssuedAt) left,
+// so runs in quick succession share one set and a rotation happens at most
+// twice per token lifetime. A set without IssuedAt never passes the default.
+func (s TokenSet) FreshAt(at time.Time, minRemaining time.Duration) bool {
+	if !s.Reusable() {
+		return false
+	}
+	left := s.ExpiresAt.Sub(at)
+	if minRemaining > 0 {
+		return left >= minRemaining
+	}
+	if s.IssuedAt.IsZero() || !s.IssuedAt.Before(s.ExpiresAt) {
+		return false
+	}
+	return 2*left >= s.ExpiresAt.Sub(s.IssuedAt)
+}
+
 // encode is the stored form: a bare refresh token when that is all the set
 // holds, else a JSON document.
 func (s TokenSet) encode() string {

@@ -71,3 +71,38 @@ func TestCycleSetReusesFreshSet(t *testing.T) {
 		t.Fatalf("no rotation: %v %+v", err, out)
 	}
 }
+
+// Without min_remaining_validity a set is reused while at least half its
+// lifetime is left; with it, while it lasts that long. A set that is not
+// whole, or has no issue time, is never reused by default.
+func TestTokenSetFreshAt(t *testing.T) {
+	issued := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	set := sampleSet("r1", issued.Add(time.Hour))
+	set.IssuedAt = issued
+	noIssue := set
+	noIssue.IssuedAt = time.Time{}
+	cases := []struct {
+		name    string
+		set     TokenSet
+		at      time.Time
+		min     time.Duration
+		reusing bool
+	}{
+		{"just issued", set, issued, 0, true},
+		{"exactly half left", set, issued.Add(30 * time.Minute), 0, true},
+		{"past half its life", set, issued.Add(30*time.Minute + time.Second), 0, false},
+		{"expired", set, issued.Add(2 * time.Hour), 0, false},
+		{"no issue time", noIssue, issued, 0, false},
+		{"bare refresh token", TokenSet{RefreshToken: "r1"}, issued, 0, false},
+		{"issued after expiry", TokenSet{RefreshToken: "r1", AccessToken: "a", IssuedAt: issued.Add(2 * time.Hour), ExpiresAt: issued.Add(time.Hour)}, issued, 0, false},
+		{"lasts min_remaining_validity past half-life", set, issued.Add(45 * time.Minute), 10 * time.Minute, true},
+		{"min_remaining_validity not met", set, issued.Add(55 * time.Minute), 10 * time.Minute, false},
+		{"min_remaining_validity exactly met", set, issued.Add(50 * time.Minute), 10 * time.Minute, true},
+		{"min_remaining_validity without issue time", noIssue, issued, 10 * time.Minute, true},
+	}
+	for _, c := range cases {
+		if got := c.set.FreshAt(c.at, c.min); got != c.reusing {
+			t.Errorf("%s: FreshAt = %v, want %v", c.name, got, c.reusing)
+		}
+	}
+}
