@@ -59,11 +59,10 @@ func (clientCredentialsTokenType) name() string { return "client_credentials_tok
 
 func (clientCredentialsTokenType) schema() tokenSchema {
 	return tokenSchema{
-		ephemeralDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant: from the user pool's OAuth 2.0 token endpoint when `domain` or `token_url` is set, " +
-			"otherwise from Cognito's `GetClientToken` API operation, which needs no user pool domain. " +
-			"The token exists only while Terraform runs: it is never written to the plan or the state. " + m2mBilling + " Requires Terraform 1.10 or OpenTofu 1.11 or later.",
-		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, from the user pool's OAuth 2.0 token endpoint or, without `domain` and `token_url`, from Cognito's `GetClientToken` API operation; for Terraform before 1.10 and OpenTofu before 1.11. " +
-			"**The access token, and the `client_id` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_client_credentials_token` ephemeral resource where the CLI supports it. " + m2mBilling,
+		ephemeralDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, from the user pool's token endpoint or Cognito's `GetClientToken`. " +
+			"The token is never written to the plan or the state. " + m2mBilling + " Requires Terraform 1.10 or OpenTofu 1.11 or later.",
+		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, for Terraform before 1.10 and OpenTofu before 1.11. " +
+			"**The token, `client_id` and `client_secret` are stored in the state** (marked sensitive, so hidden in output only): prefer the ephemeral resource where the CLI supports it. " + m2mBilling,
 		attributes: clientCredentialsTokenAttributes(),
 	}
 }
@@ -91,18 +90,18 @@ type clientCredentialsTokenModel struct {
 func clientCredentialsTokenAttributes() map[string]attributeSpec {
 	return map[string]attributeSpec{
 		"domain": {kind: inputString,
-			description: "Host name of the user pool's domain: its prefix domain `<prefix>.auth.<region>.amazoncognito.com` or its custom domain such as `auth.example.com`. " +
-				"The token is requested from `https://<domain>/oauth2/token`. At most one of `domain` and `token_url`; with neither, the provider calls `GetClientToken` in the provider's `region`.",
+			description: "Host name of the user pool's prefix domain (`<prefix>.auth.<region>.amazoncognito.com`) or custom domain; the token comes from `https://<domain>/oauth2/token`. " +
+				"With neither `domain` nor `token_url`, the provider calls `GetClientToken` in the provider's `region`.",
 			validators: []validator.String{
 				patternValidator{domainPattern, "a host name such as `my-prefix.auth.eu-west-1.amazoncognito.com` or `auth.example.com`, without `https://` or a path"},
 				oneEndpointValidator{},
 			}},
 		"token_url": {kind: inputString,
-			description: "Full URL of the token endpoint, for proxies and local endpoints, e.g. `https://auth.example.com/oauth2/token`. " +
-				"Must be `https://`; `http://` is accepted only for a loopback address. At most one of `domain` and `token_url`.",
+			description: "Full URL of the token endpoint, for proxies and local endpoints: `https://`, or `http://` on a loopback address only. " +
+				"At most one of `domain` and `token_url`.",
 			validators: []validator.String{tokenURLValidator{}}},
 		"client_id": {kind: inputString, required: true, sensitive: true,
-			description: "ID of the app client. It needs a client secret, and the OAuth 2.0 grant type `client_credentials` for the token endpoint, or `ALLOW_CLIENT_TOKEN_AUTH` as its only auth flow for `GetClientToken`.",
+			description: "ID of an app client with a secret and the `client_credentials` grant (or, for `GetClientToken`, `ALLOW_CLIENT_TOKEN_AUTH` as its only auth flow). See [setting up the app client](../guides/user-or-machine.md#setting-up-the-machine-app-client).",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 128),
 				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
@@ -114,18 +113,18 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 			}},
 		"scopes": {kind: inputSet,
-			description: "Custom scopes to request, each `<resource-server-identifier>/<scope-name>`, e.g. `[\"platform/deploy\"]`. " +
-				"When omitted, Cognito grants every custom scope the app client is allowed. The scopes granted are in `granted_scopes`.",
+			description: "Custom scopes to request, each `<resource-server-identifier>/<scope-name>` such as `platform/deploy`; " +
+				"when omitted, Cognito grants every custom scope the app client is allowed.",
 			setValidators: []validator.Set{
 				setvalidator.SizeAtLeast(1),
 				setvalidator.ValueStringsAre(patternValidator{scopePattern, "a custom scope `<resource-server-identifier>/<scope-name>` such as `platform/deploy`"}),
 			}},
 		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs for the user pool's pre token generation Lambda trigger (event version 3 or later): `ClientMetadata` of `GetClientToken`, or `aws_client_metadata` at the token endpoint. Cognito neither stores nor encrypts them: do not put secrets here.",
+			description:   "Key-value pairs for the pre token generation Lambda trigger (event version 3 or later), unencrypted: no secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 
 		"access_token": {kind: outputString, sensitive: true,
-			description: "The access token (an RS256-signed JWT), e.g. for an `Authorization: Bearer` header. Its `sub` and `client_id` claims are the app client's ID."},
+			description: "The access token (an RS256-signed JWT), e.g. for an `Authorization: Bearer` header; its `sub` is the app client's ID."},
 		"token_type": {kind: outputString,
 			description: "Token type, `Bearer`."},
 		"expires_in": {kind: outputNumber,
@@ -133,7 +132,7 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 		"expires_at": {kind: outputString,
 			description: "When the access token expires, as an RFC 3339 UTC timestamp."},
 		"granted_scopes": {kind: outputSet,
-			description: "Scopes the access token carries, read from its `scope` claim (neither the token endpoint nor `GetClientToken` lists them in the answer). A separate attribute from `scopes`, which holds what was requested and stays null when nothing was."},
+			description: "Scopes the access token carries, read from its `scope` claim; `scopes` keeps what was requested."},
 	}
 }
 

@@ -31,33 +31,17 @@ const (
 	storeFileAttr     = "file"
 )
 
-const storeDescription = "Where the provider keeps the refresh token, instead of `refresh_token`: set exactly one of the two. " +
-	"Each open (or read) reads the token from the store, exchanges it with Cognito and, when the app client rotates refresh tokens, " +
-	"writes the rotated token back to the store **before returning**, and only if the store still holds the token it read (a compare-and-swap). " +
-	"When another run wrote first, its token is kept and this run's tokens are still returned (both are valid); when Cognito answers that the token was already rotated " +
-	"and the store now holds another one, the provider reads the store again and retries, waiting a few seconds at most for the other run to write. " +
-	"This keeps a rotating refresh token working across plan, apply, saved plans, destroy and concurrent runs, even with a grace period of 0; only an answer lost in transit needs a grace period (60 seconds recommended), as the rotation guide explains. " +
-	"Without rotation the store is only read, never written. `new_refresh_token` still returns the rotated token. " +
-	"Put the first refresh token into the store yourself (from the user's sign-in); after that the provider keeps it current. " +
-	"If a diagnostic says the new token was lost, sign in again and put the new refresh token into the store."
+// The store's details (locking, IAM, quota, credentials) are in the rotation
+// guide's "Store reference"; the descriptions stay one or two sentences.
+const storeDescription = "Where the provider keeps a rotating refresh token, instead of `refresh_token` (set exactly one): each open reads the token, " +
+	"exchanges it and writes the rotated one back before returning. Seed it once with a sign-in's refresh token; " +
+	"see the [rotation guide](../guides/refresh-token-rotation.md#store-reference)."
 
-const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret whose current value (the `AWSCURRENT` version's `SecretString`) is the refresh token. " +
-	"The provider reads it with `secretsmanager:GetSecretValue` and lists its versions with `secretsmanager:ListSecretVersionIds` (the version-quota check below, and a pending version to finish); " +
-	"after a rotation it writes the new token as a new version (`secretsmanager:PutSecretValue`) " +
-	"and moves `AWSCURRENT` to that version from the one it read (`secretsmanager:UpdateSecretVersionStage`), which fails if another run moved it first. " +
-	"Those four actions on the secret are the IAM permissions needed; a secret encrypted with a customer managed KMS key also needs `kms:Decrypt` and `kms:GenerateDataKey` on that key. " +
-	"The calls are signed with AWS credentials from the AWS SDK's default chain (environment variables, `AWS_PROFILE` and the shared config and credentials files, SSO, web identity, EC2 and ECS roles), " +
-	"used **for the store only**: the Cognito call stays unauthenticated. " +
-	"The region is the ARN's when an ARN is given, else this resource's `region`, else the provider's. " +
-	"`AWS_ENDPOINT_URL_SECRETS_MANAGER` (or `AWS_ENDPOINT_URL`) replaces the endpoint, as for every AWS SDK. " +
-	"Quota: every rotation writes a version, Secrets Manager keeps each for 24 hours and refuses more than 100 per secret, so before calling Cognito the provider checks that fewer than 90 are held " +
-	"(leaving 10 for concurrent runs) and otherwise stops with nothing spent: at most 90 rotations a day per secret. For frequent runs on one machine prefer `file`."
+const storeSecretIDDescription = "Name or ARN of an AWS Secrets Manager secret whose current version holds the refresh token, read and written with the AWS SDK's default credentials (for the store only). " +
+	"At most 90 rotations a day per secret; IAM policy and details in the [store reference](../guides/refresh-token-rotation.md#the-secrets-manager-store)."
 
-const storeFileDescription = "Path of a file holding the refresh token. A relative path is relative to the directory Terraform or OpenTofu runs in " +
-	"(the working directory, after `-chdir`), not to the module: use `\"${path.root}/...\"` or an absolute path to make that explicit. " +
-	"The provider locks the file (a `.lock` file beside it) before reading it and, after a rotation, replaces it by an atomic rename with mode 0600, so the directory must be writable; " +
-	"a symlink is followed and its target replaced. Every run that shares the token must use the same file on one machine; " +
-	"keep it out of version control. No AWS credentials are used."
+const storeFileDescription = "Path of a file holding the refresh token, locked while in use and replaced atomically (mode 0600) after a rotation; " +
+	"a relative path is relative to the working directory, so prefer `\"${path.root}/...\"`. Details in the [store reference](../guides/refresh-token-rotation.md#the-file-store)."
 
 // minValidityAttr is how long returned tokens must last; with a store it
 // also decides when a stored token set is reused.

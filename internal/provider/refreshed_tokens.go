@@ -52,7 +52,7 @@ func (refreshedTokensType) schema() tokenSchema {
 		ephemeralDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`. " +
 			"The tokens exist only while Terraform runs: they are never written to the plan or the state. Requires Terraform 1.10 or OpenTofu 1.11 or later.",
 		dataSourceDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`, for Terraform before 1.10 and OpenTofu before 1.11. " +
-			"**The issued tokens, and the `refresh_token` and `client_secret` given, are stored in the state** (marked sensitive): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
+			"**The issued tokens, and the `refresh_token` and `client_secret` given, are stored in the state** (marked sensitive, so hidden in output only): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
 		attributes: refreshedTokensAttributes(),
 	}
 }
@@ -87,7 +87,7 @@ type refreshedTokensModel struct {
 func refreshedTokensAttributes() map[string]attributeSpec {
 	return map[string]attributeSpec{
 		"refresh_token": {kind: inputString, sensitive: true,
-			description: "The refresh token to exchange, as issued by the user pool when the user signed in. Exactly one of `refresh_token` and `refresh_token_store` must be set; with an app client that rotates refresh tokens, prefer `refresh_token_store`.",
+			description: "The refresh token to exchange, from the user's sign-in. Set exactly one of `refresh_token` and `refresh_token_store`; prefer the store when the app client rotates refresh tokens.",
 			validators: []validator.String{
 				patternValidator{refreshTokenPattern, "a Cognito refresh token: letters, digits and `-_=.` only"},
 			}},
@@ -98,19 +98,19 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
 			}},
 		"client_secret": {kind: inputString, sensitive: true,
-			description: "Secret of the app client. Required when the app client has a secret, and must be omitted when it has none.",
+			description: "Secret of the app client: required when it has one, omitted when it has none.",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(24, 64),
 				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 			}},
 		"device_key": {kind: inputString, sensitive: true,
-			description: "Key of a device confirmed for the user, as `<region>_<uuid>`: the `NewDeviceMetadata.DeviceKey` of the sign-in that issued the refresh token, after the app confirmed it with ConfirmDevice. Required when the user pool remembers devices: there Cognito answers a missing, unknown or unconfirmed device key with `NotAuthorizedException` \"Invalid Refresh Token.\", the same answer as for a bad refresh token. Ignored by pools that do not remember devices.",
+			description: "Confirmed key of the device the user signed in with, as `<region>_<uuid>`: required when the user pool remembers devices, ignored otherwise. See [pools that remember devices](../guides/devices.md).",
 			validators: []validator.String{
 				stringvalidator.LengthBetween(1, 55),
 				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
 			}},
 		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs passed to the user pool's Lambda triggers. Cognito neither stores nor encrypts them: do not put secrets here.",
+			description:   "Key-value pairs passed to the user pool's Lambda triggers, unencrypted: no secrets here.",
 			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
 		storeAttribute: storeAttributeSpec(),
 		minValidityAttr: {kind: inputString,
@@ -125,17 +125,17 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 		"id_token": {kind: outputString, sensitive: true,
 			description: "Fresh ID token (an RS256-signed JWT) carrying the user's attributes."},
 		"new_refresh_token": {kind: outputString, sensitive: true,
-			description: "The rotated refresh token when the app client has refresh-token rotation enabled; null otherwise. The input token stops working after the client's grace period, so store this one; with `refresh_token_store` the provider has already stored it."},
+			description: "The rotated refresh token when the app client rotates refresh tokens, null otherwise: store it, as the input token stops working after the grace period. With `refresh_token_store` it is already stored."},
 		"token_type": {kind: outputString,
 			description: "Token type, `Bearer`."},
 		"expires_in": {kind: outputNumber,
-			description: "Lifetime of the access token in seconds, as Cognito returned it (the app client's access token validity). The ID token has its own validity: read its `exp` claim."},
+			description: "Lifetime of the access token in seconds (the app client's access-token validity). The ID token's expiry is its `exp` claim."},
 		"expires_at": {kind: outputString,
-			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`). The ID token may expire at another time: read its `exp` claim."},
+			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`)."},
 		"new_device_key": {kind: outputString, sensitive: true,
-			description: "Key of a new device, if Cognito's answer carries `NewDeviceMetadata`; null otherwise. AWS's sources differ: the request's `DeviceKey` reference says that when no registered device key is given, Cognito issues a new one, while the `AuthenticationResultType` reference says GetTokensFromRefreshToken doesn't return `NewDeviceMetadata` (and a pool that remembers devices refuses a refresh without a confirmed `device_key`). Expect null; the provider passes a key through should Cognito send one."},
+			description: "Key of a new device if Cognito's answer carries `NewDeviceMetadata`, null otherwise. Expect null ([why](../guides/devices.md#new_device_key))."},
 		"new_device_group_key": {kind: outputString, sensitive: true,
-			description: "Group key of the new device in `new_device_key`, if Cognito's answer carries one; null otherwise."},
+			description: "Group key of the new device in `new_device_key`, null otherwise."},
 	}
 }
 

@@ -1,42 +1,29 @@
-# A CI pipeline deploys to an internal API behind Cognito with the machine's
-# own identity: an app client with a secret and the client-credentials grant.
-# Ephemeral resources: Terraform >= 1.10 or OpenTofu >= 1.11 (versions.tf and
-# versions.tofu beside this file).
+# A CI pipeline deploys to an API behind Cognito as itself: an app client
+# with a secret and the client-credentials grant. The token is requested at
+# plan and apply (each request billed) and never reaches the plan or state.
 terraform {
   required_providers {
-    cognito = {
-      source  = "cognito-tokens/cognito"
-      version = "~> 0.1"
-    }
-    restapi = {
-      source  = "Mastercard/restapi"
-      version = "~> 2.0"
-    }
+    cognito = { source = "cognito-tokens/cognito", version = "~> 0.1" }
+    restapi = { source = "Mastercard/restapi", version = "~> 2.0" }
   }
 }
 
+# From TF_VAR_deployer_client_id and TF_VAR_deployer_client_secret.
 variable "deployer_client_id" {
-  type        = string
-  description = "App client with a secret and the client_credentials grant, e.g. from TF_VAR_deployer_client_id."
-  sensitive   = true
-  ephemeral   = true
-}
-
-variable "deployer_client_secret" {
-  type        = string
-  description = "Its client secret, e.g. from TF_VAR_deployer_client_secret."
-  sensitive   = true
-  # Not written to the plan either.
+  type      = string
+  sensitive = true
   ephemeral = true
 }
 
-# The token endpoint needs no AWS credentials and no region: the domain says
-# where the user pool is.
+variable "deployer_client_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+# The domain says where the user pool is: no region, no AWS credentials.
 provider "cognito" {}
 
-# Requested at plan and, by Terraform always and by OpenTofu when the apply uses
-# it, again at apply (each request is billed by Cognito);
-# the token never reaches the plan or the state.
 ephemeral "cognito_client_credentials_token" "deployer" {
   domain        = "my-company.auth.eu-west-1.amazoncognito.com"
   client_id     = var.deployer_client_id

@@ -1,7 +1,7 @@
 # One instance per user (or app client). The map of secrets is an ephemeral
 # variable; for_each needs keys known at plan that are not ephemeral, so the
 # keys come from a separate, ordinary variable. Each instance is one
-# request to Cognito per open (see "How it behaves" below).
+# request to Cognito per open (see "When the resource is opened" below).
 terraform {
   required_providers {
     cognito = {

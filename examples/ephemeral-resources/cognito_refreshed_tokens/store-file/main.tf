@@ -38,7 +38,7 @@ ephemeral "cognito_refreshed_tokens" "api" {
   min_remaining_validity = "10m"
 }
 
-# Pass it on as in the first example: provider "restapi" { headers = local.api_headers }
+# Pass it on to another provider: provider "restapi" { headers = local.api_headers }
 locals {
   api_headers = {
     Authorization = "Bearer ${ephemeral.cognito_refreshed_tokens.api.access_token}"

@@ -37,7 +37,7 @@ ephemeral "cognito_refreshed_tokens" "api" {
   }
 }
 
-# Pass it on as in the first example: provider "restapi" { headers = local.api_headers }
+# Pass it on to another provider: provider "restapi" { headers = local.api_headers }
 locals {
   api_headers = {
     Authorization = "Bearer ${ephemeral.cognito_refreshed_tokens.api.access_token}"
