@@ -56,44 +56,24 @@ func (t ClientToken) Secrets() []string { return redact.NonEmpty(t.AccessToken) 
 // does not mark it anonymous, so the call says so itself and never looks
 // for credentials.
 func (c *Client) ClientToken(ctx context.Context, req ClientTokenRequest) (ClientToken, error) {
-	client, region, err := c.sdkClient(req.Region)
+	call := operation{region: req.Region, secrets: req.Secrets(), classifyAPI: classifyClientTokenError}
+	out, started, attempts, err := invoke(ctx, c, call, func(ctx context.Context, client *cip.Client) (*cip.GetClientTokenOutput, error) {
+		return client.GetClientToken(ctx, &cip.GetClientTokenInput{
+			ClientId:       aws.String(req.ClientID),
+			Secret:         aws.String(req.ClientSecret),
+			Scopes:         req.Scopes,
+			ClientMetadata: req.ClientMetadata,
+		}, func(o *cip.Options) { o.AuthSchemeResolver = anonymousAuth{} })
+	})
 	if err != nil {
-		e := failure.New(err, nil)
-		e.Reason = failure.NoRegion
-		return ClientToken{}, e
-	}
-
-	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
-	defer cancel()
-	attempts := &attemptLog{}
-	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
-	started := c.now()
-
-	out, err := client.GetClientToken(ctx, &cip.GetClientTokenInput{
-		ClientId:       aws.String(req.ClientID),
-		Secret:         aws.String(req.ClientSecret),
-		Scopes:         req.Scopes,
-		ClientMetadata: req.ClientMetadata,
-	}, func(o *cip.Options) { o.AuthSchemeResolver = anonymousAuth{} })
-	if err != nil {
-		return ClientToken{}, describe(err, failedCall{
-			ctx:         ctx,
-			region:      region,
-			endpoint:    c.Endpoint(region),
-			timeout:     c.policy.Timeout,
-			attempts:    attempts.count,
-			maxAttempts: c.policy.MaxAttempts,
-			lastErr:     attempts.lastErr,
-			secrets:     append(append(req.Secrets(), redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
-			classifyAPI: classifyClientTokenError,
-		})
+		return ClientToken{}, err
 	}
 	token, err := clientTokenFrom(out, started)
 	if e := (*Error)(nil); errors.As(err, &e) {
-		e.Attempts = attempts.count
+		e.Attempts = attempts
 		return ClientToken{}, err
 	}
-	token.Attempts = attempts.count
+	token.Attempts = attempts
 	return token, nil
 }
 

@@ -59,48 +59,77 @@ func (t Tokens) Secrets() []string {
 // faults, within the client's timeout. Errors are *Error values whose text
 // never contains a secret from the request.
 func (c *Client) Refresh(ctx context.Context, req Request) (Tokens, error) {
-	client, region, err := c.sdkClient(req.Region)
-	if err != nil {
-		e := failure.New(err, nil)
-		e.Reason = failure.NoRegion
-		return Tokens{}, e
-	}
-
-	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
-	defer cancel()
-	attempts := &attemptLog{}
-	ctx = context.WithValue(ctx, attemptsKey{}, attempts)
-	started := c.now()
-
-	out, err := client.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{
-		RefreshToken:   aws.String(req.RefreshToken),
-		ClientId:       aws.String(req.ClientID),
-		ClientSecret:   optional(req.ClientSecret),
-		DeviceKey:      optional(req.DeviceKey),
-		ClientMetadata: req.ClientMetadata,
+	call := operation{region: req.Region, secrets: req.Secrets(), deviceKeySet: req.DeviceKey != ""}
+	out, started, attempts, err := invoke(ctx, c, call, func(ctx context.Context, client *cip.Client) (*cip.GetTokensFromRefreshTokenOutput, error) {
+		return client.GetTokensFromRefreshToken(ctx, &cip.GetTokensFromRefreshTokenInput{
+			RefreshToken:   aws.String(req.RefreshToken),
+			ClientId:       aws.String(req.ClientID),
+			ClientSecret:   optional(req.ClientSecret),
+			DeviceKey:      optional(req.DeviceKey),
+			ClientMetadata: req.ClientMetadata,
+		})
 	})
 	if err != nil {
-		return Tokens{}, describe(err, failedCall{
-			ctx:          ctx,
-			region:       region,
-			endpoint:     c.Endpoint(region),
-			timeout:      c.policy.Timeout,
-			attempts:     attempts.count,
-			maxAttempts:  c.policy.MaxAttempts,
-			lastErr:      attempts.lastErr,
-			secrets:      append(append(req.Secrets(), redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
-			deviceKeySet: req.DeviceKey != "",
-		})
+		return Tokens{}, err
 	}
 	tokens, err := tokensFrom(out, started)
 	if e := (*Error)(nil); errors.As(err, &e) {
-		e.Attempts = attempts.count
+		e.Attempts = attempts
 	}
 	if err != nil {
 		return Tokens{}, err
 	}
-	tokens.Attempts = attempts.count
+	tokens.Attempts = attempts
 	return tokens, nil
+}
+
+// operation is what describes one call's failure besides the SDK's error.
+type operation struct {
+	// region is the request's region override ("" = the client's).
+	region  string
+	secrets []string
+	// deviceKeySet: the request carried a DeviceKey (never its value).
+	deviceKeySet bool
+	// classifyAPI classifies the operation's error answers; nil:
+	// GetTokensFromRefreshToken's.
+	classifyAPI func(code, message string) (failure.Reason, failure.Input)
+}
+
+// invoke runs one Cognito operation the way every operation runs: the
+// SDK client of the request's region, the policy's timeout over all
+// attempts, the attempts counted, and a failure described with every
+// secret of the request and the endpoints scrubbed. It returns when the
+// call started, for the tokens' expiry, and how many attempts it took.
+func invoke[Out any](ctx context.Context, c *Client, call operation, send func(context.Context, *cip.Client) (Out, error)) (out Out, started time.Time, attempts int, err error) {
+	client, region, err := c.sdkClient(call.region)
+	if err != nil {
+		e := failure.New(err, nil)
+		e.Reason = failure.NoRegion
+		return out, started, 0, e
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, c.policy.Timeout)
+	defer cancel()
+	log := &attemptLog{}
+	ctx = context.WithValue(ctx, attemptsKey{}, log)
+	started = c.now()
+
+	out, err = send(ctx, client)
+	if err != nil {
+		return out, started, log.count, describe(err, failedCall{
+			ctx:          ctx,
+			region:       region,
+			endpoint:     c.Endpoint(region),
+			timeout:      c.policy.Timeout,
+			attempts:     log.count,
+			maxAttempts:  c.policy.MaxAttempts,
+			lastErr:      log.lastErr,
+			secrets:      append(append(call.secrets, redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
+			deviceKeySet: call.deviceKeySet,
+			classifyAPI:  call.classifyAPI,
+		})
+	}
+	return out, started, log.count, nil
 }
 
 // tokensFrom checks the response before anything is handed out, so a
