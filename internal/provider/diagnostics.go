@@ -593,7 +593,7 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 	case failure.VersionQuota:
 		return "Secrets Manager version quota reached", "Every rotation writes a version of the secret, and Secrets Manager keeps each version for 24 hours, " +
 			fmt.Sprintf("%d per secret at most. To go on: wait for older versions to turn 24 hours old; ", tokenstore.SecretVersionQuota) +
-			"reuse the token set instead of rotating at every open (`min_remaining_validity`); open the resource fewer times per run (fewer `for_each` instances or runs sharing the secret); " +
+			"let runs reuse the stored token set (the default reuses it while half its lifetime is left; leave `min_remaining_validity` unset or below that); open the resource fewer times per run (fewer `for_each` instances or runs sharing the secret); " +
 			"or, for frequent runs on one machine, use a `file` store, which has no quota."
 	default:
 		return "unexpected failure", "Check the store and run again; the provider's DEBUG log (TF_LOG=DEBUG) has the cause."
