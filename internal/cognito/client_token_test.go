@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
@@ -37,10 +38,16 @@ func TestClientToken(t *testing.T) {
 	isolate(t, "")
 	srv, m2m := m2mDouble(t, cognitotest.PoolConfig{Region: "eu-west-1", PreTokenGeneration: func(cognitotest.TriggerEvent) error { return nil }})
 	c := clientTokenClient(t, srv, 2)
+	issued := time.Date(2026, 11, 26, 10, 0, 0, 500, time.FixedZone("CET", 3600))
+	c.now = func() time.Time { return issued }
 
 	token, err := c.ClientToken(context.Background(), ClientTokenRequest{ClientID: m2m.ID, ClientSecret: m2m.Secret})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// ExpiresIn from the request's start, whole seconds, in UTC.
+	if want := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC); !token.ExpiresAt.Equal(want) || token.ExpiresAt.Location() != time.UTC {
+		t.Errorf("ExpiresAt = %v, want %v in UTC", token.ExpiresAt, want)
 	}
 	if token.TokenType != "Bearer" || token.ExpiresIn != 3600 || token.Attempts != 1 || token.RequestID == "" ||
 		!slices.Equal(token.GrantedScopes, []string{"platform/deploy", "platform/read"}) || token.ExpiresAt.IsZero() {
