@@ -353,6 +353,14 @@ func TestFileRenameRetriedOnWindows(t *testing.T) {
 	if _, err := Cycle(context.Background(), NewFile(path), spendCounter(&spent, "newer"), nil); !errors.Is(err, busy) || slept != 0 {
 		t.Errorf("%v after %d retries", err, slept)
 	}
+	// A rename that keeps failing is tried renameAttempts times in all, then
+	// the new token stays in the temporary file, named.
+	goos, fails, slept = "windows", 1000, 0
+	var e *Error
+	if _, err := Cycle(context.Background(), NewFile(path), spendCounter(&spent, "newest"), nil); !errors.As(err, &e) || e.SavedIn == "" ||
+		slept != renameAttempts-1 || fails != 1000-renameAttempts {
+		t.Errorf("%v after %d sleeps and %d renames", err, slept, 1000-fails)
+	}
 }
 
 // A token file readable by group or others is reported.
