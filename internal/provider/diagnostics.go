@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"runtime"
 	"strings"
 	"time"
@@ -74,12 +75,9 @@ func addClientCredentialsError(diags *diag.Diagnostics, err error, endpointAttri
 		diags.AddError("Token request failed", "Unexpected failure requesting a Cognito client-credentials token.")
 		return
 	}
-	attributes := map[failure.Input]string{
-		failure.ClientID:     "client_id",
-		failure.ClientSecret: "client_secret",
-		failure.Scopes:       "scopes",
-		failure.TokenURL:     endpointAttribute,
-	}
+	// The inputs GetClientToken shares, plus the endpoint attribute.
+	attributes := maps.Clone(clientTokenAttributes)
+	attributes[failure.TokenURL] = endpointAttribute
 	summary, detail := clientCredentialsText(tokenErr)
 	addScoped(diags, attributes[tokenErr.Input], summary, detail)
 }
