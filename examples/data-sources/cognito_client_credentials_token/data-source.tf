@@ -1,5 +1,3 @@
-# Terraform < 1.10 or OpenTofu < 1.11: the token, client_id and client_secret
-# are stored in the state. Read at every plan and refresh.
 terraform {
   required_providers {
     cognito = { source = "cognito-tokens/cognito", version = "~> 0.1" }

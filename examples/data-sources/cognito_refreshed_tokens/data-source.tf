@@ -1,5 +1,3 @@
-# Terraform < 1.10 or OpenTofu < 1.11: the tokens and the refresh token are
-# stored in the state, and a saved plan holds the variables' values.
 terraform {
   required_providers {
     cognito = { source = "cognito-tokens/cognito", version = "~> 0.1" }
