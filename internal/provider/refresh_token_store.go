@@ -33,7 +33,7 @@ const (
 
 // The store's details (locking, IAM, quota, credentials) are in the rotation
 // guide's "Store reference"; the descriptions stay one or two sentences.
-const storeDescription = "Where the provider keeps a rotating refresh token, instead of `refresh_token` (set exactly one): each open reads the token, " +
+const storeDescription = "Where the provider keeps a rotating refresh token, instead of `refresh_token` (set exactly one): each open or read takes the token, " +
 	"exchanges it and writes the rotated one back before returning. Seed it once with a sign-in's refresh token; " +
 	"see the [rotation guide](../guides/refresh-token-rotation.md#store-reference)."
 
@@ -52,7 +52,7 @@ const minValidityAttr = "min_remaining_validity"
 const maxMinValidity = 24 * time.Hour
 
 const minValidityDescription = "How long the returned tokens must stay valid, as a duration such as `\"10m\"`; tokens that would expire sooner fail with an error. " +
-	"With `refresh_token_store`, an open whose stored token set lasts this long returns it without calling Cognito; without this attribute, a stored set with at least half its lifetime left is returned."
+	"With `refresh_token_store`, an open or read whose stored token set lasts this long returns it without calling Cognito; without this attribute, a stored set with at least half its lifetime left is returned."
 
 // now is the provider's clock, a seam for tests of token reuse.
 var now = time.Now
