@@ -12,13 +12,9 @@ terraform {
 provider "cognito" {
   region = "eu-west-1"
 
-  # Retries and the bound on one token request. Left unset, they default to
-  # 25 retries (or AWS_MAX_ATTEMPTS - 1 when that is set) and 10m. Setting
-  # max_retries here, even to 25, makes the provider ignore AWS_MAX_ATTEMPTS.
+  # Optional; unset, they follow "Defaults from the environment".
   # max_retries = 25
   # retry_mode  = "standard"
   # timeout     = "10m"
-
-  # Optional: send requests to a VPC endpoint, a proxy or a local emulator.
-  # endpoint = "https://cognito-idp.eu-west-1.amazonaws.com"
+  # endpoint    = "https://cognito-idp.eu-west-1.amazonaws.com" # VPC endpoint, proxy, local double
 }
