@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -10,6 +11,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -635,4 +637,101 @@ func FuzzClassifySignInError(f *testing.F) {
 			t.Errorf("revoke %s: %s", code, rr)
 		}
 	})
+}
+
+// The whole SRP exchange on the wire reproduces what
+// amazon-cognito-identity-js@6.3.21 sent for the same a, clock and server
+// values: ../srp/testdata/jsvectors.json, printed by dev/srpvectors.
+func TestSignInSRPMatchesJSVectors(t *testing.T) {
+	raw, err := os.ReadFile("../srp/testdata/jsvectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Client struct {
+			UserPoolID, UserIDForSRP, Password, SmallA, Salt, SRPB, SecretBlock, Now, SRPA, Timestamp, Signature, ResponseUsername string
+		}
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	js := v.Client
+	a, ok := new(big.Int).SetString(js.SmallA, 16)
+	now, err := time.Parse(time.RFC3339, js.Now)
+	if !ok || err != nil || js.Signature == "" {
+		t.Fatalf("vectors unreadable: %v", err)
+	}
+	f := &fakeCognito{replies: []func(wireCall) (int, any){
+		challenge("PASSWORD_VERIFIER", map[string]string{"USER_ID_FOR_SRP": js.UserIDForSRP, "SALT": js.Salt, "SRP_B": js.SRPB, "SECRET_BLOCK": js.SecretBlock}),
+		issued,
+	}}
+	c := signInClient(t, f, 0)
+	c.random = bytes.NewReader(a.FillBytes(make([]byte, 128)))
+	c.now = func() time.Time { return now }
+	if _, err := c.SignIn(context.Background(), SignInRequest{UserPoolID: js.UserPoolID, ClientID: testClientID, Username: "alias@example.com", Password: js.Password}); err != nil {
+		t.Fatal(err)
+	}
+	responses := f.calls[1].params("ChallengeResponses")
+	if got := f.calls[0].params("AuthParameters")["SRP_A"]; got != js.SRPA {
+		t.Errorf("SRP_A differs from the JS client's")
+	}
+	if responses["PASSWORD_CLAIM_SIGNATURE"] != js.Signature || responses["TIMESTAMP"] != js.Timestamp || responses["USERNAME"] != js.ResponseUsername ||
+		responses["PASSWORD_CLAIM_SECRET_BLOCK"] != js.SecretBlock {
+		t.Errorf("responses %v differ from the JS client's (signature %s, timestamp %s, username %s)", responses, js.Signature, js.Timestamp, js.ResponseUsername)
+	}
+}
+
+func TestSignInRefusesBeforeOrAfterCognito(t *testing.T) {
+	mfa := challenge("SOFTWARE_TOKEN_MFA", nil)
+	for _, tc := range []struct {
+		name    string
+		replies []func(wireCall) (int, any)
+		req     SignInRequest
+		reason  failure.Reason
+		input   failure.Input
+		calls   int
+	}{
+		{"malformed TOTP seed", []func(wireCall) (int, any){mfa}, SignInRequest{TOTPSecret: "not base32 !"}, failure.InvalidParameter, failure.TOTPSecret, 1},
+		{"pool ID without a name", []func(wireCall) (int, any){challenge("PASSWORD_VERIFIER", map[string]string{"USER_ID_FOR_SRP": "u", "SALT": "ab", "SRP_B": "cd", "SECRET_BLOCK": "AA=="})},
+			SignInRequest{Flow: FlowUserSRP, UserPoolID: "nounderscore"}, failure.InvalidParameter, failure.UserPoolID, 1},
+		{"SRP challenge without SRP_B", []func(wireCall) (int, any){challenge("PASSWORD_VERIFIER", map[string]string{"USER_ID_FOR_SRP": "u", "SALT": "ab", "SECRET_BLOCK": "AA=="})},
+			SignInRequest{Flow: FlowUserSRP}, failure.Incomplete, failure.NoInput, 1},
+		{"SRP_B not hex", []func(wireCall) (int, any){challenge("PASSWORD_VERIFIER", map[string]string{"USER_ID_FOR_SRP": "u", "SALT": "ab", "SRP_B": "zz", "SECRET_BLOCK": "AA=="})},
+			SignInRequest{Flow: FlowUserSRP}, failure.Incomplete, failure.NoInput, 1},
+		{"tokens without a refresh token", []func(wireCall) (int, any){func(wireCall) (int, any) {
+			return http.StatusOK, map[string]any{"AuthenticationResult": map[string]any{"AccessToken": "a.b.c", "IdToken": "i.d.t", "ExpiresIn": 60}}
+		}}, SignInRequest{}, failure.Incomplete, failure.NoInput, 1},
+		{"a challenge that never ends", []func(wireCall) (int, any){mfa}, SignInRequest{TOTPSecret: testSeed}, failure.ChallengeUnsupported, failure.NoInput, 1 + maxChallenges},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &fakeCognito{replies: tc.replies}
+			req := tc.req
+			req.ClientID, req.Username, req.Password = testClientID, "bot", testPassword
+			if req.UserPoolID == "" {
+				req.UserPoolID = testPoolID
+			}
+			if req.Flow == "" {
+				req.Flow = FlowUserPassword
+			}
+			_, err := signInClient(t, f, 0).SignIn(context.Background(), req)
+			if e := signInError(t, err); e.Reason != tc.reason || e.Input != tc.input || len(f.calls) != tc.calls {
+				t.Errorf("%+v after %d requests", e, len(f.calls))
+			}
+		})
+	}
+}
+
+// ClientMetadata goes with every request of the sign-in.
+func TestSignInClientMetadataOnEveryStep(t *testing.T) {
+	f := &fakeCognito{replies: []func(wireCall) (int, any){challenge("SOFTWARE_TOKEN_MFA", nil), issued}}
+	_, err := signInClient(t, f, 0).SignIn(context.Background(), SignInRequest{UserPoolID: testPoolID, ClientID: testClientID, Username: "bot",
+		Password: testPassword, Flow: FlowUserPassword, TOTPSecret: testSeed, ClientMetadata: map[string]string{"pipeline": "deploy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range f.calls {
+		if call.params("ClientMetadata")["pipeline"] != "deploy" {
+			t.Errorf("%s without ClientMetadata", call.target)
+		}
+	}
 }
