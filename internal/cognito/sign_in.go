@@ -111,8 +111,15 @@ func (c *Client) SignIn(ctx context.Context, req SignInRequest) (Tokens, error) 
 	tokens, err := s.run(ctx)
 	if e := (*Error)(nil); errors.As(err, &e) {
 		e.Attempts = s.attempts
-		if e.Reason == failure.AuthFlowNotEnabled {
+		switch e.Reason {
+		case failure.AuthFlowNotEnabled:
 			e.Code = req.flow().AllowFlag()
+		case failure.NotAuthorized:
+			// Cognito's answer tells an unknown user ("UserNotFoundException",
+			// unless the client prevents user existence errors) from a
+			// wrong password; the failure must not. Cause keeps it, for
+			// debug logs only.
+			e.Code, e.Message = "", ""
 		}
 		return Tokens{}, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -733,5 +734,67 @@ func TestSignInClientMetadataOnEveryStep(t *testing.T) {
 		if call.params("ClientMetadata")["pipeline"] != "deploy" {
 			t.Errorf("%s without ClientMetadata", call.target)
 		}
+	}
+}
+
+// An unknown user and a wrong password fail alike, whether or not the
+// client prevents user existence errors.
+func TestSignInUnknownUserLooksLikeWrongPassword(t *testing.T) {
+	var seen []*Error
+	for _, reply := range []func(wireCall) (int, any){
+		fail("UserNotFoundException", "User does not exist."),
+		fail("NotAuthorizedException", "Incorrect username or password."),
+	} {
+		f := &fakeCognito{replies: []func(wireCall) (int, any){reply}}
+		_, err := signInClient(t, f, 0).SignIn(context.Background(), SignInRequest{UserPoolID: testPoolID, ClientID: testClientID,
+			Username: "bot", Password: testPassword, Flow: FlowUserPassword})
+		e := signInError(t, err)
+		e.RequestID = ""
+		seen = append(seen, e)
+	}
+	a, b := seen[0], seen[1]
+	if a.Reason != failure.NotAuthorized || a.Error() != b.Error() || a.Code != b.Code || a.Message != b.Message || a.Input != b.Input || a.Status != b.Status {
+		t.Errorf("told apart: %+v and %+v", a, b)
+	}
+}
+
+// ADMIN_USER_PASSWORD_AUTH takes its credentials from the default chain,
+// and only it does.
+func TestSignInAdminDefaultChain(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "credentials")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(name, "")
+		os.Unsetenv(name) //nolint:errcheck // t.Setenv restores it.
+	}
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", empty)
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	req := SignInRequest{UserPoolID: testPoolID, ClientID: testClientID, Username: "bot", Password: testPassword, Flow: FlowAdminUserPassword}
+
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret-from-environment")
+	f := &fakeCognito{replies: []func(wireCall) (int, any){issued}}
+	if _, err := signInClient(t, f, 0).SignIn(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.calls[0].auth, "AKIDFROMENVIRONMENT") {
+		t.Errorf("AdminInitiateAuth not signed with the environment's key: %q", f.calls[0].auth)
+	}
+	// The unsigned flows never look for them.
+	f = &fakeCognito{replies: []func(wireCall) (int, any){issued}}
+	unsigned := req
+	unsigned.Flow = FlowUserPassword
+	if _, err := signInClient(t, f, 0).SignIn(context.Background(), unsigned); err != nil || f.calls[0].auth != "" {
+		t.Errorf("USER_PASSWORD_AUTH: %v, Authorization %q", err, f.calls[0].auth)
+	}
+
+	os.Unsetenv("AWS_ACCESS_KEY_ID")     //nolint:errcheck // t.Setenv restores it.
+	os.Unsetenv("AWS_SECRET_ACCESS_KEY") //nolint:errcheck // t.Setenv restores it.
+	f = &fakeCognito{replies: []func(wireCall) (int, any){issued}}
+	_, err := signInClient(t, f, 3).SignIn(context.Background(), req)
+	if e := signInError(t, err); e.Reason != failure.NoCredentials || len(f.calls) != 0 || e.Attempts > 1 {
+		t.Errorf("without credentials: %+v after %d requests", e, len(f.calls))
 	}
 }
