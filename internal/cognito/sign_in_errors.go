@@ -36,6 +36,13 @@ var signInReasonOf = map[string]struct {
 	"InvalidSmsRoleTrustRelationshipException": {failure.PoolMisconfigured, failure.UserPoolID},
 	"InvalidEmailRoleAccessPolicyException":    {failure.PoolMisconfigured, failure.UserPoolID},
 	"UnsupportedOperationException":            {failure.OperationNotEnabled, failure.NoInput},
+	// AdminInitiateAuth is signed: AWS's common errors of signed requests
+	// (API reference, "Common Errors") are about the caller's credentials.
+	"AccessDeniedException":       {failure.AccessDenied, failure.NoInput},
+	"UnrecognizedClientException": {failure.InvalidCredentials, failure.NoInput},
+	"InvalidSignatureException":   {failure.InvalidCredentials, failure.NoInput},
+	"IncompleteSignature":         {failure.InvalidCredentials, failure.NoInput},
+	"ExpiredTokenException":       {failure.InvalidCredentials, failure.NoInput},
 	// Only answers to NEW_PASSWORD_REQUIRED (a new password or attribute),
 	// which SignIn never sends: Code names them.
 	"AliasExistsException":                    {failure.Other, failure.NoInput},
