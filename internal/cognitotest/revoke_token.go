@@ -18,17 +18,16 @@ import (
 const TargetGetUser = targetPrefix + "GetUser"
 
 // Wording of the refusals of revoked or bad access tokens. Sourced:
-// "Access Token has been revoked" (aws-amplify/amplify-js#3435),
-// "Access Token has expired" and "Invalid Access Token"
-// (aws-amplify/amplify-js#1577, #5085).
+// "Access Token has been revoked" (aws-amplify/amplify-js#2205), "Access
+// Token has expired" (aws-amplify/aws-sdk-ios#1376). The others are the
+// double's words.
 const (
-	MsgAccessTokenRevoked = "Access Token has been revoked"
-	MsgAccessTokenExpired = "Access Token has expired"
-	MsgInvalidAccessToken = "Invalid Access Token"
-	// Unsourced: the double's words.
-	MsgRevocationDisabled  = "Token revocation is not enabled for this client."
-	MsgRevokeUnauthorized  = "Client authentication failed."
-	MsgUnsupportedTokenTyp = "Only refresh tokens can be revoked."
+	MsgAccessTokenRevoked   = "Access Token has been revoked"
+	MsgAccessTokenExpired   = "Access Token has expired"
+	MsgInvalidAccessToken   = "Invalid Access Token"
+	MsgRevocationDisabled   = "Token revocation is not enabled for this client."
+	MsgRevokeUnauthorized   = "Client authentication failed."
+	MsgUnsupportedTokenType = "Only refresh tokens can be revoked."
 )
 
 // revokeToken serves RevokeToken: "Revokes all of the access tokens
@@ -80,7 +79,7 @@ func (s *Server) revokeToken(r *http.Request, body []byte) (any, *apiError) {
 	// unsupported token is passed to an operation" (SDK types/errors.go):
 	// an access or ID token (a three-part JWT) is not a refresh token.
 	if strings.Count(*in.Token, ".") == 2 {
-		return nil, newErr(ErrUnsupportedTokenType, MsgUnsupportedTokenTyp)
+		return nil, newErr(ErrUnsupportedTokenType, MsgUnsupportedTokenType)
 	}
 	t, ok := s.tokens[*in.Token]
 	if !ok {

@@ -126,31 +126,32 @@ const (
 	ErrIncompleteSignature        = "IncompleteSignature"
 )
 
-// Wording of the sign-in refusals. "sourced" ones are Cognito's as
-// reported publicly; the others are the double's, naming no request value.
+// Wording of the sign-in refusals. "Sourced" ones are Cognito's as seen in
+// public reports; the others are the double's, naming no request value.
 const (
-	// Sourced: the generic failure of the managing-errors page ("The error
-	// response tells you the user name or password is incorrect"), worded
-	// as Cognito sends it (amazon-cognito-identity-js#1234 and many more).
+	// Sourced: {"__type":"NotAuthorizedException","message":"Incorrect
+	// username or password."} from AdminInitiateAuth (ellaisys/aws-cognito#94);
+	// the managing-errors page: the generic failure "tells you the user
+	// name or password is incorrect".
 	MsgIncorrectCredentials = "Incorrect username or password."
-	// Sourced: amazon-cognito-identity-js#186, aws-amplify/amplify-js#5085.
+	// Sourced: aws-amplify/amplify-js#3679.
 	MsgUserNotConfirmed = "User is not confirmed."
-	// Sourced: aws-amplify/amplify-js#3733.
+	// Unsourced wording.
 	MsgPasswordResetRequired = "Password reset required for the user"
-	// Sourced: aws-amplify/amplify-js#5614 ("Invalid session for the user,
-	// session is expired.").
-	MsgSessionExpired = "Invalid session for the user, session is expired."
+	// Sourced: NotAuthorizedException "Invalid session for the user." on a
+	// spent session (aws-amplify/amplify-js#10959).
+	MsgSessionExpired = "Invalid session for the user."
 	// Sourced: developer guide, "Lockout behavior for failed sign-in
 	// attempts" (authentication.html#authentication-flow-lockout-behavior).
 	MsgPasswordAttemptsExceeded = "Password attempts exceeded"
-	// Sourced: "USER_PASSWORD_AUTH flow not enabled for this client"
-	// (aws-amplify/amplify-js#6424); the flow's name is the first word.
+	// "<FLOW> flow not enabled for this client": how other Cognito doubles
+	// word it (floci-io/floci#3974); no capture from Cognito found.
 	msgFlowNotEnabledSuffix = " flow not enabled for this client"
 	// Sourced: AWS knowledge center "cognito-unable-to-verify-secret-hash".
 	msgSecretHashPrefix = "Unable to verify secret hash for client "
-	// Sourced: aws-amplify/amplify-js#2560 ("Invalid code received for user").
-	MsgCodeMismatch = "Invalid code received for user"
-	// Unsourced: the double's words for a TOTP code already used.
+	// Sourced: aws-amplify/amplify-js#3066 and #11069.
+	MsgCodeMismatch = "Invalid code or auth state for the user."
+	// Unsourced: the double's words.
 	MsgCodeReused      = "Your software token has already been used once."
 	MsgMissingAuthFlow = "Initiate Auth method not supported."
 	MsgMissingAuth     = "Missing Authentication Token"
@@ -466,8 +467,10 @@ func (s *Server) startSRPLocked(c AppClient, username, srpA string, admin bool) 
 	if !known && c.PreventUserExistenceErrors != PreventUserExistenceEnabled {
 		return nil, unknownUser(c)
 	}
-	if known && u.Disabled {
-		return nil, newErr(ErrNotAuthorized, MsgUserDisabled)
+	if known {
+		if e := userRefusedLocked(u); e != nil {
+			return nil, e
+		}
 	}
 	v, err := s.verifierLocked(username, u.Password, known)
 	if err != nil {
@@ -513,8 +516,8 @@ func (s *Server) passwordLocked(c AppClient, username, password string, admin bo
 	if !known {
 		return nil, unknownUser(c)
 	}
-	if u.Disabled {
-		return nil, newErr(ErrNotAuthorized, MsgUserDisabled)
+	if e := userRefusedLocked(u); e != nil {
+		return nil, e
 	}
 	if e := s.lockedOutLocked(username); e != nil {
 		return nil, e
@@ -557,12 +560,27 @@ func (s *Server) failedLocked(username string) {
 	}
 }
 
+// userRefusedLocked refuses, before any password is looked at, a disabled
+// user ("User is disabled.", as GetTokensFromRefreshToken) and an
+// unconfirmed one: UserNotConfirmedException, "This exception is thrown
+// when a user isn't confirmed successfully" (API_InitiateAuth.html), even
+// with a wrong password, which AWS called intended
+// (amazon-archives/amazon-cognito-identity-js#288, aws/aws-sdk-js#4608).
+func userRefusedLocked(u User) *apiError {
+	switch {
+	case u.Disabled:
+		return newErr(ErrNotAuthorized, MsgUserDisabled)
+	case u.Status == UserStatusUnconfirmed:
+		return newErr(ErrUserNotConfirmed, MsgUserNotConfirmed)
+	}
+	return nil
+}
+
 // afterPasswordLocked applies the user's state once the password is
 // proven, then asks the next challenge or issues tokens.
-//   - UNCONFIRMED: UserNotConfirmedException, "This exception is thrown
-//     when a user isn't confirmed successfully" (API_InitiateAuth.html).
 //   - RESET_REQUIRED: PasswordResetRequiredException, "... when a password
-//     reset is required" (same page).
+//     reset is required" (same page), whatever PreventUserExistenceErrors
+//     says (AWS in aws-amplify/aws-sdk-ios#2298).
 //   - FORCE_CHANGE_PASSWORD: "NEW_PASSWORD_REQUIRED: For users who are
 //     required to change their passwords after successful first login"
 //     (SDK InitiateAuthOutput.ChallengeName).
@@ -571,8 +589,6 @@ func (s *Server) failedLocked(username string) {
 func (s *Server) afterPasswordLocked(c AppClient, u User, admin bool, metadata map[string]string) (any, *apiError) {
 	delete(s.signIn.failures, u.Username)
 	switch u.Status {
-	case UserStatusUnconfirmed:
-		return nil, newErr(ErrUserNotConfirmed, MsgUserNotConfirmed)
 	case UserStatusResetRequired:
 		return nil, newErr(ErrPasswordResetRequired, MsgPasswordResetRequired)
 	case UserStatusForceChangePassword:
@@ -690,10 +706,10 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte, admin bool
 	if e != nil {
 		return nil, e
 	}
-	// "The session ... expires after 3 ~ 15 minutes" (AuthSessionValidity)
-	// "and the session key can be used only once" (AWS re:Post answer,
-	// QUXOn0iCq-TNavGxtuFc7DGA). A session of another client, user or
-	// operation is no session at all.
+	// "It cannot be replayed and it expires after 3 ~ 15 minutes"
+	// (AuthSessionValidity), "the session key can be used only once" (AWS
+	// re:Post answer QUXOn0iCq-TNavGxtuFc7DGA). A session of another
+	// client, user or operation is no session at all.
 	sess, ok := s.signIn.sessions[deref(in.Session)]
 	if !ok || !s.nowLocked().Before(sess.expires) || sess.clientID != c.ID || sess.admin != admin ||
 		sess.username != username {
@@ -734,8 +750,8 @@ func (s *Server) answerSRPLocked(c AppClient, sess *authSession, u User, known b
 	if !known {
 		return nil, unknownUser(AppClient{PreventUserExistenceErrors: PreventUserExistenceEnabled})
 	}
-	if u.Disabled {
-		return nil, newErr(ErrNotAuthorized, MsgUserDisabled)
+	if e := userRefusedLocked(u); e != nil {
+		return nil, e
 	}
 	if e := s.lockedOutLocked(u.Username); e != nil {
 		return nil, e

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,6 +279,34 @@ func TestSignInUserStates(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSignInUnconfirmedBeforePassword(t *testing.T) {
+	s, c := signInPool(t, AppClient{})
+	s.AddUser(User{Username: "new", Password: testPassword, Status: UserStatusUnconfirmed})
+	_, err := passwordAuth(s, c, "new", "wrong")
+	wantAPIError(t, err, ErrUserNotConfirmed, MsgUserNotConfirmed)
+	_, _, err = srpStart(s, c, "new")
+	wantAPIError(t, err, ErrUserNotConfirmed, MsgUserNotConfirmed)
+}
+
+func TestSignInValidation(t *testing.T) {
+	s, _ := signInPool(t, AppClient{})
+	for target, want := range map[string]string{
+		TargetInitiateAuth:           "2 validation errors detected: Value null at 'authFlow' failed to satisfy constraint: Member must not be null",
+		TargetAdminInitiateAuth:      "", // unsigned: refused before validation
+		TargetRespondToAuthChallenge: "2 validation errors detected: Value null at 'challengeName'",
+		TargetRevokeToken:            "2 validation errors detected: Value null at 'token'",
+	} {
+		status, _, body := post(t, s, target, jsonContentType, `{}`)
+		wantType := ErrInvalidParameter
+		if want == "" {
+			wantType = ErrMissingAuthenticationToken
+		}
+		if body["__type"] != wantType || !strings.HasPrefix(fmt.Sprint(body["message"]), want) || status != StatusFor(wantType) {
+			t.Errorf("%s: HTTP %d %v", target, status, body)
+		}
 	}
 }
 
