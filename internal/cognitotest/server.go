@@ -50,7 +50,7 @@ type PoolConfig struct {
 	// the double has no knobs for them.
 	RememberDevices bool
 
-	// OperationNotEnabled makes every refresh fail with
+	// OperationNotEnabled makes every refresh and sign-in fail with
 	// OperationNotEnabledException. The SDK's doc of that type
 	// (cognitoidentityprovider types/errors.go) says the operation is not
 	// available in the region or for the pool's configuration, for example

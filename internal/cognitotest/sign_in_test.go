@@ -630,6 +630,63 @@ func TestSignInFaults(t *testing.T) {
 	}
 }
 
+func TestSignInLostAnswerStillCounts(t *testing.T) {
+	s, c := signInPool(t, AppClient{})
+	// Failed attempts whose answers never arrive still count toward the
+	// lockout: the attempt was processed.
+	s.InjectFault(Fault{AfterProcessing: true, ResetConnection: true, Times: lockoutThreshold})
+	for range lockoutThreshold {
+		if _, err := passwordAuth(s, c, "bot", "wrong"); err == nil {
+			t.Fatal("answer arrived")
+		}
+	}
+	_, err := passwordAuth(s, c, "bot", testPassword)
+	wantAPIError(t, err, ErrNotAuthorized, MsgPasswordAttemptsExceeded)
+}
+
+func TestRevokeTokenRevokesRotatedFamily(t *testing.T) {
+	s, c := signInPool(t, AppClient{Rotation: true})
+	out, err := passwordAuth(s, c, "bot", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated := mustRefresh(t, s, input(c.ID, *out.AuthenticationResult.RefreshToken)).AuthenticationResult
+	if _, err := sdkClient(s, 1).RevokeToken(context.Background(), &cip.RevokeTokenInput{
+		Token: out.AuthenticationResult.RefreshToken, ClientId: aws.String(c.ID),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = refresh(t, s, input(c.ID, *rotated.RefreshToken))
+	wantAPIError(t, err, ErrNotAuthorized, MsgRefreshTokenRevoked)
+	_, err = sdkClient(s, 1).GetUser(context.Background(), &cip.GetUserInput{AccessToken: rotated.AccessToken})
+	wantAPIError(t, err, ErrNotAuthorized, MsgAccessTokenRevoked)
+}
+
+func TestGetUser(t *testing.T) {
+	s, c := signInPool(t, AppClient{})
+	out, err := passwordAuth(s, c, "bot", testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	user, err := sdkClient(s, 1).GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+	if err != nil || *user.Username != "bot" {
+		t.Fatalf("GetUser: %v %v", user, err)
+	}
+	id := mustVerify(t, *out.AuthenticationResult.IdToken, s.JWKS())
+	_, err = sdkClient(s, 1).GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.IdToken})
+	wantAPIError(t, err, ErrNotAuthorized, MsgInvalidAccessToken)
+	other := newTestServer(t, PoolConfig{})
+	_, err = sdkClient(other, 1).GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+	wantAPIError(t, err, ErrNotAuthorized, MsgInvalidAccessToken)
+	s.Advance(time.Hour)
+	_, err = sdkClient(s, 1).GetUser(ctx, &cip.GetUserInput{AccessToken: out.AuthenticationResult.AccessToken})
+	wantAPIError(t, err, ErrNotAuthorized, MsgAccessTokenExpired)
+	if id["token_use"] != "id" {
+		t.Errorf("id token_use %v", id["token_use"])
+	}
+}
+
 func TestSignInTrigger(t *testing.T) {
 	var fail error
 	start := time.Date(2026, 3, 1, 12, 0, 10, 0, time.UTC)
