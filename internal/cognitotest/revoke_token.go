@@ -60,18 +60,19 @@ func (s *Server) revokeToken(r *http.Request, body []byte) (any, *apiError) {
 	s.signIn.init()
 	// The reference lists no ResourceNotFoundException or
 	// NotAuthorizedException for RevokeToken: an unknown client or a wrong
-	// or missing secret ("ClientSecret: The secret for the client ID. This
-	// is required only if the client ID has a secret", SDK) is the listed
-	// UnauthorizedException, the double's choice.
+	// or missing secret ("The client secret of the requested app client, if
+	// the client has a secret", SDK RevokeTokenInput.ClientSecret) is the
+	// listed UnauthorizedException, the double's choice.
 	c, ok := s.clients[*in.ClientId]
 	if !ok || (c.Secret != "" && subtle.ConstantTimeCompare([]byte(c.Secret), []byte(deref(in.ClientSecret))) != 1) {
 		return nil, newErr(ErrUnauthorized, MsgRevokeUnauthorized)
 	}
-	// "EnableTokenRevocation: Activates or deactivates token revocation"
-	// (SDK UserPoolClientType); with it off the operation is not enabled
-	// for the client: UnsupportedOperationException, "thrown when you
-	// attempt to perform an operation that isn't enabled for the user pool
-	// client" (SDK types/errors.go).
+	// "When you create a new user pool client, token revocation is
+	// activated by default" (SDK UserPoolClientType.EnableTokenRevocation);
+	// with it off the operation is not enabled for the client:
+	// UnsupportedOperationException, "thrown when you attempt to perform an
+	// operation that isn't enabled for the user pool client" (SDK
+	// types/errors.go).
 	if c.DisableTokenRevocation {
 		return nil, newErr(ErrUnsupportedOperation, MsgRevocationDisabled)
 	}
@@ -83,9 +84,9 @@ func (s *Server) revokeToken(r *http.Request, body []byte) (any, *apiError) {
 	}
 	t, ok := s.tokens[*in.Token]
 	if !ok {
-		// RFC 7009 section 2.2, which Cognito's revocation follows
-		// ("Revoking tokens"): "invalid tokens do not cause an error
-		// response".
+		// No source says how Cognito answers a token it never issued; the
+		// double follows the OAuth revocation standard, RFC 7009 section
+		// 2.2: "invalid tokens do not cause an error response".
 		return struct{}{}, nil
 	}
 	// RFC 7009 section 2.1: the server "verifies whether the token was

@@ -7,10 +7,12 @@ package cognitotest
 //     (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/),
 //     and the SDK's docs of the same inputs and outputs
 //     (cognitoidentityprovider v1.74.1 api_op_*.go, types/types.go);
-//   - developer guide "Authentication flows" (authentication.html,
-//     amazon-cognito-user-pools-authentication-flow-methods.html),
-//     "Adding MFA" (user-pool-settings-mfa-totp.html), "Managing user
-//     existence error responses" (cognito-user-pool-managing-errors.html).
+//   - developer guide (https://docs.aws.amazon.com/cognito/latest/developerguide/):
+//     "Authentication" (authentication.html), "Choice-based
+//     authentication" (authentication-flows-selection-sdk.md), "TOTP
+//     software token MFA" (user-pool-settings-mfa-totp.html), "Managing
+//     user existence error responses" (cognito-user-pool-managing-errors.html),
+//     "Revoking tokens" (token-revocation.html).
 // The double serves the password flows only: no CUSTOM_AUTH Lambda, no
 // passkeys, no device tracking. Other challenges are declared per user
 // (User.Challenge) and answered by nothing, so a client's handling of them
@@ -62,9 +64,9 @@ const (
 
 // DefaultExplicitAuthFlows is what an app client created without
 // ExplicitAuthFlows allows: "If you don't specify a value for
-// ExplicitAuthFlows, your user client supports ALLOW_REFRESH_TOKEN_AUTH,
-// ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH" (API_CreateUserPoolClient.html,
-// SDK CreateUserPoolClientInput.ExplicitAuthFlows).
+// ExplicitAuthFlows, your app client supports ALLOW_REFRESH_TOKEN_AUTH,
+// ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH" (SDK
+// CreateUserPoolClientInput.ExplicitAuthFlows, API_CreateUserPoolClient.html).
 var DefaultExplicitAuthFlows = []string{AllowCustomAuth, AllowRefreshTokenAuth, AllowUserSRPAuth}
 
 // flowFlag is the ALLOW_ flag each flow needs (SDK types.ExplicitAuthFlowsType).
@@ -158,11 +160,12 @@ const (
 	MsgBadSignature    = "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters."
 )
 
-// authSessionLifetime: "AuthSessionValidity is the duration, in minutes, of
-// that session token. Your user pool native user must respond to each
-// authentication challenge before the session expires. Valid values are
-// between 3 and 15. The default value is 3" (SDK
-// types.UserPoolClientType.AuthSessionValidity).
+// minAuthSession and maxAuthSession: "AuthSessionValidity is the duration,
+// in minutes, of that session token. Your user pool native user must
+// respond to each authentication challenge before the session expires"
+// (SDK types.UserPoolClientType.AuthSessionValidity); the session "expires
+// after 3 ~ 15 minutes" (AWS re:Post answer QUXOn0iCq-TNavGxtuFc7DGA), the
+// range API_CreateUserPoolClient.html gives; 3 is the default.
 const (
 	minAuthSession = 3 * time.Minute
 	maxAuthSession = 15 * time.Minute
@@ -306,14 +309,14 @@ type signInOutput struct {
 	AuthenticationResult *authenticationResult `json:",omitempty"`
 }
 
-// checkSigV4 stands for IAM authorization of the Admin operations: "This
-// action might generate an SMS text message ... [and] requires developer
-// credentials" / "Amazon Cognito evaluates Identity and Access Management
-// (IAM) policies in requests for this API operation. For this operation,
-// you must use IAM credentials to authorize requests, and you must grant
-// yourself the corresponding IAM permission in a policy"
-// (API_AdminInitiateAuth.html). The double checks the shape of a SigV4
-// Authorization header, not the signature: any credentials pass.
+// checkSigV4 stands for IAM authorization of the Admin operations: "Amazon
+// Cognito evaluates Identity and Access Management (IAM) policies in
+// requests for this API operation. For this operation, you must use IAM
+// credentials to authorize requests" (SDK AdminInitiateAuth and
+// AdminRespondToAuthChallenge docs, API_AdminInitiateAuth.html). The
+// refusals are the Common Errors page's (ErrMissingAuthenticationToken).
+// The double checks the shape of a SigV4 Authorization header, not the
+// signature: any credentials pass.
 func checkSigV4(r *http.Request) *apiError {
 	h := r.Header.Get("Authorization")
 	if h == "" {
@@ -367,10 +370,11 @@ func (s *Server) initiateAuth(r *http.Request, body []byte, admin bool) (any, *a
 	if e != nil {
 		return nil, e
 	}
-	// InitiateAuth's AuthFlow: "ADMIN_USER_PASSWORD_AUTH ... is only
-	// available with AdminInitiateAuth"; AdminInitiateAuth takes no
-	// USER_PASSWORD_AUTH (API_InitiateAuth.html, API_AdminInitiateAuth.html
-	// AuthFlow valid values).
+	// "ADMIN_USER_PASSWORD_AUTH is a flow type of AdminInitiateAuth and
+	// isn't valid for InitiateAuth" (SDK InitiateAuthInput.AuthFlow);
+	// AdminInitiateAuth lists no USER_PASSWORD_AUTH
+	// (SDK AdminInitiateAuthInput.AuthFlow). The refusal's wording is the
+	// double's.
 	served := []string{FlowUserSRP, FlowUserPassword, FlowUserAuth}
 	if admin {
 		served = []string{FlowUserSRP, FlowAdminUserPassword, FlowUserAuth}
@@ -390,11 +394,13 @@ func (s *Server) initiateAuth(r *http.Request, body []byte, admin bool) (any, *a
 	case FlowUserPassword, FlowAdminUserPassword:
 		return s.passwordLocked(client, username, params["PASSWORD"], admin, in.ClientMetadata)
 	}
-	// USER_AUTH: "PREFERRED_CHALLENGE ... If you don't include this
-	// parameter, or the challenge isn't available ... Amazon Cognito responds
-	// with a SELECT_CHALLENGE listing AvailableChallenges" (SDK
-	// InitiateAuthInput.AuthParameters; developer guide "Choice-based
-	// authentication").
+	// USER_AUTH: "If you don't provide a value for PREFERRED_CHALLENGE,
+	// Amazon Cognito responds with the AvailableChallenges parameter that
+	// specifies the available sign-in methods" (SDK
+	// InitiateAuthInput.AuthParameters); the challenge is SELECT_CHALLENGE,
+	// answered with "a challenge selection as ANSWER. It must be one of the
+	// challenge types in the AvailableChallenges response parameter" (SDK
+	// InitiateAuthOutput.ChallengeName).
 	return s.firstFactorLocked(client, username, params["PREFERRED_CHALLENGE"], params, admin, in.ClientMetadata)
 }
 
@@ -452,10 +458,11 @@ func unknownUser(c AppClient) *apiError {
 	return newErr(ErrUserNotFound, MsgUserNotFound)
 }
 
-// startSRPLocked answers SRP_A with a PASSWORD_VERIFIER challenge: "SALT,
-// SECRET_BLOCK, SRP_B, USERNAME, USER_ID_FOR_SRP" (SDK
-// InitiateAuthOutput.ChallengeParameters; developer guide "SRP
-// authentication"). Under PreventUserExistenceErrors ENABLED an unknown
+// startSRPLocked answers SRP_A with a PASSWORD_VERIFIER challenge whose
+// parameters are those the JS client reads (AuthenticationHelper in
+// amazon-cognito-identity-js: SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP)
+// plus USERNAME, which "All challenges require" (SDK
+// InitiateAuthOutput.ChallengeParameters). Under PreventUserExistenceErrors ENABLED an unknown
 // user gets a challenge too (from a throwaway verifier), and the claim is
 // then refused with the generic failure, so that neither answer tells the
 // user exists.
@@ -581,11 +588,13 @@ func userRefusedLocked(u User) *apiError {
 //   - RESET_REQUIRED: PasswordResetRequiredException, "... when a password
 //     reset is required" (same page), whatever PreventUserExistenceErrors
 //     says (AWS in aws-amplify/aws-sdk-ios#2298).
-//   - FORCE_CHANGE_PASSWORD: "NEW_PASSWORD_REQUIRED: For users who are
-//     required to change their passwords after successful first login"
-//     (SDK InitiateAuthOutput.ChallengeName).
-//   - a TOTP seed: "SOFTWARE_TOKEN_MFA: Next challenge is to supply a
-//     SOFTWARE_TOKEN_MFA_CODE" (same doc).
+//   - FORCE_CHANGE_PASSWORD: "NEW_PASSWORD_REQUIRED : For users who are
+//     required to change their passwords after successful first login ...
+//     Amazon Cognito only returns this challenge for users who have
+//     temporary passwords" (SDK InitiateAuthOutput.ChallengeName).
+//   - a TOTP seed: SOFTWARE_TOKEN_MFA, answered with {"USERNAME": ...,
+//     "SOFTWARE_TOKEN_MFA_CODE": ...} (SDK
+//     RespondToAuthChallengeInput.ChallengeResponses).
 func (s *Server) afterPasswordLocked(c AppClient, u User, admin bool, metadata map[string]string) (any, *apiError) {
 	delete(s.signIn.failures, u.Username)
 	switch u.Status {
@@ -605,7 +614,7 @@ func (s *Server) afterPasswordLocked(c AppClient, u User, admin bool, metadata m
 
 // challengeLocked asks a challenge after the password.
 func (s *Server) challengeLocked(c AppClient, u User, admin bool, name string) *signInOutput {
-	params := map[string]string{"USER_ID_FOR_SRP": u.Username}
+	params := map[string]string{"USERNAME": u.Username, "USER_ID_FOR_SRP": u.Username}
 	if name == ChallengeNewPasswordRequired {
 		params["requiredAttributes"] = "[]"
 		params["userAttributes"] = "{}"
@@ -726,9 +735,10 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte, admin bool
 		return s.answerSRPLocked(c, sess, u, known && !sess.simulated, answers, in.ClientMetadata)
 	case ChallengeSelectChallenge:
 		delete(s.signIn.sessions, *in.Session)
-		// "ANSWER: the challenge you choose from AvailableChallenges",
-		// with that factor's own parameters (SDK
-		// RespondToAuthChallengeInput.ChallengeResponses, SELECT_CHALLENGE).
+		// { "ANSWER": "PASSWORD", "USERNAME": ..., "PASSWORD": ...} or
+		// { "ANSWER": "PASSWORD_SRP", "USERNAME": ..., "SRP_A": ...} (SDK
+		// RespondToAuthChallengeInput.ChallengeResponses, SELECT_CHALLENGE);
+		// the double serves no other factor.
 		answer := answers["ANSWER"]
 		if answer != ChallengePassword && answer != ChallengePasswordSRP {
 			return nil, newErr(ErrInvalidParameter, "Invalid ANSWER for SELECT_CHALLENGE")

@@ -476,7 +476,8 @@ func TestSignInOtherChallenges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(out.ChallengeName) != ch || out.Session == nil || out.AuthenticationResult != nil {
+		if string(out.ChallengeName) != ch || out.Session == nil || out.AuthenticationResult != nil ||
+			out.ChallengeParameters["USERNAME"] != "u-"+ch {
 			t.Errorf("%s: got %q", ch, out.ChallengeName)
 		}
 	}
