@@ -39,6 +39,10 @@ scale="${BENCH_SCALE:-1,10,100,1000}"
 scale_runs="${BENCH_SCALE_RUNS:-3}"
 cold_runs="${BENCH_COLD_RUNS:-15}"
 out="${BENCH_OUT-BENCHMARKS.md}"
+# BENCH_OUT may be absolute or relative to the repository root.
+if [[ -n "$out" && "$out" != /* ]]; then
+	out="$ROOT/$out"
+fi
 
 # Terraform/OpenTofu print a warning on stdout when TF_CLI_CONFIG_FILE names
 # a missing file; the harness writes its own CLI config for the applies.
@@ -85,7 +89,7 @@ args=(-provider "$work/provider/terraform-provider-cognito" -empty "$work/emptyp
 	-gobench "$work/gobench.txt" -cold-runs "$cold_runs" -scale "$scale" -scale-runs "$scale_runs" -work "$work"
 	-command "${BENCH_COMMAND:-make bench}" -since "$run_started" -own-packages "$own_packages")
 if [[ -n "$out" ]]; then
-	args+=(-out "$ROOT/$out")
+	args+=(-out "$out")
 fi
 "$work/benchrun" "${args[@]}"
 
@@ -94,6 +98,6 @@ fi
 log "Go benchmarks: go -C dev test -run '^\$' -bench BenchmarkStoreWriteWindow -count $count -benchtime $benchtime ./bench/"
 go -C dev test -run '^$' -bench BenchmarkStoreWriteWindow -count "$count" -benchtime "$benchtime" ./bench/ | tee "$work/storebench.txt" >&2
 if [[ -n "$out" ]]; then
-	store_section "$work/storebench.txt" >>"$ROOT/$out"
+	store_section "$work/storebench.txt" >>"$out"
 fi
 log "done in $((SECONDS - start))s${out:+; wrote $out}"

@@ -6,6 +6,7 @@ package cognito
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -32,6 +33,10 @@ type Client struct {
 	policy      retrypolicy.Policy
 	httpClient  *http.Client
 	now         func() time.Time
+	// random is SRP's source of the client's secret a.
+	random io.Reader
+	// creds are ADMIN_USER_PASSWORD_AUTH's credentials, loaded on first use.
+	creds credentialSource
 
 	mu       sync.Mutex
 	byRegion map[string]*cip.Client
@@ -48,6 +53,7 @@ func New(env *awsenv.Env, endpoint string) *Client {
 		policy:     env.Policy(),
 		httpClient: env.HTTPClient(),
 		now:        time.Now,
+		random:     defaultRandom,
 		byRegion:   map[string]*cip.Client{},
 	}
 	if endpoint == "" {

@@ -103,8 +103,11 @@ func newErr(typ, msg string) *apiError { return &apiError{Type: typ, Message: ms
 // marks only InternalErrorException as a server fault (500); every other
 // modeled exception, and the framework's own errors, are 400.
 func StatusFor(errorType string) int {
-	if errorType == ErrInternalError {
+	switch errorType {
+	case ErrInternalError:
 		return http.StatusInternalServerError
+	case ErrMissingAuthenticationToken:
+		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
 }

@@ -24,6 +24,15 @@ type AppClient struct {
 	IDTokenValidity      time.Duration // default 1h; only the ID token's exp
 	RefreshTokenValidity time.Duration // default 30 days
 	Scopes               []string      // default aws.cognito.signin.user.admin
+
+	// Sign-in settings (sign_in.go). ExplicitAuthFlows nil gets Cognito's
+	// default (DefaultExplicitAuthFlows); PreventUserExistenceErrors is
+	// "ENABLED" or "LEGACY" (the default); AuthSessionValidity is 3..15
+	// minutes, default 3.
+	ExplicitAuthFlows          []string
+	PreventUserExistenceErrors string
+	AuthSessionValidity        time.Duration
+	DisableTokenRevocation     bool // EnableTokenRevocation false: RevokeToken refused
 }
 
 // Token validity bounds for access and ID tokens (SDK TokenValidityUnitsType).
@@ -50,6 +59,15 @@ type User struct {
 	Groups     []string
 	Attributes map[string]string // extra ID-token claims, e.g. "custom:team"
 	Disabled   bool              // -> NotAuthorizedException "User is disabled."
+
+	// Sign-in (sign_in.go): the password (the double derives the SRP
+	// verifier from it; "" = no password sign-in), the UserStatus* ("" =
+	// CONFIRMED), the base32 TOTP seed (SOFTWARE_TOKEN_MFA after the
+	// password) and any other Challenge* to ask after the password.
+	Password   string
+	Status     string
+	TOTPSecret string
+	Challenge  string
 }
 
 // session is one sign-in: every token rotated from the same original shares
@@ -88,6 +106,7 @@ func (s *Server) AddClient(c AppClient) AppClient {
 		c.Scopes = []string{"aws.cognito.signin.user.admin"}
 	}
 	c.Scopes = slices.Clone(c.Scopes)
+	c.ExplicitAuthFlows, c.PreventUserExistenceErrors, c.AuthSessionValidity = signInDefaults(c)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.clients[c.ID] = c

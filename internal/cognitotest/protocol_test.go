@@ -38,7 +38,7 @@ func TestWireProtocol(t *testing.T) {
 		name, target, ctype, body string
 		wantType, wantMsg         string
 	}{
-		{"unknown operation", "AWSCognitoIdentityProviderService.InitiateAuth", jsonContentType, `{}`,
+		{"unknown operation", "AWSCognitoIdentityProviderService.SignUp", jsonContentType, `{}`,
 			"com.amazon.coral.service#UnknownOperationException", ""},
 		{"missing target", "", jsonContentType, `{}`, "com.amazon.coral.service#UnknownOperationException", ""},
 		{"wrong content type", targetGetTokens, "text/plain", `{}`, "com.amazon.coral.service#UnknownOperationException", ""},

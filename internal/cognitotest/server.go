@@ -50,7 +50,7 @@ type PoolConfig struct {
 	// the double has no knobs for them.
 	RememberDevices bool
 
-	// OperationNotEnabled makes every refresh fail with
+	// OperationNotEnabled makes every refresh and sign-in fail with
 	// OperationNotEnabledException. The SDK's doc of that type
 	// (cognitoidentityprovider types/errors.go) says the operation is not
 	// available in the region or for the pool's configuration, for example
@@ -104,6 +104,7 @@ type Server struct {
 	conns     int
 	oauth     oauthPool // the token endpoint's clients and resource servers
 	secrets   smState   // the Secrets Manager double (secretsmanager.go)
+	signIn    signInState
 }
 
 // NewServer starts a double on 127.0.0.1. It panics only if the machine
@@ -280,15 +281,20 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte, rea
 }
 
 // dispatch routes by X-Amz-Target like the AWS JSON protocol: anything but
-// GetTokensFromRefreshToken and GetClientToken is an UnknownOperationException.
+// GetTokensFromRefreshToken, GetClientToken and the sign-in operations
+// (sign_in.go) is an UnknownOperationException.
 func (s *Server) dispatch(r *http.Request, body []byte, readErr error) (any, *apiError) {
 	target := r.Header.Get("X-Amz-Target")
-	if r.Method != http.MethodPost || r.URL.Path != "/" || (target != targetGetTokens && target != TargetGetClientToken) ||
+	signIn := s.signInOperation(target)
+	if r.Method != http.MethodPost || r.URL.Path != "/" || (target != targetGetTokens && target != TargetGetClientToken && signIn == nil) ||
 		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-amz-json-1.") {
 		return nil, newErr(errUnknownOperation, "")
 	}
 	if readErr != nil {
 		return nil, newErr(errSerialization, "Request body could not be read.")
+	}
+	if signIn != nil {
+		return signIn(r, body)
 	}
 	w, err := decodeInput(body)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 // TriggerEvent is what the pre token generation Lambda receives on a
 // refresh or a machine token request.
 type TriggerEvent struct {
-	TriggerSource  string // "TokenGeneration_RefreshTokens" or "TokenGeneration_ClientCredentials"
+	TriggerSource  string // "TokenGeneration_RefreshTokens", "TokenGeneration_Authentication" or "TokenGeneration_ClientCredentials"
 	UserPoolID     string
 	ClientID       string
 	Username       string
@@ -58,6 +58,11 @@ func lambdaError(err error) *apiError {
 // runTrigger invokes the pool's trigger outside the server lock (it is user
 // code and may call back into the server) and records the event.
 func (s *Server) runTrigger(u User, in GetTokensInput) *apiError {
+	return s.runUserTrigger("TokenGeneration_RefreshTokens", u, in.ClientId, in.ClientMetadata)
+}
+
+// runUserTrigger is runTrigger for any user trigger source.
+func (s *Server) runUserTrigger(source string, u User, clientID string, metadata map[string]string) *apiError {
 	if s.cfg.PreTokenGeneration == nil {
 		return nil
 	}
@@ -70,9 +75,9 @@ func (s *Server) runTrigger(u User, in GetTokensInput) *apiError {
 		attrs["email"] = u.Email
 	}
 	ev := TriggerEvent{
-		TriggerSource: "TokenGeneration_RefreshTokens", UserPoolID: s.cfg.PoolID,
-		ClientID: in.ClientId, Username: u.Username, UserAttributes: attrs,
-		Groups: slices.Clone(u.Groups), ClientMetadata: maps.Clone(in.ClientMetadata),
+		TriggerSource: source, UserPoolID: s.cfg.PoolID,
+		ClientID: clientID, Username: u.Username, UserAttributes: attrs,
+		Groups: slices.Clone(u.Groups), ClientMetadata: maps.Clone(metadata),
 	}
 	s.mu.Lock()
 	s.events = appendBounded(s.events, ev, s.maxRecorded)

@@ -110,6 +110,38 @@ const (
 	// Manager's LimitExceededException, or the store's check before the
 	// exchange); Versions and VersionsFreeAt tell how full it is.
 	VersionQuota
+	// NotAuthorized: the username or the password is wrong. Which one is
+	// never told, whichever answer Cognito gave.
+	NotAuthorized
+	// UserNotConfirmed: the user has not confirmed sign-up.
+	UserNotConfirmed
+	// PasswordResetRequired: an administrator requires a password reset.
+	PasswordResetRequired
+	// ChallengeUnsupported: Cognito asked for a challenge that is not
+	// answered automatically; Code names it.
+	ChallengeUnsupported
+	// AuthFlowNotEnabled: the app client does not allow the auth flow;
+	// Code names the ALLOW_ flag it lacks.
+	AuthFlowNotEnabled
+	// CodeRejected: Cognito refused the TOTP code (wrong, or already used).
+	CodeRejected
+	// SessionExpired: the challenge session ran out (3 minutes) or is
+	// invalid.
+	SessionExpired
+	// AttemptsExceeded: too many failed sign-ins; the user is locked out
+	// for a while.
+	AttemptsExceeded
+	// PoolMisconfigured: the user pool's configuration (MFA, SMS or email
+	// role) keeps Cognito from completing the sign-in; Code names it.
+	PoolMisconfigured
+	// MFANotSetUp: the MFA method Cognito asked about is not set up for the
+	// user.
+	MFANotSetUp
+	// TokenTypeUnsupported: RevokeToken was given a token it does not
+	// revoke.
+	TokenTypeUnsupported
+	// RevocationNotEnabled: the app client has token revocation off.
+	RevocationNotEnabled
 )
 
 var reasonNames = [...]string{
@@ -126,7 +158,11 @@ var reasonNames = [...]string{
 	GrantUnsupported: "grant unsupported", RequestMalformed: "request malformed", NoTokenEndpoint: "no token endpoint",
 	Incomplete: "incomplete", NoRegion: "no region", NotFound: "not found", Empty: "empty", Malformed: "malformed",
 	AccessDenied: "access denied", NoCredentials: "no credentials", InvalidCredentials: "invalid credentials",
-	VersionQuota: "version quota",
+	VersionQuota: "version quota", NotAuthorized: "not authorized", UserNotConfirmed: "user not confirmed",
+	PasswordResetRequired: "password reset required", ChallengeUnsupported: "challenge unsupported",
+	AuthFlowNotEnabled: "auth flow not enabled", CodeRejected: "code rejected", SessionExpired: "session expired",
+	AttemptsExceeded: "attempts exceeded", PoolMisconfigured: "pool misconfigured", MFANotSetUp: "mfa not set up",
+	TokenTypeUnsupported: "token type unsupported", RevocationNotEnabled: "revocation not enabled",
 }
 
 func (r Reason) String() string { return name(int(r), reasonNames[:], "Reason") }
@@ -150,11 +186,17 @@ const (
 	Scopes
 	// TokenURL: the URL the token request went to.
 	TokenURL
+	Username
+	Password
+	UserPoolID
+	AuthFlow
+	TOTPSecret
 )
 
 var inputNames = [...]string{
 	NoInput: "none", RefreshToken: "refresh token", ClientID: "client id", ClientSecret: "client secret",
-	DeviceKey: "device key", Scopes: "scopes", TokenURL: "token url",
+	DeviceKey: "device key", Scopes: "scopes", TokenURL: "token url", Username: "username", Password: "password",
+	UserPoolID: "user pool id", AuthFlow: "auth flow", TOTPSecret: "totp secret",
 }
 
 func (i Input) String() string { return name(int(i), inputNames[:], "Input") }

@@ -26,8 +26,8 @@ func TestNamesRoundTrip(t *testing.T) {
 			t.Errorf("reason %q does not read back: %v, %v", name, err, back)
 		}
 	}
-	if count != int(VersionQuota)+1 {
-		t.Errorf("%d named reasons, want %d", count, int(VersionQuota)+1)
+	if count != int(RevocationNotEnabled)+1 {
+		t.Errorf("%d named reasons, want %d", count, int(RevocationNotEnabled)+1)
 	}
 	for i := NoInput; !strings.HasPrefix(i.String(), "Input("); i++ {
 		if seen[i.String()] && i != NoInput {
@@ -42,7 +42,7 @@ func TestNamesRoundTrip(t *testing.T) {
 	if got := TokenURL.String(); got != "token url" {
 		t.Errorf("TokenURL = %q", got)
 	}
-	for _, out := range []string{Reason(-1).String(), Reason(int(VersionQuota) + 1).String(), Input(-1).String(), Input(int(TokenURL) + 1).String()} {
+	for _, out := range []string{Reason(-1).String(), Reason(int(RevocationNotEnabled) + 1).String(), Input(-1).String(), Input(int(TOTPSecret) + 1).String()} {
 		if !strings.Contains(out, "(") {
 			t.Errorf("an unknown value is named %q", out)
 		}
