@@ -41,6 +41,10 @@ import (
 //	gct-open   tfprotov6 OpenEphemeralResource of cognito_client_credentials_token
 //	           without domain or token_url
 //
+// and a user's sign-in with SRP, one whole sign-in per op (sign_in_test.go):
+//
+//	signin-sdk, signin-client, signin-open
+//
 // against two backends on loopback, both in this process (so B/op and
 // allocs/op include the server's side, equally for every path):
 //
@@ -60,6 +64,9 @@ func BenchmarkRefresh(b *testing.B) {
 			b.Run("cc-open", t.benchClientCredentialsOpen)
 			b.Run("gct-sdk", t.benchGetClientTokenSDK)
 			b.Run("gct-open", t.benchGetClientTokenOpen)
+			b.Run("signin-sdk", t.benchSignInSDK)
+			b.Run("signin-client", t.benchSignInClient)
+			b.Run("signin-open", t.benchSignInOpen)
 		})
 	}
 }
@@ -115,6 +122,9 @@ type target struct {
 	// GetClientToken: an app client whose only flow is ALLOW_CLIENT_TOKEN_AUTH.
 	gctID, gctSecret string
 	gctOpenReq       *tfprotov6.OpenEphemeralResourceRequest
+
+	// Signing a user in with SRP (sign_in_test.go).
+	signIn *signInTarget
 }
 
 func newTarget(tb testing.TB, stub bool) *target {
@@ -140,6 +150,7 @@ func newTarget(tb testing.TB, stub bool) *target {
 		ExplicitAuthFlows: []string{cognitotest.AllowClientTokenAuth}, Scopes: []string{"bench/run"},
 	})
 	t.gctID, t.gctSecret = gct.ID, gct.Secret
+	t.signIn = addSignInUser(srv, c.ID)
 
 	if stub {
 		// Answer like the double did once, without its work per request.
@@ -162,6 +173,7 @@ func newTarget(tb testing.TB, stub bool) *target {
 		if err != nil {
 			tb.Fatal(err)
 		}
+		t.recordSignIn(tb)
 		gctBody, _ := json.Marshal(map[string]any{"ClientAuthenticationResult": map[string]any{
 			"AccessToken": aws.ToString(gctOut.ClientAuthenticationResult.AccessToken), "ExpiresIn": 3600, "TokenType": "Bearer",
 		}})
@@ -175,6 +187,10 @@ func newTarget(tb testing.TB, stub bool) *target {
 			w.Header().Set("x-amzn-RequestId", "00000000-0000-4000-8000-000000000000")
 			if r.Header.Get("X-Amz-Target") == cognitotest.TargetGetClientToken {
 				_, _ = w.Write(gctBody)
+				return
+			}
+			if answer := t.signIn.stubAnswer(r.Header.Get("X-Amz-Target")); answer != nil {
+				_, _ = w.Write(answer)
 				return
 			}
 			_, _ = w.Write(body)
@@ -217,6 +233,14 @@ func newTarget(tb testing.TB, stub bool) *target {
 	}
 	if err := t.gctOpen(context.Background()); err != nil {
 		tb.Fatal(err)
+	}
+	if _, err := t.client.SignIn(context.Background(), t.signInRequest()); err != nil {
+		tb.Fatal(err)
+	}
+	if t.signIn.openReq != nil {
+		if err := t.signInOpen(context.Background()); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	return t
 }
@@ -300,6 +324,7 @@ func (t *target) configure(tb testing.TB) {
 		}),
 		ClientCapabilities: &tfprotov6.OpenEphemeralResourceClientCapabilities{DeferralAllowed: true},
 	}
+	t.configureSignIn(tb, schemas)
 }
 
 // dynamicValue encodes a configuration as Terraform sends it (msgpack):

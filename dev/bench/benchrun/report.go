@@ -19,6 +19,10 @@ var paths = []struct{ key, label string }{
 	// The machine path through the API: its own baseline (f).
 	{"gct-sdk", "(f) bare SDK `GetClientToken`, warmed client (machine path, no domain)"},
 	{"gct-open", "(g) tfprotov6 `OpenEphemeralResource` of `cognito_client_credentials_token` without `domain`/`token_url`"},
+	// A user's sign-in with SRP, two requests per op: its own baseline (h).
+	{"signin-sdk", "(h) bare SDK `InitiateAuth` + `RespondToAuthChallenge` with the same SRP math, warmed client"},
+	{"signin-client", "internal/cognito `Client.SignIn`"},
+	{"signin-open", "(i) tfprotov6 `OpenEphemeralResource` of `cognito_sign_in`"},
 }
 
 func (r *report) bench(backend, path string) (benchStats, bool) {
@@ -94,6 +98,12 @@ func (r *report) markdown() string {
 		if g, ok := r.bench("double", "gct-open"); ok {
 			w("| GetClientToken Open vs bare SDK `GetClientToken` call, against the double (g/f) | %.2f | %s per Open on top of the SDK's %s |",
 				g.nsPerOp/f.nsPerOp, us(g.nsPerOp-f.nsPerOp), us(f.nsPerOp))
+		}
+	}
+	if h, ok := r.bench("double", "signin-sdk"); ok {
+		if i, ok := r.bench("double", "signin-open"); ok {
+			w("| Sign-in Open vs bare SDK SRP sign-in, against the double (i/h) | %.2f | %s per Open on top of the SDK's %s |",
+				i.nsPerOp/h.nsPerOp, us(i.nsPerOp-h.nsPerOp), us(h.nsPerOp))
 		}
 	}
 	sba, okSBA := r.ratio("stub", "open")
