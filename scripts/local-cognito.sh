@@ -8,7 +8,9 @@
 #     this checkout's provider into a filesystem mirror at DIR/mirror with a
 #     private CLI configuration DIR/cli.tfrc (your own CLI configuration is
 #     left alone), starts the Cognito double (dev/cmd/cognito-double) in the
-#     background with a user pool, a user, an app client, machine app clients
+#     background with a user pool, a user, an app client, machine app clients,
+#     a service user who signs in with a password (SERVICE_USERNAME,
+#     SERVICE_PASSWORD; USER_SRP_AUTH and USER_PASSWORD_AUTH on CLIENT_ID)
 #     and the user's first refresh token in DIR/refresh-token.txt, and prints
 #     the environment to export:
 #         eval "$(bash scripts/local-cognito.sh start ~/cognito-local)"
@@ -102,7 +104,7 @@ stop)
 	stop "$2"
 	;;
 *)
-	sed -n '4,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

@@ -16,16 +16,17 @@ func TestEnvScriptSourcesInAShell(t *testing.T) {
 	s := seed{
 		Endpoint: "http://127.0.0.1:1234", Region: "eu-west-1", PoolID: "eu-west-1_abc", ClientID: "cid",
 		ClientSecret: `it's "odd" $HOME`, TokenURL: "http://127.0.0.1:1234/oauth2/token",
+		ServiceUsername: "terraform-bot", ServicePassword: `Pa$$'w"0rd!`,
 	}
 	path := filepath.Join(t.TempDir(), "env")
 	if err := writePrivate(path, []byte(envScript(s))); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("sh", "-c", `. "$1" && printf '%s|%s|%s|%s|%s' "$AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER" "$AWS_ENDPOINT_URL_SECRETS_MANAGER" "$AWS_REGION" "$CLIENT_ID" "$CLIENT_SECRET"`, "sh", path).Output()
+	out, err := exec.Command("sh", "-c", `. "$1" && printf '%s|%s|%s|%s|%s|%s|%s' "$AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER" "$AWS_ENDPOINT_URL_SECRETS_MANAGER" "$AWS_REGION" "$CLIENT_ID" "$CLIENT_SECRET" "$SERVICE_USERNAME" "$SERVICE_PASSWORD"`, "sh", path).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := strings.Join([]string{s.Endpoint, s.Endpoint, s.Region, s.ClientID, s.ClientSecret}, "|")
+	want := strings.Join([]string{s.Endpoint, s.Endpoint, s.Region, s.ClientID, s.ClientSecret, s.ServiceUsername, s.ServicePassword}, "|")
 	if string(out) != want {
 		t.Errorf("sourced %q, want %q", out, want)
 	}

@@ -1,5 +1,6 @@
 // Command cognito-double runs the cognitotest Cognito double as a process:
-// it seeds one app client and one user, a resource server and an app client
+// it seeds one app client and one user, a service user who signs in with a
+// password, a resource server and an app client
 // for the client-credentials grant, writes the connection details to a
 // JSON file and serves until SIGINT/SIGTERM. The same server answers
 // Secrets Manager requests.
@@ -43,6 +44,10 @@ type seed struct {
 	// auth flow), allowed the same scopes.
 	M2MAPIClientID     string `json:"m2m_api_client_id"`
 	M2MAPIClientSecret string `json:"m2m_api_client_secret"`
+	// A service user who signs in with a password (cognito_sign_in), on
+	// the same app client as the refresh token's user.
+	ServiceUsername string `json:"service_username"`
+	ServicePassword string `json:"service_password"`
 }
 
 func main() {
@@ -54,6 +59,9 @@ func main() {
 	devices := flag.Bool("remember-devices", false, "the pool remembers devices: the refresh needs the seeded, confirmed device_key")
 	username := flag.String("username", "demo-user", "seeded user's name")
 	email := flag.String("email", "demo-user@example.com", "seeded user's email")
+	var service serviceUser
+	flag.StringVar(&service.username, "service-user", "terraform-bot", "a service user who signs in with a password (USER_SRP_AUTH or USER_PASSWORD_AUTH on the app client)")
+	flag.StringVar(&service.password, "service-password", "", "its password (random when empty)")
 	out := flag.String("out", "", "write connection details (JSON, mode 0600) here")
 	envFile := flag.String("env", "", "write the environment to export (shell, mode 0600) here: endpoints, region, dummy AWS credentials, client IDs")
 	tokenFile := flag.String("refresh-token-file", "", "write the seeded user's first refresh token (mode 0600) here")
@@ -69,7 +77,7 @@ func main() {
 	}
 	flag.Parse()
 	files := outputs{json: *out, env: *envFile, refreshToken: *tokenFile}
-	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, files, th); err != nil {
+	if err := run(*addr, *region, *secret, *rotation, *grace, *devices, *username, *email, service, files, th); err != nil {
 		log.Fatalf("cognito-double: %v", err)
 	}
 }
@@ -81,12 +89,17 @@ type throttling struct {
 	first     int
 }
 
+// serviceUser signs in with a password.
+type serviceUser struct {
+	username, password string
+}
+
 // outputs are the files the double writes once it listens ("" = none).
 type outputs struct {
 	json, env, refreshToken string
 }
 
-func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email string, files outputs, th throttling) error {
+func run(addr, region string, secret, rotation bool, grace time.Duration, devices bool, username, email string, service serviceUser, files outputs, th throttling) error {
 	out := files.json
 	srv, err := cognitotest.NewServerAt(addr, cognitotest.PoolConfig{Region: region, RememberDevices: devices})
 	if err != nil {
@@ -97,8 +110,15 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 	if th.first > 0 {
 		srv.InjectFault(cognitotest.Fault{ErrorType: cognitotest.ErrTooManyRequests, Times: th.first})
 	}
-	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace})
+	// The refresh flow, and both password flows for the service user.
+	c := srv.AddClient(cognitotest.AppClient{GenerateSecret: secret, Rotation: rotation, GracePeriod: grace, ExplicitAuthFlows: []string{
+		cognitotest.AllowRefreshTokenAuth, cognitotest.AllowUserSRPAuth, cognitotest.AllowUserPasswordAuth,
+	}})
 	srv.AddUser(cognitotest.User{Username: username, Email: email})
+	if service.password == "" {
+		service.password = localPassword()
+	}
+	srv.AddUser(cognitotest.User{Username: service.username, Email: service.username + "@example.com", Password: service.password})
 	srv.AddResourceServer(cognitotest.ResourceServer{Identifier: "platform", Scopes: []string{"deploy", "read"}})
 	m2m := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{Scopes: []string{"platform/deploy", "platform/read"}})
 	m2mAPI := srv.AddClientCredentialsClient(cognitotest.ClientCredentialsClient{
@@ -114,6 +134,7 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 		Endpoint: endpoint, Region: srv.Region(), PoolID: srv.PoolID(), ClientID: c.ID,
 		ClientSecret: c.Secret, RefreshToken: refreshToken, DeviceKey: deviceKey,
 		Username: username, JWKS: srv.JWKS(),
+		ServiceUsername: service.username, ServicePassword: service.password,
 		TokenURL: srv.TokenURL(), M2MClientID: m2m.ID, M2MClientSecret: m2m.Secret,
 		M2MAPIClientID: m2mAPI.ID, M2MAPIClientSecret: m2mAPI.Secret,
 	}
@@ -147,7 +168,7 @@ func run(addr, region string, secret, rotation bool, grace time.Duration, device
 			return nil
 		}
 		if out != "" {
-			if err := writeStats(srv, rotation, out+".stats"); err != nil {
+			if err := writeStats(srv, rotation, endpoint, out+".stats"); err != nil {
 				log.Printf("cognito-double: stats: %v", err)
 			}
 		}
@@ -161,21 +182,42 @@ type stats struct {
 	// tokens; with -rotation each one rotated the refresh token.
 	Refreshes int `json:"refreshes"`
 	Rotations int `json:"rotations"`
+	// SignIns counts InitiateAuth and AdminInitiateAuth calls answered (a
+	// challenge or tokens), Revocations RevokeToken calls that succeeded.
+	SignIns     int `json:"sign_ins"`
+	Revocations int `json:"revocations"`
+	// Each revoked refresh token presented again to
+	// GetTokensFromRefreshToken, as a client would: how many were refused,
+	// and the first refusal ("<error type>: <message>").
+	RevokedRefused int    `json:"revoked_refused"`
+	Refusal        string `json:"refusal,omitempty"`
 }
 
 const getTokensTarget = "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken"
 
 // writeStats replaces path atomically, so a reader never sees half a file.
-func writeStats(srv *cognitotest.Server, rotation bool, path string) error {
+func writeStats(srv *cognitotest.Server, rotation bool, endpoint, path string) error {
 	var st stats
+	var revoked []revokeInput
 	for _, r := range srv.Requests() {
-		if r.Target == getTokensTarget && r.Status == 200 {
+		switch {
+		case r.Status != 200:
+		case r.Target == getTokensTarget:
 			st.Refreshes++
+		case r.Target == cognitotest.TargetInitiateAuth || r.Target == cognitotest.TargetAdminInitiateAuth:
+			st.SignIns++
+		case r.Target == cognitotest.TargetRevokeToken:
+			st.Revocations++
+			var in revokeInput
+			if json.Unmarshal(r.Body, &in) == nil {
+				revoked = append(revoked, in)
+			}
 		}
 	}
 	if rotation {
 		st.Rotations = st.Refreshes
 	}
+	st.RevokedRefused, st.Refusal = presentAgain(endpoint, revoked)
 	b, _ := json.Marshal(st)
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
