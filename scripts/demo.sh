@@ -14,7 +14,10 @@
 # the plan followed by the apply works); and
 # ephemeral "cognito_client_credentials_token" gets the machine's own token
 # (client-credentials grant) twice, from the token endpoint and from
-# GetClientToken (no domain), for two more platform configurations. Then it
+# GetClientToken (no domain), for two more platform configurations; and
+# ephemeral "cognito_sign_in" signs a service user in (SRP) for a fourth,
+# revoking its refresh token when the CLI closes it: afterwards the double is
+# asked to refresh with each revoked token, and its refusal is shown. Then it
 # says who each token is for, its scopes and expiry, and whether the refresh
 # token rotated - never a token. The CLI's own output goes to a log that is shown
 # only on failure. Everything (server, temp dir) is gone when it exits.
@@ -44,6 +47,10 @@
 #   COGNITO_DEMO_M2M_CLIENT_ID       an app client with the client-credentials grant
 #   COGNITO_DEMO_M2M_CLIENT_SECRET   its secret
 #   and optionally COGNITO_DEMO_M2M_SCOPES, space-separated custom scopes
+#   A service user's sign-in too - set both, and COGNITO_DEMO_USER_POOL_ID:
+#   COGNITO_DEMO_SERVICE_USERNAME       a user of the pool who signs in with a
+#                                       password (ALLOW_USER_SRP_AUTH on the client)
+#   COGNITO_DEMO_SERVICE_PASSWORD       its password
 #   The machine token from GetClientToken (no domain) too - set both:
 #   COGNITO_DEMO_M2M_API_CLIENT_ID      an app client whose only auth flow is
 #                                       ALLOW_CLIENT_TOKEN_AUTH
@@ -192,6 +199,7 @@ export TF_VAR_region TF_VAR_client_id
 refresh_token=""
 m2m_secret=""
 m2m_api_secret=""
+service_password=""
 if [[ $real -eq 1 ]]; then
 	TF_VAR_region="$COGNITO_DEMO_REGION"
 	TF_VAR_client_id="$COGNITO_DEMO_CLIENT_ID"
@@ -213,6 +221,10 @@ if [[ $real -eq 1 ]]; then
 		export TF_VAR_machine_api=true TF_VAR_m2m_api_client_id="$COGNITO_DEMO_M2M_API_CLIENT_ID"
 		export TF_VAR_m2m_api_client_secret="$COGNITO_DEMO_M2M_API_CLIENT_SECRET"
 		m2m_api_secret="$COGNITO_DEMO_M2M_API_CLIENT_SECRET"
+	fi
+	if [[ -n "${COGNITO_DEMO_SERVICE_USERNAME:-}" && -n "${COGNITO_DEMO_SERVICE_PASSWORD:-}" && -n "${COGNITO_DEMO_USER_POOL_ID:-}" ]]; then
+		service_password="$COGNITO_DEMO_SERVICE_PASSWORD"
+		export TF_VAR_sign_in=true TF_VAR_service_username="$COGNITO_DEMO_SERVICE_USERNAME" TF_VAR_service_password="$service_password"
 	fi
 	ok "using your user pool in $COGNITO_DEMO_REGION${COGNITO_DEMO_USER_POOL_ID:+ ($COGNITO_DEMO_USER_POOL_ID)}${COGNITO_DEMO_ENDPOINT:+ via $COGNITO_DEMO_ENDPOINT} - no local double"
 else
@@ -247,7 +259,10 @@ else
 	m2m_api_secret="$(json_string "$info" m2m_api_client_secret)"
 	export TF_VAR_machine_api=true TF_VAR_m2m_api_client_id="$(json_string "$info" m2m_api_client_id)"
 	export TF_VAR_m2m_api_client_secret="$m2m_api_secret"
-	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, token endpoint and GetClientToken for machines)"
+	# And a service user who signs in with SRP on the same app client.
+	service_password="$(json_string "$info" service_password)"
+	export TF_VAR_sign_in=true TF_VAR_service_username="$(json_string "$info" service_username)" TF_VAR_service_password="$service_password"
+	ok "local Cognito double at $endpoint (user pool $pool_id, refresh-token rotation on, a service user who signs in, token endpoint and GetClientToken for machines)"
 fi
 
 # --- the refresh-token store: seeded once, kept current by the provider ----------
@@ -269,6 +284,9 @@ double_stats() {
 	done
 	grep -o '"rotations":[0-9]*' "$info.stats" 2>/dev/null | cut -d: -f2
 }
+
+# stat KEY: a number from the double's last stats.
+double_stat() { grep -o "\"$1\":[0-9]*" "$info.stats" 2>/dev/null | cut -d: -f2; }
 
 # --- init + plan + apply ---------------------------------------------------------
 tf="$work/tf"
@@ -299,7 +317,8 @@ stored="$(tr -d '[:space:]' <"$store")"
 if grep -q 'eyJ' "$tf/terraform.tfstate" || { [[ -n "$refresh_token" ]] && grep -qF "$refresh_token" "$tf/terraform.tfstate" "$log"; } ||
 	{ [[ -n "$stored" ]] && grep -qF "$stored" "$tf/terraform.tfstate" "$log"; } ||
 	{ [[ -n "$m2m_secret" ]] && grep -qF "$m2m_secret" "$tf/terraform.tfstate" "$log"; } ||
-	{ [[ -n "$m2m_api_secret" ]] && grep -qF "$m2m_api_secret" "$tf/terraform.tfstate" "$log"; }; then
+	{ [[ -n "$m2m_api_secret" ]] && grep -qF "$m2m_api_secret" "$tf/terraform.tfstate" "$log"; } ||
+	{ [[ -n "$service_password" ]] && grep -qF "$service_password" "$tf/terraform.tfstate" "$log"; }; then
 	show_log=0
 	fail "a token or secret reached the state or the CLI output - please report this (log withheld)"
 fi
@@ -358,6 +377,25 @@ if [[ "${TF_VAR_machine_api:-false}" == true ]]; then
 	fi
 	row "scopes" "$(out machine_api_scopes)"
 	row "requested" "${api_requests:-0} times through the Cognito API, each billed like a token-endpoint request; no token stored in the plan or the state"
+fi
+if [[ "${TF_VAR_sign_in:-false}" == true ]]; then
+	sign_ins="$(grep -cE '^ephemeral\.cognito_sign_in\.service\[[^:]+: Open(ing)? complete' "$log" || true)"
+	printf '\n%sThe platform provider (alias "service") was configured with a service user'"'"'s access token, from a sign-in:%s\n' "$bold" "$off"
+	row "user" "$(out service_username) (sub $(out service_sub))"
+	row "verified" "$(out service_token_use) token; RS256 signature checked against the same JWKS"
+	row "signed in" "${sign_ins:-0} times (once per plan or apply phase), with SRP: the password never left this machine"
+	if [[ $real -eq 0 ]]; then
+		refused="$(double_stat revoked_refused)"
+		refusal="$(json_string "$info.stats" refusal)"
+		row "revoked" "$(double_stat revocations) refresh tokens, each when the CLI closed the resource (revoke_on_close)"
+		if [[ -n "$refused" && "$refused" -gt 0 && "$refused" == "$(double_stat revocations)" ]]; then
+			row "afterwards" "each presented again to GetTokensFromRefreshToken: refused ($refusal)"
+		else
+			fail "a revoked refresh token still works (refused ${refused:-0} of $(double_stat revocations))"
+		fi
+	else
+		row "revoked" "each sign-in's refresh token when the CLI closed the resource (revoke_on_close)"
+	fi
 fi
 if [[ $real -eq 1 && "$stored" != "$refresh_token" ]]; then
 	printf '\n  Note: Cognito rotated COGNITO_DEMO_REFRESH_TOKEN. It stops working after the app\n'

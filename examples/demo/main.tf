@@ -1,9 +1,10 @@
-# `make demo` (scripts/demo.sh) applies this configuration. It shows both
+# `make demo` (scripts/demo.sh) applies this configuration. It shows the
 # ways a run gets a Cognito token for another provider's configuration: a
-# user's session refreshed with the ephemeral cognito_refreshed_tokens, and
-# the machine's own token from the ephemeral cognito_client_credentials_token
-# (OAuth 2.0 client-credentials grant). No token is ever written to the plan
-# or the state.
+# user's session refreshed with the ephemeral cognito_refreshed_tokens, a
+# service user signed in with the ephemeral cognito_sign_in (which revokes
+# its refresh token at close), and the machine's own token from the
+# ephemeral cognito_client_credentials_token (OAuth 2.0 client-credentials
+# grant). No token is ever written to the plan or the state.
 #
 # "platform" stands for your own API behind Cognito. It is a demo-only
 # provider built from dev/demo/platform: it verifies the bearer token
@@ -125,6 +126,26 @@ variable "m2m_api_client_secret" {
   default     = null
 }
 
+variable "sign_in" {
+  description = "Also sign a service user in with cognito_sign_in (needs user_pool_id)."
+  type        = bool
+  default     = false
+}
+
+variable "service_username" {
+  description = "The service user that signs in."
+  type        = string
+  default     = null
+}
+
+variable "service_password" {
+  description = "Its password."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+  default     = null
+}
+
 variable "m2m_scopes" {
   description = "Custom scopes to request; null for every scope the app client is allowed."
   type        = set(string)
@@ -208,6 +229,31 @@ data "platform_caller" "machine_api" {
   provider = platform.machine_api
 }
 
+# A service user signs in at every open (SRP: the password never leaves this
+# machine) on the same app client; when the CLI closes the resource, the
+# provider revokes the refresh token it got (revoke_on_close, the default).
+ephemeral "cognito_sign_in" "service" {
+  count = var.sign_in ? 1 : 0
+
+  user_pool_id  = var.user_pool_id
+  client_id     = var.client_id
+  client_secret = var.client_secret
+  username      = var.service_username
+  password      = var.service_password
+}
+
+provider "platform" {
+  alias    = "service"
+  token    = try(ephemeral.cognito_sign_in.service[0].access_token, "unused")
+  issuer   = var.user_pool_id == null ? null : "https://cognito-idp.${var.region}.amazonaws.com/${var.user_pool_id}"
+  jwks_url = var.jwks_url
+}
+
+data "platform_caller" "service" {
+  count    = var.sign_in ? 1 : 0
+  provider = platform.service
+}
+
 output "username" {
   value = data.platform_caller.me.username
 }
@@ -255,4 +301,16 @@ output "machine_api_is_client" {
 
 output "machine_api_scopes" {
   value = var.machine_api ? join(" ", data.platform_caller.machine_api[0].scopes) : null
+}
+
+output "service_username" {
+  value = var.sign_in ? data.platform_caller.service[0].username : null
+}
+
+output "service_sub" {
+  value = var.sign_in ? data.platform_caller.service[0].sub : null
+}
+
+output "service_token_use" {
+  value = var.sign_in ? data.platform_caller.service[0].token_use : null
 }
