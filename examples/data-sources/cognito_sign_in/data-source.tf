@@ -8,10 +8,6 @@ terraform {
 variable "cognito_client_id" { type = string }
 variable "cognito_password" { sensitive = true }
 
-provider "cognito" {
-  region = "eu-west-1"
-}
-
 data "cognito_sign_in" "bot" {
   user_pool_id = "eu-west-1_AbCdEfGhI"
   client_id    = var.cognito_client_id

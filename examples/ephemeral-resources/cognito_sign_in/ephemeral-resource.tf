@@ -34,9 +34,8 @@ variable "cognito_password" {
   ephemeral   = true
 }
 
-provider "cognito" {
-  region = "eu-west-1" # the part of the user pool ID before "_"
-}
+# The sign-in goes to the user pool's region (the part of its ID before "_").
+provider "cognito" {}
 
 ephemeral "cognito_sign_in" "bot" {
   user_pool_id = "eu-west-1_AbCdEfGhI"

@@ -11,11 +11,6 @@ terraform {
   }
 }
 
-variable "cognito_region" {
-  type        = string
-  description = "Region of the user pool: the part of its ID before \"_\"."
-}
-
 variable "cognito_user_pool_id" {
   type        = string
   description = "The user pool's ID, e.g. eu-west-1_AbCdEfGhI."
@@ -45,9 +40,8 @@ variable "cognito_password" {
   ephemeral = true
 }
 
-provider "cognito" {
-  region = var.cognito_region
-}
+# The sign-in goes to the user pool's region (the part of its ID before "_").
+provider "cognito" {}
 
 ephemeral "cognito_sign_in" "api" {
   user_pool_id  = var.cognito_user_pool_id
