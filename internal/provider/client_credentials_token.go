@@ -246,8 +246,9 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	})
 	token, err := data.tokenSource.Token(ctx, req)
 	if err != nil {
-		logDebug(ctx, "Cognito client-credentials token request failed", failureFields(err))
-		addClientCredentialsError(&diags, err, endpointAttribute)
+		wording := clientCredentialsWording(endpointAttribute)
+		logDebug(ctx, "Cognito client-credentials token request failed", failureFields(err, wording))
+		addFailure(&diags, err, wording)
 		return diags
 	}
 
@@ -285,8 +286,8 @@ func clientTokenFromAPI(ctx context.Context, data *providerData, model *clientCr
 	})
 	token, err := data.client.ClientToken(ctx, req)
 	if err != nil {
-		logDebug(ctx, "GetClientToken failed", clientTokenFailureFields(err))
-		addClientTokenError(&diags, err)
+		logDebug(ctx, "GetClientToken failed", failureFields(err, clientTokenWording))
+		addFailure(&diags, err, clientTokenWording)
 		return diags
 	}
 

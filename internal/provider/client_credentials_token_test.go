@@ -560,7 +560,7 @@ func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
 }
 
 func TestFailureFieldsOfAnotherError(t *testing.T) {
-	if got := failureFields(errors.New("boom")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
+	if got := failureFields(errors.New("boom"), clientCredentialsWording("domain")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
 		t.Errorf("failureFields = %v", got)
 	}
 }

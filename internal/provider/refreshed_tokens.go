@@ -184,7 +184,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 		if err != nil {
 			// The SDK's error text can echo request values; masking covers it.
 			logDebug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
-			addRefreshError(&diags, err)
+			addFailure(&diags, err, refreshWording)
 			return diags
 		}
 	}
