@@ -5,7 +5,6 @@ import (
 	"maps"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // What cognito_client_credentials_token says when the token endpoint or
@@ -91,6 +90,14 @@ func clientTokenAnswerText(e *failure.Error) (summary, detail string) {
 	return cognitoText(e)
 }
 
+// tokenEndpointParts words what an Incomplete OAuth token response
+// lacked, in OAuth's terms.
+var tokenEndpointParts = map[failure.Part]string{
+	failure.ExpiresIn:       "a positive whole expires_in",
+	failure.BearerTokenType: "token_type Bearer",
+	failure.AccessTokenJWT:  "an access token in JWT form",
+}
+
 // clientCredentialsText words a failed client-credentials token request.
 func clientCredentialsText(e *failure.Error) (summary, detail string) {
 	summary, detail, ok := sharedText(e, tokenEndpointSpeaker)
@@ -127,20 +134,20 @@ func tokenEndpointText(e *failure.Error) (summary, detail string) {
 		return "Token request rejected as malformed", endpointSays + " Cognito did not accept the request's form. If `token_url` points at a proxy, check that it forwards the request body and the Authorization header unchanged; otherwise check `client_metadata`."
 	case failure.Throttled:
 		return "Cognito throttled the token request", fmt.Sprintf("%s answered HTTP 429 (%s). Client-credentials requests share a per-account rate quota: raise the provider's `max_retries`, lower Terraform's `-parallelism`, reuse one token for several providers, or ask AWS to raise the quota.",
-			e.Endpoint, redact.AttemptsMade(e.Attempts))
+			endpointText(e), attemptsMade(e.Attempts))
 	case failure.Unavailable:
-		return "The token endpoint is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", e.Endpoint, e.Status, redact.AttemptsMade(e.Attempts))
+		return "The token endpoint is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). Try again later; check the AWS Health Dashboard if it persists.", endpointText(e), e.Status, attemptsMade(e.Attempts))
 	case failure.NoTokenEndpoint:
-		return "No token endpoint at this URL", fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", e.Endpoint, e.Status)
+		return "No token endpoint at this URL", fmt.Sprintf("%s answered HTTP %d. Set `domain` to the user pool's domain, or `token_url` to `https://<domain>/oauth2/token`.", endpointText(e), e.Status)
 	case failure.UnexpectedStatus:
 		return unexpectedTokenAnswer, fmt.Sprintf("%s answered HTTP %d without an OAuth error code (%s). If `token_url` points at a proxy, "+forwardsUnchanged,
-			e.Endpoint, e.Status, redact.AttemptsMade(e.Attempts))
+			endpointText(e), e.Status, attemptsMade(e.Attempts))
 	case failure.Unreadable:
 		return unexpectedTokenAnswer, fmt.Sprintf("The answer from %s could not be read as an OAuth 2.0 token response (%s): %s. Check that `domain` or `token_url` names a Cognito user pool domain; if it points at a proxy, "+forwardsUnchanged,
-			e.Endpoint, redact.AttemptsMade(e.Attempts), e.RootCause)
+			endpointText(e), attemptsMade(e.Attempts), e.RootCause)
 	case failure.Incomplete:
-		return unexpectedTokenAnswer, "The token endpoint answered without " + e.Missing + ". Amazon Cognito always sends one; if `token_url` points at a proxy, " + forwardsUnchanged
+		return unexpectedTokenAnswer, "The token endpoint answered without " + tokenEndpointParts[e.Missing] + ". Amazon Cognito always sends one; if `token_url` points at a proxy, " + forwardsUnchanged
 	default:
-		return "The token endpoint returned an error", fmt.Sprintf("%s (%s).", endpointSays, redact.AttemptsMade(e.Attempts))
+		return "The token endpoint returned an error", fmt.Sprintf("%s (%s).", endpointSays, attemptsMade(e.Attempts))
 	}
 }

@@ -29,7 +29,7 @@ func TestClientTokenWording(t *testing.T) {
 		{failure.Error{Reason: failure.InternalError, Attempts: 3}, "Cognito internal error", "retried with backoff", ""},
 		{failure.Error{Reason: failure.Throttled, Attempts: 3, MaxAttempts: 3}, "Cognito throttled the request", "Service Quotas", ""},
 		{failure.Error{Reason: failure.TriggerRejected}, "A Lambda trigger rejected the request", "`client_metadata`", ""},
-		{failure.Error{Reason: failure.Incomplete, Missing: "a ClientAuthenticationResult"}, "Unexpected response from Cognito", "without a ClientAuthenticationResult", ""},
+		{failure.Error{Reason: failure.Incomplete, Missing: failure.ClientAuthenticationResult}, "Unexpected response from Cognito", "without a ClientAuthenticationResult", ""},
 		{failure.Error{Reason: failure.NoRegion}, "No AWS region configured", "AWS_REGION", ""},
 		{failure.Error{Reason: failure.Timeout, Endpoint: "https://cognito-idp.eu-west-1.amazonaws.com"}, "Cognito did not answer in time", "raise the provider's `timeout`", ""},
 	} {

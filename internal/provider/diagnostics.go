@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -125,15 +124,32 @@ func sharedText(e *failure.Error, s speaker) (summary, detail string, ok bool) {
 		return s.cancelled, "The request to " + s.name + " was cancelled before it finished (for example by Ctrl-C).", true
 	case failure.Timeout:
 		return s.title + " did not answer in time", fmt.Sprintf("No %s from %s within %s (%s). Check network access to the endpoint, or raise the provider's `timeout`.",
-			s.answer, e.Endpoint, e.Timeout, redact.AttemptsMade(e.Attempts)), true
+			s.answer, endpointText(e), e.Timeout, attemptsMade(e.Attempts)), true
 	case failure.AttemptTimeout:
 		return s.title + " did not answer in time", fmt.Sprintf("%s sent nothing for %s at a time (%s; an attempt that waits that long is abandoned and retried). Check network access to the endpoint.",
-			e.Endpoint, e.AttemptTimeout, redact.AttemptsMade(e.Attempts)), true
+			endpointText(e), e.AttemptTimeout, attemptsMade(e.Attempts)), true
 	case failure.Unreachable:
 		return "Could not reach " + s.name, fmt.Sprintf("No usable answer from %s (%s): %s.%s %s",
-			e.Endpoint, redact.AttemptsMade(e.Attempts), e.RootCause, shortBudget(e), s.checkReach), true
+			endpointText(e), attemptsMade(e.Attempts), e.RootCause, shortBudget(e), s.checkReach), true
 	}
 	return "", "", false
+}
+
+// attemptsMade is "1 attempt" or "<n> attempts".
+func attemptsMade(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+// endpointText names the endpoint a request went to, and where it came
+// from when that is not the configuration's own.
+func endpointText(e *failure.Error) string {
+	if e.EndpointSource == failure.EnvironmentEndpoint {
+		return e.Endpoint + " (from AWS_ENDPOINT_URL* or the profile's endpoint_url)"
+	}
+	return e.Endpoint
 }
 
 // shortBudget explains why a request that reached no server stopped early.

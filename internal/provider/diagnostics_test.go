@@ -132,12 +132,43 @@ func TestClientCredentialsErrorPlacement(t *testing.T) {
 // The log line of a failure is its scrubbed cause, or its facts when it has
 // no cause (a store found empty), never an empty string.
 func TestCauseText(t *testing.T) {
-	empty := &failure.Error{Reason: failure.Empty, Op: "read", Store: "s"}
+	empty := &failure.Error{Reason: failure.Empty, Op: failure.StoreRead, Store: "s"}
 	if got := causeText(empty); got != "read s: empty, 0 attempts" {
 		t.Errorf("without a cause: %q", got)
 	}
 	withCause := failure.New(errors.New("open s: permission denied"), nil)
 	if got := causeText(withCause); got != "open s: permission denied" {
 		t.Errorf("with a cause: %q", got)
+	}
+}
+
+// An endpoint the environment or profile chose is named as such; the
+// configuration's own is named alone.
+func TestEndpointText(t *testing.T) {
+	e := &failure.Error{Endpoint: "http://127.0.0.1:1"}
+	if got := endpointText(e); got != "http://127.0.0.1:1" {
+		t.Errorf("default: %q", got)
+	}
+	e.EndpointSource = failure.EnvironmentEndpoint
+	if got := endpointText(e); got != "http://127.0.0.1:1 (from AWS_ENDPOINT_URL* or the profile's endpoint_url)" {
+		t.Errorf("environment: %q", got)
+	}
+	if attemptsMade(1) != "1 attempt" || attemptsMade(3) != "3 attempts" {
+		t.Errorf("attemptsMade: %q, %q", attemptsMade(1), attemptsMade(3))
+	}
+}
+
+// Every part a wire package may find missing is worded for its source.
+func TestIncompletePartsWorded(t *testing.T) {
+	for _, p := range []failure.Part{failure.AuthenticationResult, failure.ClientAuthenticationResult, failure.AccessToken,
+		failure.IDToken, failure.ExpiresIn, failure.AccessTokenJWT} {
+		if cognitoParts[p] == "" {
+			t.Errorf("Cognito: %v not worded", p)
+		}
+	}
+	for _, p := range []failure.Part{failure.ExpiresIn, failure.BearerTokenType, failure.AccessTokenJWT} {
+		if tokenEndpointParts[p] == "" {
+			t.Errorf("token endpoint: %v not worded", p)
+		}
 	}
 }

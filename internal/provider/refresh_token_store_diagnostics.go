@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
 
@@ -40,7 +39,7 @@ func shellQuote(s string) string {
 // have been lost, which only a grace period survives.
 func lostAnswerIfRetried(e *failure.Error) string {
 	if e.Attempts > 1 {
-		return fmt.Sprintf("This refresh took %s, so an answer may have been lost. %s ", redact.AttemptsMade(e.Attempts), lostAnswerAdvice)
+		return fmt.Sprintf("This refresh took %s, so an answer may have been lost. %s ", attemptsMade(e.Attempts), lostAnswerAdvice)
 	}
 	return ""
 }
@@ -82,11 +81,11 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 	secretsManager := cfg.file == ""
 	op := "Reading the refresh token from"
 	switch e.Op {
-	case "write":
+	case failure.StoreWrite:
 		op = "Writing the rotated refresh token to"
-	case "check":
+	case failure.StoreCheck:
 		op = "Checking, before calling Cognito, that the rotated token can be written to"
-	case "lock":
+	case failure.StoreLock:
 		op = "Locking"
 	}
 	what, fix := storeReasonText(e, secretsManager)
@@ -96,10 +95,10 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		detail += " (" + e.Code + ")"
 	}
 	if e.Attempts > 1 {
-		detail += ", " + redact.AttemptsMade(e.Attempts)
+		detail += ", " + attemptsMade(e.Attempts)
 	}
 	detail += ". " + versionQuotaFacts(e) + fix
-	if e.Op == "lock" {
+	if e.Op == failure.StoreLock {
 		detail += " Before calling Cognito the provider locks the file (through a `.lock` file beside it) and checks that its directory takes new files, so that a rotated token can always be written back."
 	}
 	if e.PendingVersion != "" {
@@ -116,7 +115,7 @@ func storeErrorText(e *failure.Error, cfg storeConfig) (summary, detail string) 
 		summary += "; new refresh token lost"
 		detail += "\n\nThe new refresh token was lost: Cognito had already rotated the token, so the one in the store stops working (at once, or after the app client's grace period), and the new one could not be stored. " +
 			putTokenBack(e.Store, cfg)
-	} else if e.Op != "write" {
+	} else if e.Op != failure.StoreWrite {
 		detail += "\n\nNothing was spent: Cognito was not called, and the token in the store is unchanged."
 	}
 	return summary, detail
@@ -191,7 +190,7 @@ func storeReasonText(e *failure.Error, secretsManager bool) (what, fix string) {
 	case failure.Throttled:
 		return "Secrets Manager throttled the requests", "Secrets Manager kept throttling after every retry. Lower Terraform's `-parallelism` or the number of runs sharing the secret, raise the provider's `max_retries` and `timeout`, or request a quota increase."
 	case failure.Timeout:
-		if e.Op == "write" {
+		if e.Op == failure.StoreWrite {
 			return "the store did not answer in time", fmt.Sprintf("The write of a rotated token runs for up to %s, a fixed bound that holds even past the provider's `timeout` or after Ctrl-C; each request within it follows the provider's `max_retries` and `attempt_timeout`. Check access to the store.", tokenstore.WriteBackTimeout)
 		}
 		return "the store did not answer in time", "It took longer than the provider's `timeout`. Check access to the store, or raise `timeout`."

@@ -53,9 +53,9 @@ func TestStoreDiagnosticWording(t *testing.T) {
 				path.Root("refresh_token_store").AtName("secretsmanager_secret_id")},
 		} {
 			for _, lost := range []bool{false, true} {
-				e := &failure.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
+				e := &failure.Error{Reason: r, Op: failure.StoreRead, Store: kind.name, Code: "SomeCode", Attempts: 3}
 				if lost {
-					e.Op, e.TokenLost = "write", true
+					e.Op, e.TokenLost = failure.StoreWrite, true
 				}
 				var diags diag.Diagnostics
 				addStoreCycleError(&diags, e, kind.name, kind.cfg)
@@ -93,7 +93,7 @@ func TestStoreDiagnosticWording(t *testing.T) {
 func TestStoreVersionQuotaRefusal(t *testing.T) {
 	cfg := storeConfig{secretID: "ci/token"}
 	name := `Secrets Manager secret "ci/token"`
-	e := &failure.Error{Reason: failure.VersionQuota, Op: "check", Store: name, Attempts: 1, Versions: 93,
+	e := &failure.Error{Reason: failure.VersionQuota, Op: failure.StoreCheck, Store: name, Attempts: 1, Versions: 93,
 		VersionsFreeAt: time.Date(2026, 5, 1, 13, 7, 0, 0, time.UTC)}
 	var diags diag.Diagnostics
 	addStoreCycleError(&diags, e, name, cfg)
@@ -117,9 +117,9 @@ func TestStoreVersionQuotaRefusal(t *testing.T) {
 func TestStorePendingVersionCommand(t *testing.T) {
 	cfg := storeConfig{secretID: "ci/token"}
 	name := `Secrets Manager secret "ci/token"`
-	for _, op := range []string{"write", "read"} {
+	for _, op := range []failure.Operation{failure.StoreWrite, failure.StoreRead} {
 		e := &failure.Error{Reason: failure.AccessDenied, Op: op, Store: name, Code: "AccessDeniedException", Attempts: 1,
-			TokenLost: op == "write", PendingVersion: "p-1111", CurrentVersion: "c-2222"}
+			TokenLost: op == failure.StoreWrite, PendingVersion: "p-1111", CurrentVersion: "c-2222"}
 		var diags diag.Diagnostics
 		addStoreCycleError(&diags, e, name, cfg)
 		text := diags[0].Summary() + "\n" + diags[0].Detail()
@@ -137,7 +137,7 @@ func TestStorePendingVersionCommand(t *testing.T) {
 func TestStoreDiagnosticAttempts(t *testing.T) {
 	for attempts, want := range map[int]string{1: "failed: file not found. ", 2: "failed: file not found, 2 attempts. "} {
 		var diags diag.Diagnostics
-		addStoreCycleError(&diags, &failure.Error{Reason: failure.NotFound, Op: "read", Store: "file", Attempts: attempts}, "file", storeConfig{file: "f"})
+		addStoreCycleError(&diags, &failure.Error{Reason: failure.NotFound, Op: failure.StoreRead, Store: "file", Attempts: attempts}, "file", storeConfig{file: "f"})
 		if len(diags) != 1 || !strings.Contains(diags[0].Detail(), want) {
 			t.Errorf("%d attempts: want %q in %v", attempts, want, diags)
 		}
@@ -189,13 +189,13 @@ func TestFileStoreDiagnostics(t *testing.T) {
 		err  *failure.Error
 		want string
 	}{
-		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeIsDirectory},
+		{&failure.Error{Reason: failure.Other, Op: failure.StoreRead, Store: name, Code: tokenstore.CodeIsDirectory},
 			`(?s)the path is a directory.*add the file name.*Nothing was spent`},
-		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeNotRegularFile},
+		{&failure.Error{Reason: failure.Other, Op: failure.StoreRead, Store: name, Code: tokenstore.CodeNotRegularFile},
 			`(?s)not a regular file.*FIFO.*Nothing was spent`},
-		{&failure.Error{Reason: failure.AccessDenied, Op: "lock", Store: name},
+		{&failure.Error{Reason: failure.AccessDenied, Op: failure.StoreLock, Store: name},
 			`(?s)Locking file "/tmp/token" failed: permission denied.*locks the file.*Nothing was spent`},
-		{&failure.Error{Reason: failure.Other, Op: "write", Store: name, SavedIn: "/tmp/.token.tmp-1"},
+		{&failure.Error{Reason: failure.Other, Op: failure.StoreWrite, Store: name, SavedIn: "/tmp/.token.tmp-1"},
 			`(?s)kept in another file.*not lost: it is in "/tmp/.token.tmp-1".*` + regexp.QuoteMeta(moveFileCommand(runtime.GOOS, "/tmp/.token.tmp-1", "/tmp/token"))},
 	} {
 		var diags diag.Diagnostics

@@ -9,7 +9,6 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -69,7 +68,7 @@ func cognitoText(e *failure.Error) (summary, detail string) {
 	case failure.RefreshTokenReused:
 		detail = cognitoSays + " The app client rotates refresh tokens: every refresh returns `new_refresh_token` and the presented token stops working once the client's grace period (0-60 seconds) is over. "
 		if e.Attempts > 1 {
-			detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). ", redact.AttemptsMade(e.Attempts)) + lostAnswerAdvice + " "
+			detail += fmt.Sprintf("This refresh took %s: an earlier attempt may already have rotated the token and its answer was lost (timeout, reset connection or server error). ", attemptsMade(e.Attempts)) + lostAnswerAdvice + " "
 		}
 		return "Refresh token already rotated", detail + "Terraform opens an ephemeral resource at plan and again at apply (OpenTofu does so when the apply uses its values), and runs overlap, so a token given in `refresh_token` is soon presented after it was rotated. " +
 			"Use `refresh_token_store` (a file or a Secrets Manager secret) instead: the provider then stores each rotated token before returning, and every run reads the current one. " +
@@ -81,12 +80,12 @@ func cognitoText(e *failure.Error) (summary, detail string) {
 	case failure.Throttled:
 		if e.Persisted {
 			return "Cognito throttled the request", fmt.Sprintf("%s Cognito kept throttling for the provider's whole `timeout` of %s: it gave up after %s with exponential backoff (a random wait of up to %s between attempts). %s",
-				cognitoSays, e.Timeout, redact.AttemptsMade(e.Attempts), retrypolicy.MaxBackoff, throttlingAdvice)
+				cognitoSays, e.Timeout, attemptsMade(e.Attempts), retrypolicy.MaxBackoff, throttlingAdvice)
 		}
 		return "Cognito throttled the request", fmt.Sprintf("%s Cognito throttled every attempt: %s with exponential backoff (a random wait of up to %s between attempts)%s. %s",
-			cognitoSays, redact.AttemptsMade(e.Attempts), retrypolicy.MaxBackoff, bound(e), throttlingAdvice)
+			cognitoSays, attemptsMade(e.Attempts), retrypolicy.MaxBackoff, bound(e), throttlingAdvice)
 	case failure.InternalError:
-		return "Cognito internal error", fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, redact.AttemptsMade(e.Attempts))
+		return "Cognito internal error", fmt.Sprintf("%s Amazon Cognito failed internally; the request was retried with backoff (%s). Try again later; check the AWS Health Dashboard if it persists.", cognitoSays, attemptsMade(e.Attempts))
 	case failure.InvalidParameter:
 		return "Cognito rejected a parameter", cognitoSays + " Check the values of `refresh_token`, `client_id`, `client_secret`, `device_key` and `client_metadata`, and the app client's settings."
 	case failure.BlockedByFirewall:
@@ -101,17 +100,28 @@ func cognitoText(e *failure.Error) (summary, detail string) {
 	case failure.TriggerRejected:
 		return "A Lambda trigger rejected the request", cognitoSays + " A Lambda trigger of the user pool refused to issue tokens. Its message says why; `client_metadata` is passed to it."
 	case failure.Unavailable:
-		return "Cognito is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", e.Endpoint, e.Status, redact.AttemptsMade(e.Attempts))
+		return "Cognito is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). Try again later.", endpointText(e), e.Status, attemptsMade(e.Attempts))
 	case failure.Unreadable:
 		return "Unexpected response from Cognito", fmt.Sprintf("The answer from %s could not be read as a Cognito response (%s). If an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged.",
-			e.Endpoint, redact.AttemptsMade(e.Attempts))
+			endpointText(e), attemptsMade(e.Attempts))
 	case failure.Incomplete:
-		return "Unexpected response from Cognito", "Cognito answered without " + e.Missing + ". This is not expected from Amazon Cognito; if an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged."
+		return "Unexpected response from Cognito", "Cognito answered without " + cognitoParts[e.Missing] + ". This is not expected from Amazon Cognito; if an endpoint override or proxy is in use, check that it forwards Cognito's responses unchanged."
 	case failure.NoRegion:
 		return "No AWS region configured", "Set `region` in the provider block (or on this resource), or set the AWS_REGION (or AWS_DEFAULT_REGION) environment variable."
 	default:
-		return "Cognito returned an error", fmt.Sprintf("%s (%s, %s).", cognitoSays, e.Code, redact.AttemptsMade(e.Attempts))
+		return "Cognito returned an error", fmt.Sprintf("%s (%s, %s).", cognitoSays, e.Code, attemptsMade(e.Attempts))
 	}
+}
+
+// cognitoParts words what an Incomplete Cognito answer lacked, in the
+// API's terms.
+var cognitoParts = map[failure.Part]string{
+	failure.AuthenticationResult:       "an AuthenticationResult",
+	failure.ClientAuthenticationResult: "a ClientAuthenticationResult",
+	failure.AccessToken:                "an access token",
+	failure.IDToken:                    "an ID token",
+	failure.ExpiresIn:                  "a positive ExpiresIn",
+	failure.AccessTokenJWT:             "an access token in JWT form",
 }
 
 // bound names the policy's limits, when the retries ran out before them.

@@ -151,24 +151,24 @@ func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, e
 func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 	c, err := s.sm(ctx)
 	if err != nil {
-		return Snapshot{}, s.fail("read", err)
+		return Snapshot{}, s.fail(opRead, err)
 	}
 	out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if err != nil {
-		return Snapshot{}, s.fail("read", err)
+		return Snapshot{}, s.fail(opRead, err)
 	}
 	if out, err = s.promotePending(ctx, c, out); err != nil {
 		return Snapshot{}, err
 	}
 	if out.SecretString == nil {
 		if len(out.SecretBinary) > 0 {
-			return Snapshot{}, &Error{Reason: Malformed, Op: "read", Store: s.Name(), Code: "SecretBinary", Attempts: 1}
+			return Snapshot{}, &Error{Reason: Malformed, Op: opRead, Store: s.Name(), Code: "SecretBinary", Attempts: 1}
 		}
-		return Snapshot{}, &Error{Reason: Empty, Op: "read", Store: s.Name(), Attempts: 1}
+		return Snapshot{}, &Error{Reason: Empty, Op: opRead, Store: s.Name(), Attempts: 1}
 	}
-	tok, err := checkToken(*out.SecretString, "read", s.Name())
+	tok, err := checkToken(*out.SecretString, opRead, s.Name())
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -188,23 +188,23 @@ func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 // already lost writes nothing; LimitExceededException after another run's
 // token became current is a lost race too.
 func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
-	if _, err := checkToken(next, "write", s.Name()); err != nil {
+	if _, err := checkToken(next, opWrite, s.Name()); err != nil {
 		return false, err
 	}
 	c, err := s.sm(ctx)
 	if err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	versionID, err := smithyrand.NewUUID(rand.Reader).GetUUID()
 	if err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	// A run that lost the race creates no version: each one counts against
 	// the quota for 24 hours. Two runs that both pass this check before
 	// either moves AWSCURRENT both write; the move below decides between
 	// them, and the loser takes its label back (dropPending).
 	if moved, err := s.currentMoved(ctx, c, prev.version); err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	} else if moved {
 		return false, nil
 	}
@@ -221,7 +221,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 				return false, nil
 			}
 		}
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	_, err = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
 		SecretId:            aws.String(s.secretID),
@@ -233,7 +233,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		return true, nil
 	}
 	if errorCode(err) != codeInvalidParameter {
-		return false, s.failPending("write", err, versionID, prev.version)
+		return false, s.failPending(opWrite, err, versionID, prev.version)
 	}
 	// AWSCURRENT is elsewhere: another writer moved it, or a retry of our
 	// own move whose first answer was lost. The version it is on decides.
@@ -241,7 +241,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if rerr != nil {
-		return false, s.failPending("write", rerr, versionID, prev.version)
+		return false, s.failPending(opWrite, rerr, versionID, prev.version)
 	}
 	if aws.ToString(out.VersionId) == versionID {
 		return true, nil
@@ -301,7 +301,7 @@ func (s *secretsManagerStore) versions(ctx context.Context, c *secretsmanager.Cl
 func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmanager.Client, cur *secretsmanager.GetSecretValueOutput) (*secretsmanager.GetSecretValueOutput, error) {
 	labelled, err := s.versions(ctx, c, false)
 	if err != nil {
-		return nil, s.fail("read", err)
+		return nil, s.fail(opRead, err)
 	}
 	curID := aws.ToString(cur.VersionId)
 	var curAt time.Time
@@ -325,13 +325,13 @@ func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmana
 		RemoveFromVersionId: aws.String(curID),
 	})
 	if err != nil && errorCode(err) != codeInvalidParameter {
-		return nil, s.failPending("read", err, pending, curID)
+		return nil, s.failPending(opRead, err, pending, curID)
 	}
 	out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if err != nil {
-		return nil, s.fail("read", err)
+		return nil, s.fail(opRead, err)
 	}
 	return out, nil
 }
@@ -344,11 +344,11 @@ func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmana
 func (s *secretsManagerStore) Preflight(ctx context.Context, _ Snapshot) error {
 	c, err := s.sm(ctx)
 	if err != nil {
-		return s.fail("check", err)
+		return s.fail(opCheck, err)
 	}
 	all, err := s.versions(ctx, c, true)
 	if err != nil {
-		return s.fail("check", err)
+		return s.fail(opCheck, err)
 	}
 	now := time.Now
 	if s.opts.Now != nil {
@@ -358,7 +358,7 @@ func (s *secretsManagerStore) Preflight(ctx context.Context, _ Snapshot) error {
 	if held < SecretVersionQuota-VersionReserve {
 		return nil
 	}
-	return &Error{Reason: VersionQuota, Op: "check", Store: s.Name(), Attempts: 1, Versions: held, VersionsFreeAt: freeAt}
+	return &Error{Reason: VersionQuota, Op: opCheck, Store: s.Name(), Attempts: 1, Versions: held, VersionsFreeAt: freeAt}
 }
 
 // heldVersions counts the versions Secrets Manager will not remove yet at
@@ -409,7 +409,7 @@ func errorCode(err error) string {
 }
 
 // fail classifies an SDK error (see classifyAWS).
-func (s *secretsManagerStore) fail(op string, err error) *Error {
+func (s *secretsManagerStore) fail(op Operation, err error) *Error {
 	e := fail(op, s.Name(), err)
 	e.Reason, e.Code = classifyAWS(err)
 	e.Code = printableCode(e.Code)
@@ -419,7 +419,7 @@ func (s *secretsManagerStore) fail(op string, err error) *Error {
 
 // failPending is fail for a stored version that holds the newest token but
 // could not be made current in place of current.
-func (s *secretsManagerStore) failPending(op string, err error, versionID, current string) *Error {
+func (s *secretsManagerStore) failPending(op Operation, err error, versionID, current string) *Error {
 	e := s.fail(op, err)
 	e.PendingVersion, e.CurrentVersion = versionID, current
 	return e
