@@ -14,13 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	smithyrand "github.com/aws/smithy-go/rand"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -72,13 +72,16 @@ type SecretsManagerOptions struct {
 	// Region is the provider's region; "" leaves it to the SDK's chain
 	// (AWS_REGION, AWS_DEFAULT_REGION, the profile).
 	Region string
-	// HTTPClient is the shared environment's HTTP client
-	// (awsenv.Env.HTTPClient); nil = the SDK's.
-	HTTPClient *http.Client
-	// Policy is the shared environment's retry policy; the zero Policy means the
+	// Env is the provider's AWS environment: the store signs with the
+	// default credential chain through its HTTP client and retry policy
+	// (awsenv.Env.Credentialed).
+	Env *awsenv.Env
+	// HTTPClient and Policy stand in for Env where there is none (tests,
+	// benchmarks): nil = the SDK's client; the zero Policy means the
 	// defaults (retrypolicy.Resolve with nothing set but what the SDK's
 	// configuration holds: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
-	Policy retrypolicy.Policy
+	HTTPClient *http.Client
+	Policy     retrypolicy.Policy
 	// Now is the clock the versions' ages are measured with; nil =
 	// time.Now. Tests set the double's clock.
 	Now func() time.Time
@@ -95,11 +98,10 @@ type secretsManagerStore struct {
 
 // NewSecretsManager returns a store keeping the token as the SecretString
 // of the AWSCURRENT version of secretID (name or ARN). It does no work until
-// the first Read or Replace: then it loads the AWS configuration once with
-// the SDK's default credential chain (environment, shared profile, SSO, web
-// identity, container and instance roles) and endpoint resolution, so
-// AWS_ENDPOINT_URL_SECRETS_MANAGER applies. The SDK's request logging is
-// off.
+// the first Read or Replace: then it takes its AWS configuration once from
+// awsenv (Credentialed: the SDK's default credential chain and endpoint
+// resolution, so AWS_ENDPOINT_URL_SECRETS_MANAGER applies). The SDK's
+// request logging is off.
 func NewSecretsManager(secretID string, opts SecretsManagerOptions) Store {
 	return &secretsManagerStore{secretID: secretID, opts: opts}
 }
@@ -110,36 +112,15 @@ func (s *secretsManagerStore) Name() string {
 
 func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, error) {
 	s.once.Do(func() {
-		loads := []func(*config.LoadOptions) error{
-			config.WithClientLogMode(0),
-			config.WithLogger(logging.Nop{}),
+		var cfg aws.Config
+		if s.opts.Env != nil {
+			cfg, s.errCfg = s.opts.Env.Credentialed(ctx, s.opts.Region, quotaIsFinal)
+		} else {
+			cfg, s.errCfg = awsenv.Credentialed(ctx, s.opts.Region, s.opts.HTTPClient, s.opts.Policy, quotaIsFinal)
 		}
-		if s.opts.Region != "" {
-			loads = append(loads, config.WithRegion(s.opts.Region))
-		}
-		// The context only bounds loading shared files; credentials are
-		// fetched (lazily, cached) when the first request is signed.
-		cfg, err := config.LoadDefaultConfig(context.WithoutCancel(ctx), loads...)
-		if err != nil {
-			s.errCfg = err
+		if s.errCfg != nil {
 			return
 		}
-		// Set after loading: the shared client already trusts AWS_CA_BUNDLE
-		// (internal/awsenv sharedHTTPClient), and LoadDefaultConfig refuses
-		// to apply a CA bundle to a plain *http.Client.
-		if s.opts.HTTPClient != nil {
-			cfg.HTTPClient = s.opts.HTTPClient
-		}
-		policy := s.opts.Policy
-		if policy.MaxAttempts <= 0 {
-			policy = retrypolicy.Resolve(retrypolicy.Settings{}, cfg.RetryMaxAttempts, cfg.RetryMode)
-		}
-		// The service client would wrap any retryer with
-		// cfg.RetryMaxAttempts (AWS_MAX_ATTEMPTS; secretsmanager
-		// api_client.go finalizeRetryMaxAttempts); the policy has weighed it.
-		cfg.RetryMaxAttempts = 0
-		cfg.RetryMode = policy.Mode
-		cfg.Retryer = func() aws.Retryer { return policy.NewRetryer(quotaIsFinal) }
 		s.client = secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 			o.ClientLogMode = 0
 			o.Logger = logging.Nop{}
