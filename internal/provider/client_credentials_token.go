@@ -28,11 +28,6 @@ import (
 // The ephemeral resource and the data source come from the backbone
 // (token_type.go).
 
-type (
-	clientCredentialsTokenEphemeralResource = tokenEphemeralResource[clientCredentialsTokenModel, clientCredentialsTokenType]
-	clientCredentialsTokenDataSource        = tokenDataSource[clientCredentialsTokenModel, clientCredentialsTokenType]
-)
-
 // NewClientCredentialsTokenEphemeralResource is the ephemeral resource
 // cognito_client_credentials_token: a machine's access token that never
 // reaches plan or state.

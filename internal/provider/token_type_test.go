@@ -340,6 +340,9 @@ func (closingEchoType) name() string { return "closing_echo" }
 func (closingEchoType) schema() tokenSchema { return echoTokenType{}.schema() }
 
 func (closingEchoType) fetch(_ context.Context, _ *providerData, m *echoModel) diag.Diagnostics {
+	if m.In.IsNull() {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("no in", "")}
+	}
 	m.Out = types.StringValue("out")
 	return nil
 }
@@ -365,10 +368,12 @@ func (closingEchoType) close(_ context.Context, data *providerData, handle []byt
 }
 
 // withClosingEcho is the provider with cognito_closing_echo added.
-type withClosingEcho struct{ provider.Provider }
+type withClosingEcho struct {
+	provider.ProviderWithEphemeralResources
+}
 
 func (p withClosingEcho) EphemeralResources(ctx context.Context) []func() ephemeral.EphemeralResource {
-	return append(p.Provider.(provider.ProviderWithEphemeralResources).EphemeralResources(ctx),
+	return append(p.ProviderWithEphemeralResources.EphemeralResources(ctx),
 		func() ephemeral.EphemeralResource { return newTokenEphemeralResource[echoModel, closingEchoType]() })
 }
 
@@ -378,7 +383,11 @@ func (p withClosingEcho) EphemeralResources(ctx context.Context) []func() epheme
 func TestCloseHook(t *testing.T) {
 	ctx := context.Background()
 	closedHandles = nil
-	server := providerserver.NewProtocol6(withClosingEcho{New("test")()})()
+	base, ok := New("test")().(provider.ProviderWithEphemeralResources)
+	if !ok {
+		t.Fatal("the provider has no ephemeral resources")
+	}
+	server := providerserver.NewProtocol6(withClosingEcho{base})()
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || len(schemas.Diagnostics) > 0 {
 		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
