@@ -224,12 +224,17 @@ const (
 	BearerTokenType
 	// AccessTokenJWT: an access token in JWT form.
 	AccessTokenJWT
+	// RefreshTokenPart: a sign-in's refresh token.
+	RefreshTokenPart
+	// SRPChallenge: usable SRP challenge parameters (SALT, SRP_B,
+	// SECRET_BLOCK, USER_ID_FOR_SRP).
+	SRPChallenge
 )
 
 var partNames = [...]string{
 	NoPart: "", AuthenticationResult: "AuthenticationResult", ClientAuthenticationResult: "ClientAuthenticationResult",
 	AccessToken: "access token", IDToken: "ID token", ExpiresIn: "expires in", BearerTokenType: "Bearer token type",
-	AccessTokenJWT: "access token JWT",
+	AccessTokenJWT: "access token JWT", RefreshTokenPart: "refresh token", SRPChallenge: "SRP challenge",
 }
 
 func (p Part) String() string { return name(int(p), partNames[:], "Part") }

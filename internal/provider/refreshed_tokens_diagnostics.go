@@ -122,6 +122,8 @@ var cognitoParts = map[failure.Part]string{
 	failure.IDToken:                    "an ID token",
 	failure.ExpiresIn:                  "a positive ExpiresIn",
 	failure.AccessTokenJWT:             "an access token in JWT form",
+	failure.RefreshTokenPart:           "a refresh token",
+	failure.SRPChallenge:               "usable SRP challenge parameters (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP)",
 }
 
 // bound names the policy's limits, when the retries ran out before them.

@@ -459,7 +459,7 @@ func classifyAWS(err error) (Reason, string) {
 			return Unreachable, code
 		}
 		return Other, code
-	case isCredentialsError(err):
+	case awsenv.IsCredentialsError(err):
 		return NoCredentials, ""
 	// An answer that is not AWS JSON (a proxy's or load balancer's HTML
 	// page) carries no error code, only its status.
