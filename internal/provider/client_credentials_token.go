@@ -144,11 +144,13 @@ func (v oneEndpointValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (oneEndpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.Config.Schema == nil {
+	// Unknown is not configured: the CLIs validate with input variables
+	// unknown before the plan, when var.domain = null is not yet known.
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.Config.Schema == nil {
 		return
 	}
 	var tokenURL types.String
-	if diags := req.Config.GetAttribute(ctx, path.Root("token_url"), &tokenURL); diags.HasError() || tokenURL.IsNull() {
+	if diags := req.Config.GetAttribute(ctx, path.Root("token_url"), &tokenURL); diags.HasError() || tokenURL.IsNull() || tokenURL.IsUnknown() {
 		return
 	}
 	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Combination",

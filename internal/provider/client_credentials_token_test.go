@@ -19,8 +19,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	ephschema "github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -603,5 +607,43 @@ func TestClientTokenFromAPI(t *testing.T) {
 	diags = fetchConfigured(context.Background(), clientCredentialsTokenType{}, &providerData{tokenSource: data.tokenSource}, model())
 	if !diags.HasError() || diags[0].Summary() != "Provider not configured" || len(tokenRequests(p, in.ClientID)) != before {
 		t.Errorf("unconfigured Cognito client: %v", diags)
+	}
+}
+
+// TestOneEndpointValidatorUnknown: before a plan the CLIs validate with input
+// variables unknown, so `domain = var.domain` beside `token_url = var.x` is
+// no conflict until both are known, and then only if both are set (make
+// demo's machine token failed on it).
+func TestOneEndpointValidatorUnknown(t *testing.T) {
+	object := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"domain": tftypes.String, "token_url": tftypes.String}}
+	schema := ephschema.Schema{Attributes: map[string]ephschema.Attribute{
+		"domain": ephschema.StringAttribute{Optional: true}, "token_url": ephschema.StringAttribute{Optional: true},
+	}}
+	str := func(v any) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+	for _, tc := range []struct {
+		name               string
+		domain, tokenURL   tftypes.Value
+		wantCombinationErr bool
+	}{
+		{"both unknown", str(tftypes.UnknownValue), str(tftypes.UnknownValue), false},
+		{"domain unknown", str(tftypes.UnknownValue), str("http://127.0.0.1/oauth2/token"), false},
+		{"token_url unknown", str("auth.example.com"), str(tftypes.UnknownValue), false},
+		{"domain null", str(nil), str("http://127.0.0.1/oauth2/token"), false},
+		{"both set", str("auth.example.com"), str("http://127.0.0.1/oauth2/token"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			config := tfsdk.Config{Schema: schema, Raw: tftypes.NewValue(object, map[string]tftypes.Value{"domain": tc.domain, "token_url": tc.tokenURL})}
+			var domain types.String
+			if diags := config.GetAttribute(context.Background(), path.Root("domain"), &domain); diags.HasError() {
+				t.Fatal(diags)
+			}
+			var resp validator.StringResponse
+			oneEndpointValidator{}.ValidateString(context.Background(), validator.StringRequest{
+				Path: path.Root("domain"), ConfigValue: domain, Config: config,
+			}, &resp)
+			if got := resp.Diagnostics.HasError(); got != tc.wantCombinationErr {
+				t.Errorf("error = %v, want %v: %v", got, tc.wantCombinationErr, resp.Diagnostics)
+			}
+		})
 	}
 }
