@@ -97,7 +97,7 @@ func TestAccGuideLocalCommands(t *testing.T) {
 		// "Apply complete!".
 		applies int
 	}{
-		{"getting-started.md", 1},
+		{"getting-started.md", 2},
 		{"refresh-token-rotation.md", 2},
 		{"user-or-machine.md", 1},
 	} {
