@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -272,4 +275,56 @@ func stateOutputChecks(address string, outputs map[string]knownvalue.Check) []st
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
 	}
 	return checks
+}
+
+// The DEBUG line of a refresh says whether a client secret and a device key
+// were given, never their values.
+func TestRefreshLogsWhichSecretsAreSet(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	for _, given := range []bool{false, true} {
+		in := p.SignIn(cognitotest.AppClient{GenerateSecret: given})
+		model := faultModel(in)
+		const deviceKey = "eu-west-1_0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e"
+		if given {
+			model.DeviceKey = types.StringValue(deviceKey)
+		}
+		var logs bytes.Buffer
+		refreshTokens(tflogtest.RootLogger(t.Context(), &logs), newFaultProvider(t, p.URL, 0, time.Minute), model)
+		entries, err := tflogtest.MultilineJSONDecode(&logs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var line map[string]any
+		for _, entry := range entries {
+			if entry["@message"] == "Refreshing Cognito tokens" {
+				line = entry
+			}
+		}
+		if line == nil {
+			t.Fatalf("no DEBUG line \"Refreshing Cognito tokens\" in %v", entries)
+		}
+		if line["client_secret_set"] != given || line["device_key_set"] != given {
+			t.Errorf("secret and device key given = %v: logged client_secret_set %v, device_key_set %v", given, line["client_secret_set"], line["device_key_set"])
+		}
+		if given && (strings.Contains(logs.String(), in.ClientSecret) || strings.Contains(logs.String(), deviceKey)) {
+			t.Errorf("the log shows the client secret or the device key")
+		}
+	}
+}
+
+// Without min_remaining_validity any set Cognito issues is returned, even
+// one whose ID token has expired by the provider's clock (Cognito's clock
+// two hours behind).
+func TestNoMinValidityTrustsCognitosClock(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{Now: func() time.Time { return time.Now().Add(-2 * time.Hour) }})
+	model := faultModel(p.SignIn(cognitotest.AppClient{}))
+	if diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	if model.IDToken.ValueString() == "" {
+		t.Fatal("no ID token")
+	}
+	if exp, ok := jwtTime(model.IDToken.ValueString(), "exp"); !ok || !exp.Before(time.Now()) {
+		t.Fatalf("the ID token's exp %v is not past, so this proves nothing", exp)
+	}
 }
