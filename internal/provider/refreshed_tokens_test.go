@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -290,19 +291,7 @@ func TestRefreshLogsWhichSecretsAreSet(t *testing.T) {
 		}
 		var logs bytes.Buffer
 		refreshTokens(tflogtest.RootLogger(t.Context(), &logs), newFaultProvider(t, p.URL, 0, time.Minute), model)
-		entries, err := tflogtest.MultilineJSONDecode(&logs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var line map[string]any
-		for _, entry := range entries {
-			if entry["@message"] == "Refreshing Cognito tokens" {
-				line = entry
-			}
-		}
-		if line == nil {
-			t.Fatalf("no DEBUG line \"Refreshing Cognito tokens\" in %v", entries)
-		}
+		line := logLine(t, logs.String(), "Refreshing Cognito tokens")
 		if line["client_secret_set"] != given || line["device_key_set"] != given {
 			t.Errorf("secret and device key given = %v: logged client_secret_set %v, device_key_set %v", given, line["client_secret_set"], line["device_key_set"])
 		}
@@ -326,5 +315,71 @@ func TestNoMinValidityTrustsCognitosClock(t *testing.T) {
 	}
 	if exp, ok := jwtTime(model.IDToken.ValueString(), "exp"); !ok || !exp.Before(time.Now()) {
 		t.Fatalf("the ID token's exp %v is not past, so this proves nothing", exp)
+	}
+}
+
+// logLine is the DEBUG line with message msg in logs (tflogtest's JSON).
+func logLine(t *testing.T, logs, msg string) map[string]any {
+	t.Helper()
+	entries, err := tflogtest.MultilineJSONDecode(strings.NewReader(logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range entries {
+		if entry["@message"] == msg {
+			return entry
+		}
+	}
+	t.Fatalf("no DEBUG line %q in:\n%s", msg, logs)
+	return nil
+}
+
+// The DEBUG line of a refreshed set says whether Cognito rotated the
+// refresh token and issued a new device, never the new values.
+func TestRefreshedLogSaysWhatCameBack(t *testing.T) {
+	const newToken, newDevice = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.rotated-refresh-token-for-the-log-test", "eu-west-1_0b1c2d3e-0000-4000-8000-00000000beef"
+	for _, issued := range []bool{false, true} {
+		p := newPool(t, cognitotest.PoolConfig{})
+		in := p.SignIn(cognitotest.AppClient{})
+		if issued {
+			p.InjectFault(cognitotest.Fault{Body: `{"AuthenticationResult":{"AccessToken":"access-token-for-the-log-test","IdToken":"id-token-for-the-log-test",` +
+				`"RefreshToken":"` + newToken + `","ExpiresIn":300,"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"` + newDevice + `","DeviceGroupKey":"-abcDEF123"}}}`})
+		}
+		model := faultModel(in)
+		var logs bytes.Buffer
+		if diags := refreshTokens(tflogtest.RootLogger(t.Context(), &logs), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+			t.Fatal(diagText(diags))
+		}
+		if model.NewRefreshToken.IsNull() == issued || model.NewDeviceKey.IsNull() == issued {
+			t.Fatalf("issued %v: new_refresh_token %v, new_device_key %v, so this proves nothing", issued, model.NewRefreshToken, model.NewDeviceKey)
+		}
+		line := logLine(t, logs.String(), "Refreshed Cognito tokens")
+		if line["rotated"] != issued || line["new_device"] != issued {
+			t.Errorf("issued %v: logged rotated %v, new_device %v", issued, line["rotated"], line["new_device"])
+		}
+		if strings.Contains(logs.String(), newToken) || strings.Contains(logs.String(), newDevice) {
+			t.Error("the log shows the new refresh token or device key")
+		}
+	}
+}
+
+// min_remaining_validity is a bound: tokens that last exactly that long are
+// returned. Cognito's clock (the double's) and the provider's are fixed so
+// the ID token, which expires first, has exactly 10 minutes left.
+func TestMinValidityIsInclusive(t *testing.T) {
+	issued := time.Now().Truncate(time.Second).Add(-time.Minute)
+	p := newPool(t, cognitotest.PoolConfig{Now: func() time.Time { return issued }})
+	model := faultModel(p.SignIn(cognitotest.AppClient{}))
+	model.MinRemainingValidity = types.StringValue("10m")
+	idExpires := issued.Add(time.Hour)
+	t.Cleanup(func() { now = time.Now })
+	now = func() time.Time { return idExpires.Add(-10 * time.Minute) }
+	if diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	tokens := cognito.Tokens{IDToken: model.IDToken.ValueString()}
+	tokens.ExpiresAt, _ = time.Parse(time.RFC3339, model.ExpiresAt.ValueString())
+	if got := tokensExpiry(tokens); !got.Equal(idExpires) {
+		t.Fatalf("the tokens expire at %v, not %v, so this proves nothing", got, idExpires)
 	}
 }
