@@ -77,9 +77,10 @@ func (r SignInRequest) flow() SignInFlow {
 	return r.Flow
 }
 
-// region is the override, else the user pool ID's ("eu-west-1_abc"), else
-// "" for the client's.
-func (r SignInRequest) region() string {
+// TargetRegion is the region the sign-in goes to: the override, else the
+// user pool ID's ("eu-west-1_abc"), else "" for the client's. RevokeToken
+// must go to the same one.
+func (r SignInRequest) TargetRegion() string {
 	if r.Region != "" {
 		return r.Region
 	}
@@ -424,7 +425,7 @@ func (s *signIn) call(ctx context.Context, carriesCredential, signed bool, send 
 			o.Retryer = s.c.policy.NewRetryer(signInRetryable)
 		}
 	}
-	call := operation{region: s.req.region(), secrets: s.secrets(), classifyAPI: classifySignInError}
+	call := operation{region: s.req.TargetRegion(), secrets: s.secrets(), classifyAPI: classifySignInError}
 	ans, started, attempts, err := invoke(ctx, s.c, call, func(ctx context.Context, client *cip.Client) (answer, error) {
 		return send(ctx, client, opts)
 	})
@@ -493,10 +494,12 @@ func (c *Client) credentials(ctx context.Context) (aws.CredentialsProvider, erro
 }
 
 // RevokeToken revokes a refresh token and the access tokens issued from it
-// (RevokeToken, unsigned). Revoking changes nothing a retry could make
-// worse, so it has every retry the policy allows.
-func (c *Client) RevokeToken(ctx context.Context, clientID, clientSecret, refreshToken string) error {
-	call := operation{secrets: redact.NonEmpty(clientID, clientSecret, refreshToken), classifyAPI: classifyRevokeError}
+// (RevokeToken, unsigned), in region ("" for the client's): the sign-in's
+// (SignInRequest.TargetRegion), since a user pool, and so its tokens, live
+// in one region. Revoking changes nothing a retry could make worse, so it
+// has every retry the policy allows.
+func (c *Client) RevokeToken(ctx context.Context, region, clientID, clientSecret, refreshToken string) error {
+	call := operation{region: region, secrets: redact.NonEmpty(clientID, clientSecret, refreshToken), classifyAPI: classifyRevokeError}
 	_, _, _, err := invoke(ctx, c, call, func(ctx context.Context, client *cip.Client) (*cip.RevokeTokenOutput, error) {
 		return client.RevokeToken(ctx, &cip.RevokeTokenInput{
 			Token:        aws.String(refreshToken),

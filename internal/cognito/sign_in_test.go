@@ -579,7 +579,7 @@ func TestSignInErrorsHoldNoSecret(t *testing.T) {
 func TestRevokeToken(t *testing.T) {
 	f := &fakeCognito{replies: []func(wireCall) (int, any){func(wireCall) (int, any) { return http.StatusOK, map[string]any{} }}}
 	c := signInClient(t, f, 0)
-	if err := c.RevokeToken(context.Background(), testClientID, testSecret, "refresh-token-value"); err != nil {
+	if err := c.RevokeToken(context.Background(), "", testClientID, testSecret, "refresh-token-value"); err != nil {
 		t.Fatal(err)
 	}
 	call := f.calls[0]
@@ -603,7 +603,7 @@ func TestRevokeToken(t *testing.T) {
 		{"SomethingElse", "", failure.Other, failure.NoInput},
 	} {
 		f := &fakeCognito{replies: []func(wireCall) (int, any){fail(row.code, row.message)}}
-		err := signInClient(t, f, 0).RevokeToken(context.Background(), testClientID, testSecret, "refresh-token-value")
+		err := signInClient(t, f, 0).RevokeToken(context.Background(), "", testClientID, testSecret, "refresh-token-value")
 		e := signInError(t, err)
 		if e.Reason != row.reason || e.Input != row.input {
 			t.Errorf("%s %q: %s, %s; want %s, %s", row.code, row.message, e.Reason, e.Input, row.reason, row.input)
@@ -615,7 +615,7 @@ func TestRevokeToken(t *testing.T) {
 
 	// Revoking changes nothing a retry could make worse: a fault is retried.
 	f = &fakeCognito{replies: []func(wireCall) (int, any){fail("InternalErrorException", ""), func(wireCall) (int, any) { return http.StatusOK, map[string]any{} }}}
-	if err := signInClient(t, f, 2).RevokeToken(context.Background(), testClientID, "", "refresh-token-value"); err != nil || len(f.calls) != 2 {
+	if err := signInClient(t, f, 2).RevokeToken(context.Background(), "", testClientID, "", "refresh-token-value"); err != nil || len(f.calls) != 2 {
 		t.Errorf("%v after %d requests", err, len(f.calls))
 	}
 }
@@ -801,5 +801,21 @@ func TestSignInAdminDefaultChain(t *testing.T) {
 	_, err := signInClient(t, f, 3).SignIn(context.Background(), req)
 	if e := signInError(t, err); e.Reason != failure.NoCredentials || len(f.calls) != 0 || e.Attempts > 1 {
 		t.Errorf("without credentials: %+v after %d requests", e, len(f.calls))
+	}
+}
+
+// TestRevokeTokenRegion: the revocation goes to the region it is given (the
+// sign-in's, from the user pool ID), not the client's; "" is the client's.
+func TestRevokeTokenRegion(t *testing.T) {
+	req := SignInRequest{UserPoolID: "ap-southeast-2_Pool9"}
+	for _, row := range []struct{ region, want string }{{req.TargetRegion(), "ap-southeast-2"}, {"", "us-east-1"}} {
+		f := &fakeCognito{replies: []func(wireCall) (int, any){fail("UnsupportedOperationException", "")}}
+		e := signInError(t, signInClient(t, f, 0).RevokeToken(context.Background(), row.region, testClientID, "", "refresh-token-value"))
+		if e.Region != row.want {
+			t.Errorf("RevokeToken(%q) went to region %q, want %q", row.region, e.Region, row.want)
+		}
+	}
+	if got := (SignInRequest{Region: "eu-north-1", UserPoolID: testPoolID}).TargetRegion(); got != "eu-north-1" {
+		t.Errorf("the region override gives %q", got)
 	}
 }
