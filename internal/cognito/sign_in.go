@@ -254,7 +254,8 @@ func (s *signIn) answer(ctx context.Context, ans answer) (answer, error) {
 // code Cognito refuses as already used (a sign-in earlier in the same 30 s
 // window) is retried once with the next window's, which Cognito accepts
 // as within its tolerance of one step (RFC 6238 section 5.2; AWS's answer
-// in aws-amplify/amplify-js#3873).
+// in aws-amplify/amplify-js#3873); if that one is spent too, once more
+// with the one after, when the next window begins.
 func (s *signIn) answerTOTP(ctx context.Context, ans answer, responses map[string]string) (answer, error) {
 	if s.req.TOTPSecret == "" {
 		return ans, &Error{Reason: failure.ChallengeUnsupported, Input: failure.TOTPSecret, Code: string(ans.challenge)}
@@ -273,9 +274,35 @@ func (s *signIn) answerTOTP(ctx context.Context, ans answer, responses map[strin
 	next, err := send(s.now())
 	if e := (*Error)(nil); errors.As(err, &e) && codeAlreadyUsed(e) && !s.codeRetried {
 		s.codeRetried = true
-		return send(s.now().Add(totp.Period))
+		next, err = send(s.now().Add(totp.Period))
+		if !errors.As(err, &e) || !codeAlreadyUsed(e) {
+			return next, err
+		}
+		// Both codes Cognito accepts now are spent: the user signed in
+		// twice in this window already (Terraform opens an ephemeral
+		// resource at plan and at apply). The code after them is accepted
+		// from the next window on: wait for it, at most one period, once.
+		now := s.now()
+		wait := totp.Period - time.Duration(now.UnixNano()%int64(totp.Period))
+		if windowWait(ctx, wait) != nil {
+			return next, err
+		}
+		return send(now.Add(wait + totp.Period))
 	}
 	return next, err
+}
+
+// windowWait waits d for the next TOTP window, or until ctx ends; tests
+// replace it.
+var windowWait = func(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // codeAlreadyUsed tells Cognito's refusal of a TOTP code used once already

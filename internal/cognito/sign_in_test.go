@@ -374,10 +374,26 @@ func TestSignInTOTP(t *testing.T) {
 			t.Errorf("retry code %q, attempts %d", got, tokens.Attempts)
 		}
 	})
-	t.Run("already used twice", func(t *testing.T) {
-		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, fail("CodeMismatchException", "Your software token has already been used once.")}}
+	used := fail("CodeMismatchException", "Your software token has already been used once.")
+	t.Run("already used twice: the code after next, when the next window begins", func(t *testing.T) {
+		waited := fakeWindowWait(t)
+		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, used, used, issued}}
+		if _, err := signInClient(t, f, 3).SignIn(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		// signInClock is 5 s into its window.
+		if *waited != 25*time.Second || len(f.calls) != 4 {
+			t.Fatalf("waited %s, %d requests", *waited, len(f.calls))
+		}
+		if got := f.calls[3].params("ChallengeResponses")["SOFTWARE_TOKEN_MFA_CODE"]; got != seed.Code(signInClock.Add(*waited+totp.Period)) {
+			t.Errorf("third code %q", got)
+		}
+	})
+	t.Run("already used three times", func(t *testing.T) {
+		fakeWindowWait(t)
+		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, used}}
 		_, err := signInClient(t, f, 3).SignIn(context.Background(), req)
-		if e := signInError(t, err); e.Reason != failure.CodeRejected || e.Input != failure.TOTPSecret || len(f.calls) != 3 || e.Attempts != 3 {
+		if e := signInError(t, err); e.Reason != failure.CodeRejected || e.Input != failure.TOTPSecret || len(f.calls) != 4 || e.Attempts != 4 {
 			t.Errorf("%+v after %d requests", e, len(f.calls))
 		}
 	})
@@ -818,4 +834,13 @@ func TestRevokeTokenRegion(t *testing.T) {
 	if got := (SignInRequest{Region: "eu-north-1", UserPoolID: testPoolID}).TargetRegion(); got != "eu-north-1" {
 		t.Errorf("the region override gives %q", got)
 	}
+}
+
+// fakeWindowWait replaces the wait for the next TOTP window, recording it.
+func fakeWindowWait(t *testing.T) *time.Duration {
+	var waited time.Duration
+	saved := windowWait
+	windowWait = func(_ context.Context, d time.Duration) error { waited = d; return nil }
+	t.Cleanup(func() { windowWait = saved })
+	return &waited
 }
