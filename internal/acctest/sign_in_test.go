@@ -134,7 +134,9 @@ func flows(flags ...string) cognitotest.AppClient {
 
 func withTOTP(u *cognitotest.User) { u.TOTPSecret = botSeed }
 
-func challenge(name string) func(u *cognitotest.User) { return func(u *cognitotest.User) { u.Challenge = name } }
+func challenge(name string) func(u *cognitotest.User) {
+	return func(u *cognitotest.User) { u.Challenge = name }
+}
 
 func set(f func(in *signInInputs)) func(*acctest.Pool, *signInInputs) {
 	return func(_ *acctest.Pool, in *signInInputs) { f(in) }
