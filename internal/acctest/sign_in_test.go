@@ -101,6 +101,9 @@ type signInScenario struct {
 	expectError *regexp.Regexp
 	// invalid: refused by validation, before any request.
 	invalid bool
+	// noRequest: refused by the provider after validation, before any
+	// request (no AWS credentials for AdminInitiateAuth).
+	noRequest bool
 	// wantTarget is an operation that must have succeeded on the double.
 	wantTarget string
 }
@@ -241,7 +244,7 @@ func signInScenarios() []signInScenario {
 			expectError: words(`App client not found`)},
 		{name: "ADMIN_USER_PASSWORD_AUTH without AWS credentials",
 			arrange:     signInWith(flows(cognitotest.AllowAdminUserPasswordAuth), nil, set(func(in *signInInputs) { in.AuthFlow = "ADMIN_USER_PASSWORD_AUTH" })),
-			env:         map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""},
+			env:         map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, noRequest: true,
 			expectError: words(`No AWS credentials for ADMIN_USER_PASSWORD_AUTH[\s\S]*USER_SRP_AUTH`)},
 		{name: "ADMIN_USER_PASSWORD_AUTH, unknown user pool", env: fakeCredentials,
 			arrange: signInWith(flows(cognitotest.AllowAdminUserPasswordAuth), nil, set(func(in *signInInputs) {
@@ -324,7 +327,7 @@ func runSignInScenarios(t *testing.T, step func(p *acctest.Pool, sc signInScenar
 			if t.Failed() {
 				return
 			}
-			if sc.invalid && p.RequestCount() != before {
+			if (sc.invalid || sc.noRequest) && p.RequestCount() != before {
 				t.Errorf("invalid input reached the double (%d requests)", p.RequestCount()-before)
 			}
 			if sc.wantTarget != "" && !slices.ContainsFunc(p.Requests(), func(r cognitotest.RecordedRequest) bool { return r.Target == sc.wantTarget && r.ErrorType == "" }) {
@@ -343,7 +346,11 @@ func signInOutputs(p *acctest.Pool, clientID string, refresh, access *string) ma
 			if err != nil {
 				return fmt.Errorf("%s token does not verify against the pool's JWKS: %w", use, err)
 			}
-			if claims["token_use"] != use || claims["iss"] != p.Issuer() {
+			client, user := claims["client_id"], claims["username"]
+			if use == "id" {
+				client, user = claims["aud"], claims["cognito:username"]
+			}
+			if claims["token_use"] != use || claims["iss"] != p.Issuer() || client != clientID || user != botUsername {
 				return fmt.Errorf("%s token claims %v", use, claims)
 			}
 			if into != nil {
