@@ -243,8 +243,8 @@ func signInScenarios() []signInScenario {
 		{name: "unknown app client", arrange: signInWith(srp, nil, set(func(in *signInInputs) { in.ClientID = "nosuchclient0000000000000" })),
 			expectError: words(`App client not found`)},
 		{name: "ADMIN_USER_PASSWORD_AUTH without AWS credentials",
-			arrange:     signInWith(flows(cognitotest.AllowAdminUserPasswordAuth), nil, set(func(in *signInInputs) { in.AuthFlow = "ADMIN_USER_PASSWORD_AUTH" })),
-			env:         map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, noRequest: true,
+			arrange: signInWith(flows(cognitotest.AllowAdminUserPasswordAuth), nil, set(func(in *signInInputs) { in.AuthFlow = "ADMIN_USER_PASSWORD_AUTH" })),
+			env:     map[string]string{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, noRequest: true,
 			expectError: words(`No AWS credentials for ADMIN_USER_PASSWORD_AUTH[\s\S]*USER_SRP_AUTH`)},
 		{name: "ADMIN_USER_PASSWORD_AUTH, unknown user pool", env: fakeCredentials,
 			arrange: signInWith(flows(cognitotest.AllowAdminUserPasswordAuth), nil, set(func(in *signInInputs) {
