@@ -22,7 +22,7 @@ func faultCases() []failuretest.FaultCase {
 		return fault(cognitotest.Fault{Body: b, ContentType: "application/json;charset=UTF-8"})
 	}
 	unreadable := failure.Error{Reason: failure.Unreadable, Attempts: 1}
-	missing := func(what string) failure.Error {
+	missing := func(what failure.Part) failure.Error {
 		return failure.Error{Reason: failure.Incomplete, Missing: what, Attempts: 1}
 	}
 	const jwt = `eyJraWQiOiJrIiwiYWxnIjoiUlMyNTYifQ.eyJzY29wZSI6InBsYXRmb3JtL2RlcGxveSJ9.c2ln`
@@ -60,15 +60,15 @@ func faultCases() []failuretest.FaultCase {
 		{Name: "truncated body", Faults: body(`{"access_token":"eyJ`), Fails: true, Want: unreadable, WantRequests: 1},
 		{Name: "no access_token", Faults: body(`{"expires_in":3600,"token_type":"Bearer"}`), Fails: true, Want: unreadable, WantRequests: 1},
 		{Name: "no expires_in", Faults: body(`{"access_token":"` + jwt + `","token_type":"Bearer"}`),
-			Fails: true, Want: missing("a positive whole expires_in"), WantRequests: 1},
+			Fails: true, Want: missing(failure.ExpiresIn), WantRequests: 1},
 		{Name: "expires_in a string", Faults: body(`{"access_token":"` + jwt + `","expires_in":"3600","token_type":"Bearer"}`),
-			Fails: true, Want: missing("a positive whole expires_in"), WantRequests: 1},
+			Fails: true, Want: missing(failure.ExpiresIn), WantRequests: 1},
 		{Name: "expires_in negative", Faults: body(`{"access_token":"` + jwt + `","expires_in":-5,"token_type":"Bearer"}`),
-			Fails: true, Want: missing("a positive whole expires_in"), WantRequests: 1},
+			Fails: true, Want: missing(failure.ExpiresIn), WantRequests: 1},
 		{Name: "not a bearer token", Faults: body(`{"access_token":"` + jwt + `","expires_in":3600,"token_type":"mac"}`),
-			Fails: true, Want: missing("token_type Bearer"), WantRequests: 1},
+			Fails: true, Want: missing(failure.BearerTokenType), WantRequests: 1},
 		{Name: "access token not a JWT", Faults: body(`{"access_token":"opaque","expires_in":3600,"token_type":"Bearer"}`),
-			Fails: true, Want: missing("an access token in JWT form"), WantRequests: 1},
+			Fails: true, Want: missing(failure.AccessTokenJWT), WantRequests: 1},
 	}
 }
 

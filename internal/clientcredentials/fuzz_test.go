@@ -80,7 +80,7 @@ func FuzzTokenResponse(f *testing.F) {
 			t.Fatalf("error is %T, not *Error", err)
 		}
 		// Every fact a diagnostic may show.
-		text := strings.Join([]string{tokenErr.Error(), tokenErr.Code, tokenErr.Message, tokenErr.RootCause, tokenErr.Endpoint, tokenErr.Missing}, "\n")
+		text := strings.Join([]string{tokenErr.Error(), tokenErr.Code, tokenErr.Message, tokenErr.RootCause, tokenErr.Endpoint, tokenErr.Missing.String()}, "\n")
 		if strings.HasPrefix(tokenErr.Reason.String(), "Reason(") || tokenErr.Endpoint == "" && tokenErr.Reason != failure.Incomplete {
 			t.Fatalf("unclassified error: %+v", tokenErr)
 		}

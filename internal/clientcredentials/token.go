@@ -196,21 +196,21 @@ func (e *Endpoint) attempt(ctx context.Context, config *clientcredentials.Config
 // tokenFrom checks the answer before anything is handed out, so a
 // malformed one never yields half-set results.
 func tokenFrom(issued *oauth2.Token, issuedAt time.Time, attempts int) (Token, error) {
-	malformed := func(what string) error {
+	malformed := func(what failure.Part) error {
 		return &Error{Reason: failure.Incomplete, Missing: what, Attempts: attempts}
 	}
 	// clientcredentials keeps expires_in only as Expiry (relative to its own
 	// clock) and in the raw answer; the raw number is what Cognito said.
 	expiresIn, ok := issued.Extra("expires_in").(float64)
 	if !ok || expiresIn < 1 || expiresIn > math.MaxInt32 || expiresIn != math.Trunc(expiresIn) {
-		return Token{}, malformed("a positive whole expires_in")
+		return Token{}, malformed(failure.ExpiresIn)
 	}
 	if !strings.EqualFold(issued.TokenType, "Bearer") {
-		return Token{}, malformed("token_type Bearer")
+		return Token{}, malformed(failure.BearerTokenType)
 	}
 	scopes, err := grantedScopes(issued.AccessToken)
 	if err != nil {
-		return Token{}, malformed("an access token in JWT form")
+		return Token{}, malformed(failure.AccessTokenJWT)
 	}
 	return Token{
 		AccessToken:   issued.AccessToken,

@@ -51,7 +51,7 @@ func TestTokenAnswerChecks(t *testing.T) {
 			token, err := tokenFromEndpoint(t, endpointWith(func() time.Time { return issued }, 0), url)
 			if !tc.ok {
 				// x/oauth2 itself refuses some (Unreadable), the checks here the rest.
-				if err == nil || (err.Reason != failure.Incomplete || err.Missing == "") && err.Reason != failure.Unreadable || err.Attempts != 1 {
+				if err == nil || (err.Reason != failure.Incomplete || err.Missing == failure.NoPart) && err.Reason != failure.Unreadable || err.Attempts != 1 {
 					t.Fatalf("accepted (%+v) or wrong error: %v", token, err)
 				}
 				return

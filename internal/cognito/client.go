@@ -15,6 +15,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
@@ -99,15 +100,15 @@ func (c *Client) sdkClient(override string) (*cip.Client, string, error) {
 }
 
 // Endpoint describes where requests for region go, for error messages: a
-// URL's scheme, host and port only (RedactURL).
-func (c *Client) Endpoint(region string) string {
+// URL's scheme, host and port only (RedactURL), and where it came from.
+func (c *Client) Endpoint(region string) (string, failure.EndpointSource) {
 	switch {
 	case c.endpoint != "":
-		return RedactURL(c.endpoint)
+		return RedactURL(c.endpoint), failure.DefaultEndpoint
 	case c.envEndpoint != "":
-		return RedactURL(c.envEndpoint) + " (from AWS_ENDPOINT_URL* or the profile's endpoint_url)"
+		return RedactURL(c.envEndpoint), failure.EnvironmentEndpoint
 	}
-	return RegionalEndpoint(region)
+	return RegionalEndpoint(region), failure.DefaultEndpoint
 }
 
 // EnvironmentEndpoint is the endpoint override the SDK found in the

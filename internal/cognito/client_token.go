@@ -87,21 +87,21 @@ func (anonymousAuth) ResolveAuthSchemes(context.Context, *cip.AuthResolverParame
 // clientTokenFrom checks the answer before anything is handed out.
 func clientTokenFrom(out *cip.GetClientTokenOutput, issuedAt time.Time) (ClientToken, error) {
 	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
-	malformed := func(what string) error {
+	malformed := func(what failure.Part) error {
 		return &Error{Reason: failure.Incomplete, Missing: what, RequestID: requestID}
 	}
 	result := out.ClientAuthenticationResult
 	switch {
 	case result == nil:
-		return ClientToken{}, malformed("a ClientAuthenticationResult")
+		return ClientToken{}, malformed(failure.ClientAuthenticationResult)
 	case aws.ToString(result.AccessToken) == "":
-		return ClientToken{}, malformed("an access token")
+		return ClientToken{}, malformed(failure.AccessToken)
 	case result.ExpiresIn <= 0:
-		return ClientToken{}, malformed("a positive ExpiresIn")
+		return ClientToken{}, malformed(failure.ExpiresIn)
 	}
 	scopes, err := scopeClaim(aws.ToString(result.AccessToken))
 	if err != nil {
-		return ClientToken{}, malformed("an access token in JWT form")
+		return ClientToken{}, malformed(failure.AccessTokenJWT)
 	}
 	return ClientToken{
 		AccessToken:   aws.ToString(result.AccessToken),

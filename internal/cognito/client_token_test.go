@@ -154,11 +154,14 @@ func TestClientTokenErrors(t *testing.T) {
 
 func TestClientTokenIncompleteAnswers(t *testing.T) {
 	isolate(t, "")
-	for _, tc := range []struct{ body, missing string }{
-		{`{}`, "a ClientAuthenticationResult"},
-		{`{"ClientAuthenticationResult":{"ExpiresIn":3600,"TokenType":"Bearer"}}`, "an access token"},
-		{`{"ClientAuthenticationResult":{"AccessToken":"a.b.c","TokenType":"Bearer"}}`, "a positive ExpiresIn"},
-		{`{"ClientAuthenticationResult":{"AccessToken":"not-a-jwt","ExpiresIn":3600}}`, "an access token in JWT form"},
+	for _, tc := range []struct {
+		body    string
+		missing failure.Part
+	}{
+		{`{}`, failure.ClientAuthenticationResult},
+		{`{"ClientAuthenticationResult":{"ExpiresIn":3600,"TokenType":"Bearer"}}`, failure.AccessToken},
+		{`{"ClientAuthenticationResult":{"AccessToken":"a.b.c","TokenType":"Bearer"}}`, failure.ExpiresIn},
+		{`{"ClientAuthenticationResult":{"AccessToken":"not-a-jwt","ExpiresIn":3600}}`, failure.AccessTokenJWT},
 	} {
 		srv, m2m := m2mDouble(t, cognitotest.PoolConfig{})
 		srv.InjectFault(cognitotest.Fault{Body: tc.body})

@@ -21,11 +21,12 @@ type Error = failure.Error
 
 // failedCall is what describe needs to know about the call that failed.
 type failedCall struct {
-	ctx      context.Context
-	region   string
-	endpoint string
-	timeout  time.Duration
-	attempts int
+	ctx            context.Context
+	region         string
+	endpoint       string
+	endpointSource failure.EndpointSource
+	timeout        time.Duration
+	attempts       int
 	// maxAttempts is the policy's bound (0 when unknown).
 	maxAttempts int
 	// lastErr is the last attempt's error, which the SDK drops when the
@@ -42,7 +43,7 @@ type failedCall struct {
 
 func describe(err error, f failedCall) *Error {
 	e := classify(err, f)
-	e.Endpoint, e.Region, e.Timeout, e.DeviceKeySent = f.endpoint, f.region, f.timeout, f.deviceKeySet
+	e.Endpoint, e.EndpointSource, e.Region, e.Timeout, e.DeviceKeySent = f.endpoint, f.endpointSource, f.region, f.timeout, f.deviceKeySet
 	e.Attempts, e.MaxAttempts = f.attempts, f.maxAttempts
 	return e
 }

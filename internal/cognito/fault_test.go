@@ -16,7 +16,7 @@ func faultCases() []failuretest.FaultCase {
 	fault := func(f cognitotest.Fault) []cognitotest.Fault { return []cognitotest.Fault{f} }
 	body := func(b string) []cognitotest.Fault { return fault(cognitotest.Fault{Body: b}) }
 	unreadable := failure.Error{Reason: failure.Unreadable, Attempts: 1}
-	missing := func(what string) failure.Error {
+	missing := func(what failure.Part) failure.Error {
 		return failure.Error{Reason: failure.Incomplete, Missing: what, Attempts: 1}
 	}
 	return []failuretest.FaultCase{
@@ -64,18 +64,18 @@ func faultCases() []failuretest.FaultCase {
 		{Name: "wrong content type (HTML)", Faults: fault(cognitotest.Fault{Body: "<html><body>Welcome to nginx</body></html>", ContentType: "text/html"}),
 			Fails: true, Want: unreadable, WantRequests: 1},
 		{Name: "empty body", Faults: fault(cognitotest.Fault{Body: " "}), Fails: true, Want: unreadable, WantRequests: 1},
-		{Name: "no AuthenticationResult", Faults: body(`{}`), Fails: true, Want: missing("an AuthenticationResult"), WantRequests: 1},
-		{Name: "empty AuthenticationResult", Faults: body(`{"AuthenticationResult":{}}`), Fails: true, Want: missing("an access token"), WantRequests: 1},
+		{Name: "no AuthenticationResult", Faults: body(`{}`), Fails: true, Want: missing(failure.AuthenticationResult), WantRequests: 1},
+		{Name: "empty AuthenticationResult", Faults: body(`{"AuthenticationResult":{}}`), Fails: true, Want: missing(failure.AccessToken), WantRequests: 1},
 		{Name: "missing AccessToken", Faults: body(`{"AuthenticationResult":{"IdToken":"x","ExpiresIn":3600,"TokenType":"Bearer"}}`),
-			Fails: true, Want: missing("an access token"), WantRequests: 1},
+			Fails: true, Want: missing(failure.AccessToken), WantRequests: 1},
 		{Name: "empty AccessToken", Faults: body(`{"AuthenticationResult":{"AccessToken":"","IdToken":"x","ExpiresIn":3600}}`),
-			Fails: true, Want: missing("an access token"), WantRequests: 1},
+			Fails: true, Want: missing(failure.AccessToken), WantRequests: 1},
 		{Name: "missing IdToken", Faults: body(`{"AuthenticationResult":{"AccessToken":"x","ExpiresIn":3600,"TokenType":"Bearer"}}`),
-			Fails: true, Want: missing("an ID token"), WantRequests: 1},
+			Fails: true, Want: missing(failure.IDToken), WantRequests: 1},
 		{Name: "ExpiresIn zero", Faults: body(`{"AuthenticationResult":{"AccessToken":"x","IdToken":"y","TokenType":"Bearer"}}`),
-			Fails: true, Want: missing("a positive ExpiresIn"), WantRequests: 1},
+			Fails: true, Want: missing(failure.ExpiresIn), WantRequests: 1},
 		{Name: "ExpiresIn negative", Faults: body(`{"AuthenticationResult":{"AccessToken":"x","IdToken":"y","ExpiresIn":-5}}`),
-			Fails: true, Want: missing("a positive ExpiresIn"), WantRequests: 1},
+			Fails: true, Want: missing(failure.ExpiresIn), WantRequests: 1},
 		{Name: "unknown error type", Faults: fault(cognitotest.Fault{Status: 400, ContentType: "application/x-amz-json-1.1",
 			Body: `{"__type":"com.amazon.coral.service#NewFancyException","message":"something new"}`}),
 			Fails: true, Want: failure.Error{Reason: failure.Other, Code: "NewFancyException", Message: "something new", Attempts: 1}, WantRequests: 1},

@@ -74,7 +74,7 @@ func FuzzTokensFrom(f *testing.F) {
 				t.Fatalf("a failed mapping returned tokens: %+v", tokens)
 			}
 			var e *Error
-			if !errors.As(err, &e) || e.Reason != failure.Incomplete || e.Missing == "" {
+			if !errors.As(err, &e) || e.Reason != failure.Incomplete || e.Missing == failure.NoPart {
 				t.Fatalf("error %v is not an Incomplete *Error", err)
 			}
 			// A token found in the text may just be a word of the fixed

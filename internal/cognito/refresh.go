@@ -116,17 +116,19 @@ func invoke[Out any](ctx context.Context, c *Client, call operation, send func(c
 
 	out, err = send(ctx, client)
 	if err != nil {
+		endpoint, endpointSource := c.Endpoint(region)
 		return out, started, log.count, describe(err, failedCall{
-			ctx:          ctx,
-			region:       region,
-			endpoint:     c.Endpoint(region),
-			timeout:      c.policy.Timeout,
-			attempts:     log.count,
-			maxAttempts:  c.policy.MaxAttempts,
-			lastErr:      log.lastErr,
-			secrets:      append(append(call.secrets, redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
-			deviceKeySet: call.deviceKeySet,
-			classifyAPI:  call.classifyAPI,
+			ctx:            ctx,
+			region:         region,
+			endpoint:       endpoint,
+			endpointSource: endpointSource,
+			timeout:        c.policy.Timeout,
+			attempts:       log.count,
+			maxAttempts:    c.policy.MaxAttempts,
+			lastErr:        log.lastErr,
+			secrets:        append(append(call.secrets, redact.URLSecrets(c.endpoint)...), redact.URLSecrets(c.envEndpoint)...),
+			deviceKeySet:   call.deviceKeySet,
+			classifyAPI:    call.classifyAPI,
 		})
 	}
 	return out, started, log.count, nil
@@ -136,20 +138,20 @@ func invoke[Out any](ctx context.Context, c *Client, call operation, send func(c
 // malformed answer never yields half-set results.
 func tokensFrom(out *cip.GetTokensFromRefreshTokenOutput, issuedAt time.Time) (Tokens, error) {
 	requestID, _ := awsmiddleware.GetRequestIDMetadata(out.ResultMetadata)
-	malformed := func(what string) error {
+	malformed := func(what failure.Part) error {
 		return &Error{Reason: failure.Incomplete, Missing: what, RequestID: requestID}
 	}
 
 	result := out.AuthenticationResult
 	switch {
 	case result == nil:
-		return Tokens{}, malformed("an AuthenticationResult")
+		return Tokens{}, malformed(failure.AuthenticationResult)
 	case aws.ToString(result.AccessToken) == "":
-		return Tokens{}, malformed("an access token")
+		return Tokens{}, malformed(failure.AccessToken)
 	case aws.ToString(result.IdToken) == "":
-		return Tokens{}, malformed("an ID token")
+		return Tokens{}, malformed(failure.IDToken)
 	case result.ExpiresIn <= 0:
-		return Tokens{}, malformed("a positive ExpiresIn")
+		return Tokens{}, malformed(failure.ExpiresIn)
 	}
 
 	tokens := Tokens{

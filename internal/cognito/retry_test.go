@@ -332,7 +332,7 @@ func TestEnvironmentEndpointIsRedacted(t *testing.T) {
 	}
 	_, err = c.Refresh(context.Background(), Request{RefreshToken: "a", ClientID: "b"})
 	var e *Error
-	if !errors.As(err, &e) || !strings.Contains(e.Endpoint, "127.0.0.1:1") {
+	if !errors.As(err, &e) || !strings.Contains(e.Endpoint, "127.0.0.1:1") || e.EndpointSource != failure.EnvironmentEndpoint {
 		t.Fatalf("error %v: want the endpoint named", err)
 	}
 	for _, text := range []string{e.Error(), e.Endpoint, e.RootCause} {

@@ -11,12 +11,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
@@ -200,7 +199,7 @@ func (s *signIn) run(ctx context.Context) (Tokens, error) {
 	requestID := requestIDOf(ans.metadata)
 	tokens, err := tokensFrom(&cip.GetTokensFromRefreshTokenOutput{AuthenticationResult: ans.result, ResultMetadata: ans.metadata}, ans.started)
 	if err == nil && tokens.NewRefreshToken == "" {
-		err = &Error{Reason: failure.Incomplete, Missing: "a refresh token", RequestID: requestID}
+		err = &Error{Reason: failure.Incomplete, Missing: failure.RefreshTokenPart, RequestID: requestID}
 	}
 	return tokens, err
 }
@@ -331,14 +330,14 @@ func (s *signIn) passwordClaim(ans answer) (srp.Claim, error) {
 	}
 	for _, key := range []string{"SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP"} {
 		if ans.params[key] == "" {
-			return srp.Claim{}, &Error{Reason: failure.Incomplete, Missing: "the challenge parameter " + key, RequestID: requestIDOf(ans.metadata)}
+			return srp.Claim{}, &Error{Reason: failure.Incomplete, Missing: failure.SRPChallenge, RequestID: requestIDOf(ans.metadata)}
 		}
 	}
 	claim, err := s.srp.PasswordClaim(poolName, s.username, s.req.Password,
 		ans.params["SALT"], ans.params["SRP_B"], ans.params["SECRET_BLOCK"], s.now())
 	if err != nil {
 		e := failure.New(err, s.secrets())
-		e.Reason, e.Missing, e.RequestID = failure.Incomplete, "valid SRP challenge parameters", requestIDOf(ans.metadata)
+		e.Reason, e.Missing, e.RequestID = failure.Incomplete, failure.SRPChallenge, requestIDOf(ans.metadata)
 		return srp.Claim{}, e
 	}
 	return claim, nil
@@ -457,7 +456,7 @@ func (s *signIn) call(ctx context.Context, carriesCredential, signed bool, send 
 		return send(ctx, client, opts)
 	})
 	s.attempts += attempts
-	if e := (*Error)(nil); errors.As(err, &e) && signed && isCredentialsError(e.Unwrap()) {
+	if e := (*Error)(nil); errors.As(err, &e) && signed && awsenv.IsCredentialsError(e.Unwrap()) {
 		e.Reason, e.RootCause, e.NeverReached = failure.NoCredentials, "", false
 	}
 	ans.started = started
@@ -480,21 +479,6 @@ var signInRetryable = retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
 	return aws.FalseTernary
 })
 
-// isCredentialsError recognizes the SDK's failure to find credentials: its
-// auth middleware wraps every identity failure as "get identity: ..."
-// (cognitoidentityprovider auth.go, getIdentityMiddleware), and the cache
-// as "failed to refresh cached credentials" (aws/credential_cache.go); the
-// same test as the Secrets Manager store's.
-func isCredentialsError(err error) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		msg := e.Error()
-		if strings.HasPrefix(msg, "get identity: ") || strings.HasPrefix(msg, "failed to refresh cached credentials") {
-			return true
-		}
-	}
-	return false
-}
-
 // credentialSource loads the default credential chain once, lazily: only
 // ADMIN_USER_PASSWORD_AUTH needs it, and Cognito's other operations must
 // never look for credentials. Everything else (region, HTTP client,
@@ -510,8 +494,7 @@ func (c *Client) credentials(ctx context.Context) (aws.CredentialsProvider, erro
 		if c.creds.provider != nil {
 			return
 		}
-		cfg, err := config.LoadDefaultConfig(context.WithoutCancel(ctx),
-			config.WithRegion(c.base.Region), config.WithLogger(logging.Nop{}), config.WithClientLogMode(0))
+		cfg, err := awsenv.Credentialed(ctx, c.base.Region, c.httpClient, c.policy)
 		if err == nil && cfg.Credentials == nil {
 			err = errors.New("no credential provider")
 		}

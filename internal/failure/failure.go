@@ -205,6 +205,94 @@ func (i Input) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
 
 func (i *Input) UnmarshalText(text []byte) error { return parse((*int)(i), text, inputNames[:]) }
 
+// Part is what an Incomplete answer lacked, by the service's field; the
+// caller words it in the service's terms.
+type Part int
+
+const (
+	// NoPart: the answer lacked nothing (not Incomplete).
+	NoPart Part = iota
+	// AuthenticationResult: Cognito's AuthenticationResult.
+	AuthenticationResult
+	// ClientAuthenticationResult: GetClientToken's ClientAuthenticationResult.
+	ClientAuthenticationResult
+	AccessToken
+	IDToken
+	// ExpiresIn: a positive (for OAuth, whole) lifetime.
+	ExpiresIn
+	// BearerTokenType: token_type Bearer.
+	BearerTokenType
+	// AccessTokenJWT: an access token in JWT form.
+	AccessTokenJWT
+	// RefreshTokenPart: a sign-in's refresh token.
+	RefreshTokenPart
+	// SRPChallenge: usable SRP challenge parameters (SALT, SRP_B,
+	// SECRET_BLOCK, USER_ID_FOR_SRP).
+	SRPChallenge
+)
+
+var partNames = [...]string{
+	NoPart: "", AuthenticationResult: "AuthenticationResult", ClientAuthenticationResult: "ClientAuthenticationResult",
+	AccessToken: "access token", IDToken: "ID token", ExpiresIn: "expires in", BearerTokenType: "Bearer token type",
+	AccessTokenJWT: "access token JWT", RefreshTokenPart: "refresh token", SRPChallenge: "SRP challenge",
+}
+
+func (p Part) String() string { return name(int(p), partNames[:], "Part") }
+
+func (p Part) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+func (p *Part) UnmarshalText(text []byte) error { return parse((*int)(p), text, partNames[:]) }
+
+// Operation is the store operation a store failure happened in.
+type Operation int
+
+const (
+	// NoOperation: not a store failure.
+	NoOperation Operation = iota
+	// StoreRead reads the token.
+	StoreRead
+	// StoreLock takes the writers' lock before the read (nothing spent).
+	StoreLock
+	// StoreCheck checks, before Cognito is called, that a rotated token can
+	// be written.
+	StoreCheck
+	// StoreWrite writes the rotated token.
+	StoreWrite
+)
+
+var operationNames = [...]string{NoOperation: "", StoreRead: "read", StoreLock: "lock", StoreCheck: "check", StoreWrite: "write"}
+
+func (o Operation) String() string { return name(int(o), operationNames[:], "Operation") }
+
+func (o Operation) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+func (o *Operation) UnmarshalText(text []byte) error {
+	return parse((*int)(o), text, operationNames[:])
+}
+
+// EndpointSource is where the endpoint a request went to came from.
+type EndpointSource int
+
+const (
+	// DefaultEndpoint: the service's own (regional) endpoint, or the URL the
+	// configuration names outright.
+	DefaultEndpoint EndpointSource = iota
+	// EnvironmentEndpoint: AWS_ENDPOINT_URL* or the profile's endpoint_url.
+	EnvironmentEndpoint
+)
+
+var endpointSourceNames = [...]string{DefaultEndpoint: "default", EnvironmentEndpoint: "environment"}
+
+func (s EndpointSource) String() string {
+	return name(int(s), endpointSourceNames[:], "EndpointSource")
+}
+
+func (s EndpointSource) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+func (s *EndpointSource) UnmarshalText(text []byte) error {
+	return parse((*int)(s), text, endpointSourceNames[:])
+}
+
 func name(i int, names []string, kind string) string {
 	if i < 0 || i >= len(names) {
 		return fmt.Sprintf("%s(%d)", kind, i)
@@ -250,25 +338,26 @@ type Error struct {
 	Timeout        time.Duration
 	AttemptTimeout time.Duration
 	// Endpoint is the URL the request went to, without its secrets
-	// (redact.URL) and possibly with a note where it came from.
-	Endpoint string
-	Region   string
+	// (redact.URL); EndpointSource says where it came from.
+	Endpoint       string
+	EndpointSource EndpointSource
+	Region         string
 	// RootCause is the innermost error's text, for Unreachable and
 	// Unreadable.
 	RootCause string
 	// NeverReached: the request reached no server (retrypolicy.NeverReached).
 	NeverReached bool
-	// Missing names the part an Incomplete answer lacks, in the
-	// service's terms ("an access token", "token_type Bearer").
-	Missing string
+	// Missing is the part an Incomplete answer lacks.
+	Missing Part
 	// DeviceKeySent tells whether the request carried a device key (never
 	// its value).
 	DeviceKeySent bool
 
 	// The facts of a store failure (Store is "" for a request):
-	// Op is "read", "lock" (taking the writers' lock before the read) or
-	// "write"; Store is the store's name, never its value.
-	Op, Store string
+	// Op is the store operation that failed; Store is the store's name,
+	// never its value.
+	Op    Operation
+	Store string
 	// TokenLost: the token had already been rotated and the new one could
 	// not be stored, so the store holds a spent token.
 	TokenLost bool

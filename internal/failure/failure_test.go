@@ -76,9 +76,9 @@ func TestErrorText(t *testing.T) {
 		"unavailable, HTTP 503, 1 attempt":                                      {Reason: Unavailable, Status: 503, Attempts: 1},
 		"canceled, 0 attempts":                                                  {Reason: Canceled},
 		// A store failure leads with the operation and the store's name.
-		"write file \"t\": throttled (C), 2 attempts; the rotated token was not stored": {Reason: Throttled, Op: "write", Store: `file "t"`, Code: "C", Attempts: 2, TokenLost: true},
-		"write s: timeout, 1 attempt; it is in version v1, which is not current":        {Reason: Timeout, Op: "write", Store: "s", Attempts: 1, PendingVersion: "v1"},
-		"read s: empty, 0 attempts": {Reason: Empty, Op: "read", Store: "s"},
+		"write file \"t\": throttled (C), 2 attempts; the rotated token was not stored": {Reason: Throttled, Op: StoreWrite, Store: `file "t"`, Code: "C", Attempts: 2, TokenLost: true},
+		"write s: timeout, 1 attempt; it is in version v1, which is not current":        {Reason: Timeout, Op: StoreWrite, Store: "s", Attempts: 1, PendingVersion: "v1"},
+		"read s: empty, 0 attempts": {Reason: Empty, Op: StoreRead, Store: "s"},
 	} {
 		if got := e.Error(); got != want {
 			t.Errorf("Error() = %q, want %q", got, want)

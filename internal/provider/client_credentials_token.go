@@ -28,28 +28,18 @@ import (
 // The ephemeral resource and the data source come from the backbone
 // (token_type.go).
 
-type (
-	clientCredentialsTokenEphemeralResource = tokenEphemeralResource[clientCredentialsTokenModel, clientCredentialsTokenType]
-	clientCredentialsTokenDataSource        = tokenDataSource[clientCredentialsTokenModel, clientCredentialsTokenType]
-)
-
-var (
-	_ ephemeral.EphemeralResourceWithConfigValidators = (*clientCredentialsTokenEphemeralResource)(nil)
-	_ datasource.DataSourceWithConfigValidators       = (*clientCredentialsTokenDataSource)(nil)
-)
-
 // NewClientCredentialsTokenEphemeralResource is the ephemeral resource
 // cognito_client_credentials_token: a machine's access token that never
 // reaches plan or state.
 func NewClientCredentialsTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &clientCredentialsTokenEphemeralResource{}
+	return newTokenEphemeralResource[clientCredentialsTokenModel, clientCredentialsTokenType]()
 }
 
 // NewClientCredentialsTokenDataSource is the data source
 // cognito_client_credentials_token, for CLIs without ephemeral resources.
 // Its token is stored in state.
 func NewClientCredentialsTokenDataSource() datasource.DataSource {
-	return &clientCredentialsTokenDataSource{}
+	return newTokenDataSource[clientCredentialsTokenModel, clientCredentialsTokenType]()
 }
 
 // clientCredentialsTokenType declares cognito_client_credentials_token.
@@ -63,7 +53,8 @@ func (clientCredentialsTokenType) schema() tokenSchema {
 			"The token is never written to the plan or the state. " + m2mBilling + " Requires Terraform 1.10 or OpenTofu 1.11 or later.",
 		dataSourceDescription: "Gets an access token for an app client itself (machine-to-machine) with the client-credentials grant, for Terraform before 1.10 and OpenTofu before 1.11. " +
 			"**The token, `client_id` and `client_secret` are stored in the state** (marked sensitive, so hidden in output only): prefer the ephemeral resource where the CLI supports it. " + m2mBilling,
-		attributes: clientCredentialsTokenAttributes(),
+		providerArgument: "timeout",
+		attributes:       clientCredentialsTokenAttributes(),
 	}
 }
 
@@ -214,11 +205,6 @@ func tokenURLProblem(raw string) string {
 // fills its outputs.
 func clientCredentialsToken(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if data == nil || data.tokenSource == nil {
-		addProviderNotConfigured(&diags, "timeout")
-		return diags
-	}
-
 	if model.Domain.IsNull() && model.TokenURL.IsNull() {
 		return clientTokenFromAPI(ctx, data, model)
 	}
@@ -246,8 +232,9 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 	})
 	token, err := data.tokenSource.Token(ctx, req)
 	if err != nil {
-		logDebug(ctx, "Cognito client-credentials token request failed", failureFields(err))
-		addClientCredentialsError(&diags, err, endpointAttribute)
+		wording := clientCredentialsWording(endpointAttribute)
+		logDebug(ctx, "Cognito client-credentials token request failed", failureFields(err, wording))
+		addFailure(&diags, err, wording)
 		return diags
 	}
 
@@ -267,10 +254,6 @@ func clientCredentialsToken(ctx context.Context, data *providerData, model *clie
 // retry policy).
 func clientTokenFromAPI(ctx context.Context, data *providerData, model *clientCredentialsTokenModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if data.client == nil {
-		addProviderNotConfigured(&diags, "timeout")
-		return diags
-	}
 	req := cognito.ClientTokenRequest{ClientID: model.ClientID.ValueString(), ClientSecret: model.ClientSecret.ValueString()}
 	diags.Append(model.Scopes.ElementsAs(ctx, &req.Scopes, false)...)
 	diags.Append(model.ClientMetadata.ElementsAs(ctx, &req.ClientMetadata, false)...)
@@ -285,8 +268,8 @@ func clientTokenFromAPI(ctx context.Context, data *providerData, model *clientCr
 	})
 	token, err := data.client.ClientToken(ctx, req)
 	if err != nil {
-		logDebug(ctx, "GetClientToken failed", clientTokenFailureFields(err))
-		addClientTokenError(&diags, err)
+		logDebug(ctx, "GetClientToken failed", failureFields(err, clientTokenWording))
+		addFailure(&diags, err, clientTokenWording)
 		return diags
 	}
 

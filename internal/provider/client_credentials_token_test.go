@@ -560,7 +560,7 @@ func TestClientCredentialsFailureLogShowsNoBody(t *testing.T) {
 }
 
 func TestFailureFieldsOfAnotherError(t *testing.T) {
-	if got := failureFields(errors.New("boom")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
+	if got := failureFields(errors.New("boom"), clientCredentialsWording("domain")); len(got) != 1 || got["error_type"] != "*errors.errorString" {
 		t.Errorf("failureFields = %v", got)
 	}
 }
@@ -600,8 +600,8 @@ func TestClientTokenFromAPI(t *testing.T) {
 	}
 
 	before := len(tokenRequests(p, in.ClientID))
-	diags = clientCredentialsToken(context.Background(), &providerData{tokenSource: data.tokenSource}, model())
-	if !diags.HasError() || len(tokenRequests(p, in.ClientID)) != before {
+	diags = fetchConfigured(context.Background(), clientCredentialsTokenType{}, &providerData{tokenSource: data.tokenSource}, model())
+	if !diags.HasError() || diags[0].Summary() != "Provider not configured" || len(tokenRequests(p, in.ClientID)) != before {
 		t.Errorf("unconfigured Cognito client: %v", diags)
 	}
 }

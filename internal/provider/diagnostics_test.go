@@ -4,183 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"regexp"
-	"runtime"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/tokenstore"
 )
-
-// Every reason a store gives (tokenstore.Reasons) has its own wording and recovery step, for both
-// kinds of store, read and write; the table must grow with the Reason set.
-func TestStoreDiagnosticWording(t *testing.T) {
-	type want struct{ file, secretsManager string }
-	wording := map[failure.Reason]want{
-		failure.Other:              {`unexpected failure.*TF_LOG=DEBUG`, `unexpected failure.*TF_LOG=DEBUG`},
-		failure.NotFound:           {`file not found.*Check .file.*relative.*create the file`, `secret not found.*Check .secretsmanager_secret_id. and the region.*create-secret`},
-		failure.Empty:              {`no refresh token in the store.*Put the refresh token`, `no refresh token in the store.*Put the refresh token`},
-		failure.Malformed:          {`does not hold a refresh token.*not a JSON document`, `does not hold a refresh token.*binary secret`},
-		failure.AccessDenied:       {`permission denied.*directory`, `access denied.*secretsmanager:GetSecretValue.*secretsmanager:ListSecretVersionIds.*secretsmanager:PutSecretValue.*secretsmanager:UpdateSecretVersionStage.*kms:Decrypt`},
-		failure.NoCredentials:      {`no AWS credentials.*default chain`, `no AWS credentials.*Cognito does not.*AWS_PROFILE`},
-		failure.InvalidCredentials: {`AWS refused the credentials.*aws sso login`, `AWS refused the credentials.*aws sso login`},
-		failure.Unreachable:        {`file unreachable`, `Secrets Manager unreachable.*AWS_ENDPOINT_URL_SECRETS_MANAGER`},
-		failure.Throttled:          {`throttled.*-parallelism`, `throttled.*-parallelism.*max_retries`},
-		failure.Timeout:            {`did not answer in time.*timeout`, `did not answer in time.*timeout`},
-		failure.Canceled:           {`cancelled.*Ctrl-C`, `cancelled.*Ctrl-C`},
-		failure.VersionQuota:       {`version quota.*24 hours.*min_remaining_validity.*file`, `version quota.*24 hours.*min_remaining_validity.*fewer.*file`},
-	}
-	if len(wording) != len(tokenstore.Reasons) {
-		t.Errorf("%d reasons worded, the store gives %d", len(wording), len(tokenstore.Reasons))
-	}
-	for _, r := range tokenstore.Reasons {
-		w, ok := wording[r]
-		if !ok {
-			t.Errorf("reason %q has no wording in this table", r)
-			continue
-		}
-		for _, kind := range []struct {
-			cfg  storeConfig
-			name string
-			want string
-			at   path.Path
-		}{
-			{storeConfig{file: "/tmp/token"}, `file "/tmp/token"`, w.file, path.Root("refresh_token_store").AtName("file")},
-			{storeConfig{secretID: "terraform/token"}, `Secrets Manager secret "terraform/token"`, w.secretsManager,
-				path.Root("refresh_token_store").AtName("secretsmanager_secret_id")},
-		} {
-			for _, lost := range []bool{false, true} {
-				e := &failure.Error{Reason: r, Op: "read", Store: kind.name, Code: "SomeCode", Attempts: 3}
-				if lost {
-					e.Op, e.TokenLost = "write", true
-				}
-				var diags diag.Diagnostics
-				addStoreCycleError(&diags, e, kind.name, kind.cfg)
-				if len(diags) != 1 {
-					t.Fatalf("%s: %d diagnostics, want 1", r, len(diags))
-				}
-				d := diags[0]
-				text := d.Summary() + "\n" + d.Detail()
-				if !regexp.MustCompile(`(?s)` + kind.want).MatchString(text) {
-					t.Errorf("%s, %s: wording does not match %s:\n%s", r, kind.name, kind.want, text)
-				}
-				if r != failure.Other && strings.Contains(text, "unexpected failure") {
-					t.Errorf("%s, %s: falls back to the generic wording", r, kind.name)
-				}
-				if !strings.Contains(d.Detail(), kind.name) || !strings.Contains(d.Detail(), "(SomeCode), 3 attempts") {
-					t.Errorf("%s: the detail does not name the store, its code and attempts:\n%s", r, text)
-				}
-				if got := diagPath(d); !got.Equal(kind.at) {
-					t.Errorf("%s: scoped to %s, want %s", r, got, kind.at)
-				}
-				lostSaid := strings.Contains(text, "new refresh token lost") && strings.Contains(text, "put the new refresh token into "+kind.name)
-				if lostSaid != lost {
-					t.Errorf("%s: says the token was lost = %v, want %v:\n%s", r, lostSaid, lost, text)
-				}
-				if spared := strings.Contains(text, "Nothing was spent"); spared == lost {
-					t.Errorf("%s: says nothing was spent = %v for a lost token = %v", r, spared, lost)
-				}
-			}
-		}
-	}
-}
-
-// The quota check refuses before Cognito is called: it says nothing was
-// spent, how full the secret is, when room comes back and what to do.
-func TestStoreVersionQuotaRefusal(t *testing.T) {
-	cfg := storeConfig{secretID: "ci/token"}
-	name := `Secrets Manager secret "ci/token"`
-	e := &failure.Error{Reason: failure.VersionQuota, Op: "check", Store: name, Attempts: 1, Versions: 93,
-		VersionsFreeAt: time.Date(2026, 5, 1, 13, 7, 0, 0, time.UTC)}
-	var diags diag.Diagnostics
-	addStoreCycleError(&diags, e, name, cfg)
-	if len(diags) != 1 {
-		t.Fatalf("%d diagnostics", len(diags))
-	}
-	text := diags[0].Summary() + "\n" + diags[0].Detail()
-	for _, want := range []string{"before calling Cognito", "holds 93 versions", "fewer than 90", "10 of the 100", "2026-05-01 13:07 UTC",
-		"Nothing was spent", "min_remaining_validity", "`file` store"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("no %q in:\n%s", want, text)
-		}
-	}
-	if strings.Contains(text, "lost") {
-		t.Errorf("a refusal before the exchange speaks of a loss:\n%s", text)
-	}
-}
-
-// A failed swap names the version that holds the token and gives the exact
-// command; it is not reported as a lost token.
-func TestStorePendingVersionCommand(t *testing.T) {
-	cfg := storeConfig{secretID: "ci/token"}
-	name := `Secrets Manager secret "ci/token"`
-	for _, op := range []string{"write", "read"} {
-		e := &failure.Error{Reason: failure.AccessDenied, Op: op, Store: name, Code: "AccessDeniedException", Attempts: 1,
-			TokenLost: op == "write", PendingVersion: "p-1111", CurrentVersion: "c-2222"}
-		var diags diag.Diagnostics
-		addStoreCycleError(&diags, e, name, cfg)
-		text := diags[0].Summary() + "\n" + diags[0].Detail()
-		want := "aws secretsmanager update-secret-version-stage --secret-id ci/token --version-stage AWSCURRENT --move-to-version-id p-1111 --remove-from-version-id c-2222"
-		if !strings.Contains(text, want) || !strings.Contains(text, "kept in a pending version") || !strings.Contains(text, "next run moves") {
-			t.Errorf("%s: no command or recovery in:\n%s", op, text)
-		}
-		if strings.Contains(text, "new refresh token lost") || strings.Contains(text, "Sign in again") {
-			t.Errorf("%s: a kept token is reported lost:\n%s", op, text)
-		}
-	}
-}
-
-// One attempt is not worth a mention; more are counted.
-func TestStoreDiagnosticAttempts(t *testing.T) {
-	for attempts, want := range map[int]string{1: "failed: file not found. ", 2: "failed: file not found, 2 attempts. "} {
-		var diags diag.Diagnostics
-		addStoreCycleError(&diags, &failure.Error{Reason: failure.NotFound, Op: "read", Store: "file", Attempts: attempts}, "file", storeConfig{file: "f"})
-		if len(diags) != 1 || !strings.Contains(diags[0].Detail(), want) {
-			t.Errorf("%d attempts: want %q in %v", attempts, want, diags)
-		}
-	}
-}
-
-// A token the store holds but Cognito refuses is reported on the store,
-// with the way to put a new one in; other Cognito errors keep their place.
-func TestStoreCognitoErrorPlacement(t *testing.T) {
-	cfg := storeConfig{file: "/tmp/token"}
-	name := `file "/tmp/token"`
-	for _, tc := range []struct {
-		name string
-		err  error
-		at   path.Path
-		want string
-	}{
-		{"reuse", &failure.Error{Reason: failure.RefreshTokenReused, Input: failure.RefreshToken, Code: refreshTokenReuse},
-			cfg.attributePath(), `(?s)Refresh token in the store already rotated.*` + regexp.QuoteMeta(name) + `.*Sign in again.*put the new refresh token into`},
-		{"refused token", &failure.Error{Reason: failure.RefreshTokenRejected, Input: failure.RefreshToken, Code: "NotAuthorizedException", Message: "x"},
-			cfg.attributePath(), `(?s)Refresh token not accepted\nCognito says: "x". The refresh token is invalid.*came from ` + regexp.QuoteMeta(name) + `, which is unchanged.*put the new refresh token into`},
-		{"app client", &failure.Error{Reason: failure.ClientNotFound, Input: failure.ClientID},
-			path.Root("client_id"), `App client not found`},
-		{"not classified", errors.New("boom"), cfg.attributePath(), `Refresh-token store failed`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var diags diag.Diagnostics
-			addStoreCycleError(&diags, tc.err, name, cfg)
-			if len(diags) != 1 {
-				t.Fatalf("%d diagnostics", len(diags))
-			}
-			d := diags[0]
-			if got := diagPath(d); !got.Equal(tc.at) {
-				t.Errorf("scoped to %s, want %s", got, tc.at)
-			}
-			if text := d.Summary() + "\n" + d.Detail(); !regexp.MustCompile(tc.want).MatchString(text) {
-				t.Errorf("wording does not match %s:\n%s", tc.want, text)
-			}
-		})
-	}
-}
 
 // diagPath is the attribute a diagnostic is scoped to (empty when none).
 func diagPath(d diag.Diagnostic) path.Path {
@@ -222,9 +52,9 @@ func TestFailureWording(t *testing.T) {
 			var diags diag.Diagnostics
 			switch tc.Source {
 			case "refresh":
-				addRefreshError(&diags, &tc.Error)
+				addFailure(&diags, &tc.Error, refreshWording)
 			case "client credentials":
-				addClientCredentialsError(&diags, &tc.Error, "token_url")
+				addFailure(&diags, &tc.Error, clientCredentialsWording("token_url"))
 			default:
 				t.Fatalf("unknown source %q", tc.Source)
 			}
@@ -277,7 +107,7 @@ func TestFailureWording(t *testing.T) {
 func TestClientCredentialsErrorPlacement(t *testing.T) {
 	for _, attribute := range []string{"domain", "token_url"} {
 		var diags diag.Diagnostics
-		addClientCredentialsError(&diags, &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}, attribute)
+		addFailure(&diags, &failure.Error{Reason: failure.NoTokenEndpoint, Input: failure.TokenURL, Status: 404}, clientCredentialsWording(attribute))
 		if len(diags) != 1 || !diagPath(diags[0]).Equal(path.Root(attribute)) {
 			t.Errorf("%s: got %v", attribute, diags)
 		}
@@ -286,8 +116,8 @@ func TestClientCredentialsErrorPlacement(t *testing.T) {
 		add             func(*diag.Diagnostics, error)
 		summary, detail string
 	}{
-		{addRefreshError, "Token refresh failed", "Unexpected failure refreshing Cognito tokens."},
-		{func(d *diag.Diagnostics, err error) { addClientCredentialsError(d, err, "domain") },
+		{func(d *diag.Diagnostics, err error) { addFailure(d, err, refreshWording) }, "Token refresh failed", "Unexpected failure refreshing Cognito tokens."},
+		{func(d *diag.Diagnostics, err error) { addFailure(d, err, clientCredentialsWording("domain")) },
 			"Token request failed", "Unexpected failure requesting a Cognito client-credentials token."},
 	} {
 		var diags diag.Diagnostics
@@ -302,7 +132,7 @@ func TestClientCredentialsErrorPlacement(t *testing.T) {
 // The log line of a failure is its scrubbed cause, or its facts when it has
 // no cause (a store found empty), never an empty string.
 func TestCauseText(t *testing.T) {
-	empty := &failure.Error{Reason: failure.Empty, Op: "read", Store: "s"}
+	empty := &failure.Error{Reason: failure.Empty, Op: failure.StoreRead, Store: "s"}
 	if got := causeText(empty); got != "read s: empty, 0 attempts" {
 		t.Errorf("without a cause: %q", got)
 	}
@@ -312,90 +142,33 @@ func TestCauseText(t *testing.T) {
 	}
 }
 
-// TestClientTokenWording: every reason cognito gives for GetClientToken
-// gets its summary, the advice that fixes it, and its attribute.
-func TestClientTokenWording(t *testing.T) {
-	for _, tc := range []struct {
-		err                    failure.Error
-		summary, advice, attrb string
-	}{
-		{failure.Error{Reason: failure.GrantNotAllowed, Input: failure.ClientID, Message: "flow"}, "App client not set up for GetClientToken", "--explicit-auth-flows ALLOW_CLIENT_TOKEN_AUTH", "client_id"},
-		{failure.Error{Reason: failure.ClientSecretRejected, Input: failure.ClientSecret}, "Client secret not accepted", "`--generate-secret`", "client_secret"},
-		{failure.Error{Reason: failure.ScopeNotAllowed, Input: failure.Scopes}, "Scope not allowed", "AllowedOAuthScopes", "scopes"},
-		{failure.Error{Reason: failure.ClientRejected, Input: failure.ClientID, Region: "eu-west-1"}, "Client credentials not accepted", "in region eu-west-1", "client_id"},
-		{failure.Error{Reason: failure.ClientNotFound, Input: failure.ClientID, Region: "eu-west-1"}, "App client not found", "Check `client_id`", "client_id"},
-		{failure.Error{Reason: failure.InvalidParameter}, "Cognito rejected a parameter", "24 to 64 characters", ""},
-		{failure.Error{Reason: failure.OperationNotEnabled, Region: "eu-west-2"}, "GetClientToken not available for this user pool", "set `domain`", ""},
-		{failure.Error{Reason: failure.BlockedByFirewall}, "Request blocked by AWS WAF", "GetClientToken request", ""},
-		{failure.Error{Reason: failure.InternalError, Attempts: 3}, "Cognito internal error", "retried with backoff", ""},
-		{failure.Error{Reason: failure.Throttled, Attempts: 3, MaxAttempts: 3}, "Cognito throttled the request", "Service Quotas", ""},
-		{failure.Error{Reason: failure.TriggerRejected}, "A Lambda trigger rejected the request", "`client_metadata`", ""},
-		{failure.Error{Reason: failure.Incomplete, Missing: "a ClientAuthenticationResult"}, "Unexpected response from Cognito", "without a ClientAuthenticationResult", ""},
-		{failure.Error{Reason: failure.NoRegion}, "No AWS region configured", "AWS_REGION", ""},
-		{failure.Error{Reason: failure.Timeout, Endpoint: "https://cognito-idp.eu-west-1.amazonaws.com"}, "Cognito did not answer in time", "raise the provider's `timeout`", ""},
-	} {
-		t.Run(tc.summary, func(t *testing.T) {
-			var diags diag.Diagnostics
-			addClientTokenError(&diags, &tc.err)
-			if len(diags) != 1 || diags[0].Summary() != tc.summary || !strings.Contains(diags[0].Detail(), tc.advice) {
-				t.Fatalf("got %v; want %q with %q", diags, tc.summary, tc.advice)
-			}
-			want := path.Empty()
-			if tc.attrb != "" {
-				want = path.Root(tc.attrb)
-			}
-			if got := diagPath(diags[0]); !got.Equal(want) {
-				t.Errorf("on %s, want %s", got, want)
-			}
-		})
+// An endpoint the environment or profile chose is named as such; the
+// configuration's own is named alone.
+func TestEndpointText(t *testing.T) {
+	e := &failure.Error{Endpoint: "http://127.0.0.1:1"}
+	if got := endpointText(e); got != "http://127.0.0.1:1" {
+		t.Errorf("default: %q", got)
 	}
-	var diags diag.Diagnostics
-	addClientTokenError(&diags, errors.New("boom"))
-	if len(diags) != 1 || diags[0].Summary() != "Token request failed" {
-		t.Errorf("an unclassified error gives %v", diags)
+	e.EndpointSource = failure.EnvironmentEndpoint
+	if got := endpointText(e); got != "http://127.0.0.1:1 (from AWS_ENDPOINT_URL* or the profile's endpoint_url)" {
+		t.Errorf("environment: %q", got)
 	}
-	if fields := clientTokenFailureFields(&failure.Error{Reason: failure.GrantNotAllowed, Code: "InvalidParameterException"}); fields["summary"] != "App client not set up for GetClientToken" || fields["error_code"] != "InvalidParameterException" {
-		t.Errorf("log fields %v", fields)
-	}
-	if fields := clientTokenFailureFields(errors.New("boom")); fields["error_type"] != "*errors.errorString" {
-		t.Errorf("log fields %v", fields)
+	if attemptsMade(1) != "1 attempt" || attemptsMade(3) != "3 attempts" {
+		t.Errorf("attemptsMade: %q, %q", attemptsMade(1), attemptsMade(3))
 	}
 }
 
-// File-store failures of the path itself, a new token kept beside the
-// file, and a file others can read are each worded with their remedy.
-func TestFileStoreDiagnostics(t *testing.T) {
-	cfg := storeConfig{file: "/tmp/token"}
-	name := `file "/tmp/token"`
-	for _, tc := range []struct {
-		err  *failure.Error
-		want string
-	}{
-		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeIsDirectory},
-			`(?s)the path is a directory.*add the file name.*Nothing was spent`},
-		{&failure.Error{Reason: failure.Other, Op: "read", Store: name, Code: tokenstore.CodeNotRegularFile},
-			`(?s)not a regular file.*FIFO.*Nothing was spent`},
-		{&failure.Error{Reason: failure.AccessDenied, Op: "lock", Store: name},
-			`(?s)Locking file "/tmp/token" failed: permission denied.*locks the file.*Nothing was spent`},
-		{&failure.Error{Reason: failure.Other, Op: "write", Store: name, SavedIn: "/tmp/.token.tmp-1"},
-			`(?s)kept in another file.*not lost: it is in "/tmp/.token.tmp-1".*` + regexp.QuoteMeta(moveFileCommand(runtime.GOOS, "/tmp/.token.tmp-1", "/tmp/token"))},
-	} {
-		var diags diag.Diagnostics
-		addStoreCycleError(&diags, tc.err, name, cfg)
-		text := diagText(diags)
-		if len(diags) != 1 || !regexp.MustCompile(tc.want).MatchString(text) || strings.Contains(text, "was lost") {
-			t.Errorf("%+v: want %s in\n%s", tc.err, tc.want, text)
+// Every part a wire package may find missing is worded for its source.
+func TestIncompletePartsWorded(t *testing.T) {
+	for _, p := range []failure.Part{failure.AuthenticationResult, failure.ClientAuthenticationResult, failure.AccessToken,
+		failure.IDToken, failure.ExpiresIn, failure.AccessTokenJWT} {
+		if cognitoParts[p] == "" {
+			t.Errorf("Cognito: %v not worded", p)
 		}
 	}
-	if got, want := moveFileCommand("linux", "/tmp/.token.tmp-1", "/tmp/token"), `mv "/tmp/.token.tmp-1" "/tmp/token"`; got != want {
-		t.Errorf("on Unix: %s, want %s", got, want)
-	}
-	if got, want := moveFileCommand("windows", `C:\it's\.token.tmp-1`, `C:\it's\token`), `Move-Item -Force -LiteralPath 'C:\it''s\.token.tmp-1' -Destination 'C:\it''s\token'`; got != want {
-		t.Errorf("on Windows: %s, want %s", got, want)
-	}
-	var diags diag.Diagnostics
-	addExposedStoreWarning(&diags, name, cfg)
-	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || !strings.Contains(diags[0].Detail(), `chmod 600 "/tmp/token"`) {
-		t.Errorf("exposed file: %v", diags)
+	for _, p := range []failure.Part{failure.ExpiresIn, failure.BearerTokenType, failure.AccessTokenJWT} {
+		if tokenEndpointParts[p] == "" {
+			t.Errorf("token endpoint: %v not worded", p)
+		}
 	}
 }

@@ -201,7 +201,7 @@ func FuzzProviderValidators(f *testing.F) {
 			}
 			// ... and what is accepted is the endpoint configured (as the
 			// client renders it for diagnostics: the same URL).
-			got := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1")
+			got, _ := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1")
 			if gotURL, err := url.Parse(got); err != nil || gotURL.String() != mustParseURL(t, value).String() {
 				t.Fatalf("endpoint %q configured as %q", value, got)
 			}

@@ -220,10 +220,8 @@ func (d *providerData) store(cfg storeConfig, region string) tokenstore.Store {
 		s = tokenstore.NewFile(cfg.file)
 	} else {
 		// The process-wide HTTP client (one connection pool, AWS_CA_BUNDLE
-		// already applied) and the provider's retry policy.
-		s = tokenstore.NewSecretsManager(cfg.secretID, tokenstore.SecretsManagerOptions{
-			Region: key.region, HTTPClient: d.env.HTTPClient(), Policy: d.env.Policy(),
-		})
+		// already applied) and the provider's retry policy, from its env.
+		s = tokenstore.NewSecretsManager(cfg.secretID, tokenstore.SecretsManagerOptions{Region: key.region, Env: d.env})
 	}
 	if d.stores.stores == nil {
 		d.stores.stores = map[storeKey]tokenstore.Store{}

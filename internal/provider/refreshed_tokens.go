@@ -25,21 +25,16 @@ type (
 	refreshedTokensDataSource        = tokenDataSource[refreshedTokensModel, refreshedTokensType]
 )
 
-var (
-	_ ephemeral.EphemeralResourceWithConfigure = (*refreshedTokensEphemeralResource)(nil)
-	_ datasource.DataSourceWithConfigure       = (*refreshedTokensDataSource)(nil)
-)
-
 // NewRefreshedTokensEphemeralResource is the ephemeral resource
 // cognito_refreshed_tokens: fresh tokens that never reach plan or state.
 func NewRefreshedTokensEphemeralResource() ephemeral.EphemeralResource {
-	return &refreshedTokensEphemeralResource{}
+	return newTokenEphemeralResource[refreshedTokensModel, refreshedTokensType]()
 }
 
 // NewRefreshedTokensDataSource is the data source cognito_refreshed_tokens,
 // for CLIs without ephemeral resources. Its tokens are stored in state.
 func NewRefreshedTokensDataSource() datasource.DataSource {
-	return &refreshedTokensDataSource{}
+	return newTokenDataSource[refreshedTokensModel, refreshedTokensType]()
 }
 
 // refreshedTokensType declares cognito_refreshed_tokens.
@@ -53,7 +48,8 @@ func (refreshedTokensType) schema() tokenSchema {
 			"The tokens exist only while Terraform runs: they are never written to the plan or the state. Requires Terraform 1.10 or OpenTofu 1.11 or later.",
 		dataSourceDescription: "Exchanges a Cognito refresh token for fresh access and ID tokens with `GetTokensFromRefreshToken`, for Terraform before 1.10 and OpenTofu before 1.11. " +
 			"**The issued tokens, and the `refresh_token` and `client_secret` given, are stored in the state** (marked sensitive, so hidden in output only): prefer the `cognito_refreshed_tokens` ephemeral resource where the CLI supports it.",
-		attributes: refreshedTokensAttributes(),
+		providerArgument: "region",
+		attributes:       refreshedTokensAttributes(),
 	}
 }
 
@@ -142,11 +138,6 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 // refreshTokens calls Cognito for model's inputs and fills its outputs.
 func refreshTokens(ctx context.Context, data *providerData, model *refreshedTokensModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if data == nil || data.client == nil {
-		addProviderNotConfigured(&diags, "region")
-		return diags
-	}
-
 	req := cognito.Request{
 		Region:       model.Region.ValueString(),
 		RefreshToken: model.RefreshToken.ValueString(),
@@ -184,7 +175,7 @@ func refreshTokens(ctx context.Context, data *providerData, model *refreshedToke
 		if err != nil {
 			// The SDK's error text can echo request values; masking covers it.
 			logDebug(ctx, "Cognito refresh failed", map[string]any{"error": causeText(err)})
-			addRefreshError(&diags, err)
+			addFailure(&diags, err, refreshWording)
 			return diags
 		}
 	}

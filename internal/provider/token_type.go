@@ -25,7 +25,8 @@ import (
 // The backbone of every token type. A token type is an ephemeral resource
 // and a data source of one name, one schema and one model M (a struct with
 // a tfsdk tag per attribute). Its own file declares only what differs: a
-// tokenTypeSpec with its name, schema and fetch.
+// tokenTypeSpec with its name, schema and fetch (and, optionally, a close
+// hook: tokenCloser).
 
 // tokenTypeSpec is what a token type declares. Implementations are empty
 // structs, so the resource and data source work from their zero value.
@@ -34,8 +35,49 @@ type tokenTypeSpec[M any] interface {
 	// cognito_refreshed_tokens.
 	name() string
 	schema() tokenSchema
-	// fetch asks Cognito for the inputs in model and fills its outputs.
+	// fetch asks Cognito for the inputs in model and fills its outputs. The
+	// backbone calls it only with a configured provider (configured).
 	fetch(ctx context.Context, data *providerData, model *M) diag.Diagnostics
+}
+
+// tokenCloser is what a tokenTypeSpec implements when its ephemeral
+// resource leaves something to undo when Terraform closes it (sign-in's
+// revoke_on_close). Types without it get a Close that does nothing.
+type tokenCloser[M any] interface {
+	// closeHandle is what close will need, taken from model after a
+	// successful fetch, as JSON; nil when there is nothing to close. The
+	// CLI keeps it in the resource's private data between Open and Close,
+	// never in plan or state.
+	closeHandle(ctx context.Context, model *M) ([]byte, diag.Diagnostics)
+	// close undoes what Open left behind, given the handle it kept.
+	close(ctx context.Context, data *providerData, handle []byte) diag.Diagnostics
+}
+
+// closeHandleKey is the private-data key of a tokenCloser's handle.
+const closeHandleKey = "close_handle"
+
+// Every token type's ephemeral resource and data source implement these
+// interfaces alike: the type files assert nothing of their own.
+type (
+	tokenEphemeral interface {
+		ephemeral.EphemeralResourceWithConfigure
+		ephemeral.EphemeralResourceWithConfigValidators
+		ephemeral.EphemeralResourceWithClose
+	}
+	tokenData interface {
+		datasource.DataSourceWithConfigure
+		datasource.DataSourceWithConfigValidators
+	}
+)
+
+// newTokenEphemeralResource is a token type's ephemeral resource.
+func newTokenEphemeralResource[M any, T tokenTypeSpec[M]]() tokenEphemeral {
+	return &tokenEphemeralResource[M, T]{}
+}
+
+// newTokenDataSource is a token type's data source.
+func newTokenDataSource[M any, T tokenTypeSpec[M]]() tokenData {
+	return &tokenDataSource[M, T]{}
 }
 
 // tokenSchema declares a token type's schema once for both of its forms.
@@ -45,6 +87,9 @@ type tokenSchema struct {
 	attributes            map[string]attributeSpec
 	// exactlyOneOf names attributes of which exactly one must be set, if any.
 	exactlyOneOf []path.Expression
+	// providerArgument names a provider argument the type depends on, for
+	// the error of a provider whose configuration is not known yet.
+	providerArgument string
 }
 
 // tokenEphemeralResource is a token type's ephemeral resource: its tokens
@@ -83,10 +128,32 @@ func (r *tokenEphemeralResource[M, T]) Open(ctx context.Context, req ephemeral.O
 	if resp.Diagnostics.Append(getKnownConfig(ctx, req.Config, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if resp.Diagnostics.Append(r.spec.fetch(ctx, r.data, &model)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(fetchConfigured(ctx, r.spec, r.data, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
+	if resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if closer, ok := any(r.spec).(tokenCloser[M]); ok {
+		handle, diags := closer.closeHandle(ctx, &model)
+		if resp.Diagnostics.Append(diags...); handle != nil && !diags.HasError() {
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, closeHandleKey, handle)...)
+		}
+	}
+}
+
+// Close runs the type's close hook (tokenCloser) with the handle Open
+// kept; for other types it does nothing.
+func (r *tokenEphemeralResource[M, T]) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
+	closer, ok := any(r.spec).(tokenCloser[M])
+	if !ok || req.Private == nil {
+		return
+	}
+	handle, diags := req.Private.GetKey(ctx, closeHandleKey)
+	if resp.Diagnostics.Append(diags...); handle == nil || diags.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(closer.close(ctx, r.data, handle)...)
 }
 
 // tokenDataSource is a token type's data source, for CLIs without
@@ -125,7 +192,7 @@ func (d *tokenDataSource[M, T]) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.Append(getKnownConfig(ctx, req.Config, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
-	if resp.Diagnostics.Append(d.spec.fetch(ctx, d.data, &model)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(fetchConfigured(ctx, d.spec, d.data, &model)...); resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
@@ -141,6 +208,23 @@ func providerDataFrom(configured any, diags *diag.Diagnostics) *providerData {
 		diags.AddError("Unexpected provider data", "Please report this issue to the provider developers.")
 	}
 	return data
+}
+
+// fetchConfigured fetches with a configured provider, and refuses before
+// any request when its configuration was not known at Configure.
+func fetchConfigured[M any, T tokenTypeSpec[M]](ctx context.Context, spec T, data *providerData, model *M) diag.Diagnostics {
+	if !data.configured() {
+		var diags diag.Diagnostics
+		addProviderNotConfigured(&diags, spec.schema().providerArgument)
+		return diags
+	}
+	return spec.fetch(ctx, data, model)
+}
+
+// configured is true once Configure has built the AWS environment and the
+// token sources from it.
+func (d *providerData) configured() bool {
+	return d != nil && d.env != nil
 }
 
 // mustDefer is true when the provider configuration is not known yet and the

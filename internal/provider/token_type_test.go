@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -49,6 +52,10 @@ func (e echoTokenType) fetch(_ context.Context, _ *providerData, m *echoModel) d
 	*e.fetched = true
 	return e.respond(m)
 }
+
+// configuredData is a provider configured as Configure leaves it, for
+// fetches that never use it.
+func configuredData() *providerData { return &providerData{env: &awsenv.Env{}} }
 
 // openOrRead runs the echo type's Open (form "ephemeral") or Read (form
 // "data source") on a configuration of in, and returns whether fetch ran,
@@ -125,11 +132,17 @@ func TestOpenOrRead(t *testing.T) {
 			// bug: an error, never a panic, and no fetch.
 			{name: "configuration does not match the model", in: tftypes.NewValue(tftypes.Number, 1), fetch: echo, wantErrors: 1},
 			{name: "provider configuration unknown, deferral allowed", in: known, data: &providerData{unknownConfig: true}, deferralAllowed: true, fetch: echo, wantDef: true},
-			{name: "provider configuration unknown, deferral not allowed", in: known, data: &providerData{unknownConfig: true}, fetch: echo, wantFetch: true, wantSet: true},
-			{name: "provider configuration known, deferral allowed", in: known, data: &providerData{}, deferralAllowed: true, fetch: echo, wantFetch: true, wantSet: true},
+			// The backbone refuses before any fetch, for every type alike.
+			{name: "provider configuration unknown, deferral not allowed", in: known, data: &providerData{unknownConfig: true}, fetch: echo,
+				wantErrors: 1, wantError: "Provider not configured"},
+			{name: "provider configuration known, deferral allowed", in: known, data: configuredData(), deferralAllowed: true, fetch: echo, wantFetch: true, wantSet: true},
 		} {
 			t.Run(form+"/"+tc.name, func(t *testing.T) {
-				fetched, result, deferred, diags := openOrRead(t, form, tc.data, tc.deferralAllowed, tc.in, tc.fetch)
+				data := tc.data
+				if data == nil {
+					data = configuredData()
+				}
+				fetched, result, deferred, diags := openOrRead(t, form, data, tc.deferralAllowed, tc.in, tc.fetch)
 				if fetched != tc.wantFetch || result.IsNull() == tc.wantSet || deferred != tc.wantDef {
 					t.Errorf("fetched %v, written %v, deferred %v; want %v, %v, %v", fetched, !result.IsNull(), deferred, tc.wantFetch, tc.wantSet, tc.wantDef)
 				}
@@ -143,8 +156,7 @@ func TestOpenOrRead(t *testing.T) {
 					t.Errorf("diagnostics %v", diags)
 				}
 				if tc.wantError != "" {
-					withPath, ok := diags.Errors()[0].(diag.DiagnosticWithPath)
-					if diags.Errors()[0].Summary() != tc.wantError || !ok || !withPath.Path().Equal(tc.wantErrorAt) {
+					if diags.Errors()[0].Summary() != tc.wantError || !diagPath(diags.Errors()[0]).Equal(tc.wantErrorAt) {
 						t.Errorf("error %v, want %q at %s", diags.Errors()[0], tc.wantError, tc.wantErrorAt)
 					}
 				}
@@ -314,4 +326,106 @@ func openOrReadThroughProtocol(t *testing.T, kind string, deferralAllowed bool, 
 		t.Fatal(err)
 	}
 	return resp.Deferred, resp.Diagnostics
+}
+
+// closingEchoType is echoTokenType with the optional close hook
+// (tokenCloser): it keeps in as its handle, except "nothing", and records
+// the handles closed.
+type closingEchoType struct{}
+
+var closedHandles []string
+
+func (closingEchoType) name() string { return "closing_echo" }
+
+func (closingEchoType) schema() tokenSchema { return echoTokenType{}.schema() }
+
+func (closingEchoType) fetch(_ context.Context, _ *providerData, m *echoModel) diag.Diagnostics {
+	if m.In.IsNull() {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("no in", "")}
+	}
+	m.Out = types.StringValue("out")
+	return nil
+}
+
+func (closingEchoType) closeHandle(_ context.Context, m *echoModel) ([]byte, diag.Diagnostics) {
+	if m.In.ValueString() == "nothing" {
+		return nil, nil
+	}
+	handle, err := json.Marshal(m.In.ValueString())
+	if err != nil {
+		return nil, diag.Diagnostics{diag.NewErrorDiagnostic("handle", err.Error())}
+	}
+	return handle, nil
+}
+
+func (closingEchoType) close(_ context.Context, data *providerData, handle []byte) diag.Diagnostics {
+	var in string
+	if err := json.Unmarshal(handle, &in); err != nil || !data.configured() {
+		return diag.Diagnostics{diag.NewErrorDiagnostic("bad handle or provider", string(handle))}
+	}
+	closedHandles = append(closedHandles, in)
+	return diag.Diagnostics{diag.NewWarningDiagnostic("closed "+in, "")}
+}
+
+// withClosingEcho is the provider with cognito_closing_echo added.
+type withClosingEcho struct {
+	provider.ProviderWithEphemeralResources
+}
+
+func (p withClosingEcho) EphemeralResources(ctx context.Context) []func() ephemeral.EphemeralResource {
+	return append(p.ProviderWithEphemeralResources.EphemeralResources(ctx),
+		func() ephemeral.EphemeralResource { return newTokenEphemeralResource[echoModel, closingEchoType]() })
+}
+
+// TestCloseHook: a type with the close hook gets, at Close, the handle its
+// Open kept in private data (and the configured provider); without a handle,
+// or for a type without the hook, Close does nothing.
+func TestCloseHook(t *testing.T) {
+	ctx := context.Background()
+	closedHandles = nil
+	base, ok := New("test")().(provider.ProviderWithEphemeralResources)
+	if !ok {
+		t.Fatal("the provider has no ephemeral resources")
+	}
+	server := providerserver.NewProtocol6(withClosingEcho{base})()
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || len(schemas.Diagnostics) > 0 {
+		t.Fatalf("GetProviderSchema: %v %v", err, schemas.Diagnostics)
+	}
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: config(t, schemas.Provider, map[string]any{"region": "eu-west-1"})})
+	if err != nil || len(configured.Diagnostics) > 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+	openAndClose := func(values map[string]any) []*tfprotov6.Diagnostic {
+		t.Helper()
+		const typeName = "cognito_closing_echo"
+		opened, err := server.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{
+			TypeName: typeName, Config: config(t, schemas.EphemeralResourceSchemas[typeName], values)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(opened.Diagnostics) > 0 {
+			t.Fatalf("Open: %v", opened.Diagnostics)
+		}
+		closed, err := server.CloseEphemeralResource(ctx, &tfprotov6.CloseEphemeralResourceRequest{TypeName: typeName, Private: opened.Private})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return closed.Diagnostics
+	}
+
+	if diags := openAndClose(map[string]any{"in": "kept"}); len(diags) != 1 || diags[0].Summary != "closed kept" {
+		t.Errorf("Close with a handle: %v", diags)
+	}
+	if diags := openAndClose(map[string]any{"in": "nothing"}); len(diags) != 0 {
+		t.Errorf("Close without a handle: %v", diags)
+	}
+	// The CLI closes every ephemeral resource; a type without the hook does nothing.
+	closed, err := server.CloseEphemeralResource(ctx, &tfprotov6.CloseEphemeralResourceRequest{TypeName: "cognito_refreshed_tokens"})
+	if err != nil || len(closed.Diagnostics) != 0 {
+		t.Errorf("Close of a type without the hook: %v %v", err, closed.Diagnostics)
+	}
+	if len(closedHandles) != 1 || closedHandles[0] != "kept" {
+		t.Errorf("closed %q, want [kept]", closedHandles)
+	}
 }

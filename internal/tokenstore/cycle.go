@@ -163,7 +163,7 @@ func CycleSet(ctx context.Context, s Store, exchange SetExchange, isReuse func(e
 		if werr != nil {
 			var se *Error
 			if !errors.As(werr, &se) {
-				se = fail("write", s.Name(), werr)
+				se = fail(opWrite, s.Name(), werr)
 			}
 			lost := *se
 			// A store that kept the new token elsewhere did not lose it.
@@ -177,7 +177,7 @@ func CycleSet(ctx context.Context, s Store, exchange SetExchange, isReuse func(e
 
 // ctxFail classifies the end of the caller's context before an exchange.
 func ctxFail(store string, err error) *Error {
-	e := fail("read", store, err)
+	e := fail(opRead, store, err)
 	e.Reason = Canceled
 	if errors.Is(err, context.DeadlineExceeded) {
 		e.Reason = Timeout

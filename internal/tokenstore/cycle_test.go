@@ -101,7 +101,7 @@ func TestCycleLostRaceSucceeds(t *testing.T) {
 }
 
 func TestCycleStoreFailureBeforeExchange(t *testing.T) {
-	want := &Error{Reason: Unreachable, Op: "read", Store: "memory"}
+	want := &Error{Reason: Unreachable, Op: opRead, Store: "memory"}
 	m := &memStore{readErr: want}
 	exchanged := false
 	out, err := Cycle(context.Background(), m, func(context.Context, string) (string, error) {
@@ -216,7 +216,7 @@ func TestCycleReusePollingEndsAtDeadline(t *testing.T) {
 }
 
 func TestCycleWriteFailureLosesToken(t *testing.T) {
-	storeErr := &Error{Reason: AccessDenied, Op: "write", Store: "memory", Code: "AccessDeniedException", Attempts: 3}
+	storeErr := &Error{Reason: AccessDenied, Op: opWrite, Store: "memory", Code: "AccessDeniedException", Attempts: 3}
 	m := &memStore{token: "t0", writeErr: storeErr}
 	out, err := Cycle(context.Background(), m, func(context.Context, string) (string, error) {
 		time.Sleep(time.Millisecond)
@@ -232,7 +232,7 @@ func TestCycleWriteFailureLosesToken(t *testing.T) {
 	// A foreign error is wrapped as a lost-token *Error naming the store.
 	m = &memStore{token: "t0", writeErr: errors.New("disk")}
 	_, err = Cycle(context.Background(), m, func(context.Context, string) (string, error) { return "t1", nil }, reuse)
-	if e := reasonOf(t, err); !e.TokenLost || e.Op != "write" || e.Store != "memory" || e.Reason != Other {
+	if e := reasonOf(t, err); !e.TokenLost || e.Op != opWrite || e.Store != "memory" || e.Reason != Other {
 		t.Fatalf("%+v", e)
 	}
 }

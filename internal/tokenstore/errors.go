@@ -9,8 +9,9 @@ import (
 // A store failure is a *failure.Error with Op and Store set; the caller
 // words it. The names below are the store's share of failure.Reason.
 type (
-	Reason = failure.Reason
-	Error  = failure.Error
+	Reason    = failure.Reason
+	Error     = failure.Error
+	Operation = failure.Operation
 )
 
 const (
@@ -43,17 +44,25 @@ const (
 	// Canceled: the context was canceled.
 	Canceled = failure.Canceled
 	// VersionQuota: the secret has no room for another version, found by
-	// Preflight (Op "check", nothing spent) or by the write.
+	// Preflight (Op opCheck, nothing spent) or by the write.
 	VersionQuota = failure.VersionQuota
 )
 
 // Reasons are all the reasons a store gives, for the caller's wording.
+// The store's operations, as its failures name them.
+const (
+	opRead  = failure.StoreRead
+	opLock  = failure.StoreLock
+	opCheck = failure.StoreCheck
+	opWrite = failure.StoreWrite
+)
+
 var Reasons = []Reason{Other, NotFound, Empty, Malformed, AccessDenied, NoCredentials, InvalidCredentials, Unreachable, Throttled, Timeout, Canceled, VersionQuota}
 
 // fail starts the Error of a failed store operation. Its cause is an OS or
 // SDK error about the file or secret, which carries no token, so Cause has
 // no secret to scrub; the provider's log masks the tokens all the same.
-func fail(op, store string, cause error) *Error {
+func fail(op Operation, store string, cause error) *Error {
 	e := failure.New(cause, nil)
 	e.Op, e.Store = op, store
 	return e

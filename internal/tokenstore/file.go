@@ -72,7 +72,7 @@ func (f *fileStore) Read(ctx context.Context) (Snapshot, error) {
 
 // Replace locks, then compares and swaps; Cycle locks earlier, through Lock.
 func (f *fileStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
-	locked, unlock, err := f.lock(ctx, "write")
+	locked, unlock, err := f.lock(ctx, opWrite)
 	if err != nil {
 		return false, err
 	}
@@ -85,10 +85,10 @@ func (f *fileStore) Replace(ctx context.Context, prev Snapshot, next string) (bo
 // a write could meet for lack of permission comes here, before Cognito is
 // called.
 func (f *fileStore) Lock(ctx context.Context) (Store, func(), error) {
-	return f.lock(ctx, "read")
+	return f.lock(ctx, opRead)
 }
 
-func (f *fileStore) lock(ctx context.Context, op string) (*lockedFile, func(), error) {
+func (f *fileStore) lock(ctx context.Context, op Operation) (*lockedFile, func(), error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, f.fail(op, err)
 	}
@@ -120,11 +120,11 @@ func (f *fileStore) lock(ctx context.Context, op string) (*lockedFile, func(), e
 	return h, unlock, nil
 }
 
-// lockOp names a failure to lock or to probe the directory: "lock" before
-// a read (nothing spent yet), "write" inside Replace.
-func lockOp(op string) string {
-	if op == "read" {
-		return "lock"
+// lockOp names a failure to lock or to probe the directory: opLock before
+// a read (nothing spent yet), opWrite inside Replace.
+func lockOp(op Operation) Operation {
+	if op == opRead {
+		return opLock
 	}
 	return op
 }
@@ -142,9 +142,9 @@ type lockedFile struct {
 
 func (h *lockedFile) Read(ctx context.Context) (Snapshot, error) {
 	if err := ctx.Err(); err != nil {
-		return Snapshot{}, h.fail("read", err)
+		return Snapshot{}, h.fail(opRead, err)
 	}
-	tok, fi, err := h.load("read")
+	tok, fi, err := h.load(opRead)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -159,7 +159,7 @@ func exposed(fi fs.FileInfo) bool {
 
 // open opens the target without blocking and refuses anything but a
 // regular file.
-func (h *lockedFile) open(op string) (*os.File, error) {
+func (h *lockedFile) open(op Operation) (*os.File, error) {
 	fh, err := os.OpenFile(h.target, openFlags, 0)
 	if err != nil {
 		return nil, h.fail(op, err)
@@ -183,7 +183,7 @@ func (h *lockedFile) open(op string) (*os.File, error) {
 }
 
 // load reads and checks the file's token.
-func (h *lockedFile) load(op string) (string, fs.FileInfo, error) {
+func (h *lockedFile) load(op Operation) (string, fs.FileInfo, error) {
 	fh, err := h.open(op)
 	if err != nil {
 		return "", nil, err
@@ -209,10 +209,10 @@ func (h *lockedFile) load(op string) (string, fs.FileInfo, error) {
 // emptied since the read (someone outside the lock), or the rename fails,
 // the new token stays in a file beside it, which the error names.
 func (h *lockedFile) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
-	if _, err := checkToken(next, "write", h.Name()); err != nil {
+	if _, err := checkToken(next, opWrite, h.Name()); err != nil {
 		return false, err
 	}
-	cur, _, err := h.load("write")
+	cur, _, err := h.load(opWrite)
 	if err != nil {
 		var se *Error
 		if errors.As(err, &se) && (se.Reason == Empty || se.Reason == NotFound) {
@@ -225,10 +225,10 @@ func (h *lockedFile) Replace(ctx context.Context, prev Snapshot, next string) (b
 	}
 	tmp, err := h.writeTemp(next)
 	if err != nil {
-		return false, h.fail("write", err)
+		return false, h.fail(opWrite, err)
 	}
 	if err := h.rename(tmp); err != nil {
-		e := h.fail("write", err)
+		e := h.fail(opWrite, err)
 		e.SavedIn = absPath(tmp)
 		return false, e
 	}
@@ -314,7 +314,7 @@ func syncDir(dir string) {
 }
 
 // fail classifies an OS error for this store.
-func (f *fileStore) fail(op string, err error) *Error {
+func (f *fileStore) fail(op Operation, err error) *Error {
 	e := fail(op, f.Name(), err)
 	var errno syscall.Errno
 	switch {

@@ -24,7 +24,7 @@ func TestFileReadTrimsAndClassifies(t *testing.T) {
 		t.Errorf("Name %q", got)
 	}
 	_, err := s.Read(context.Background())
-	if e := reasonOf(t, err); e.Reason != NotFound || e.Op != "read" || e.Store != s.Name() {
+	if e := reasonOf(t, err); e.Reason != NotFound || e.Op != opRead || e.Store != s.Name() {
 		t.Errorf("missing file: %+v", e)
 	}
 	for content, want := range map[string]Reason{"": Empty, " \n\t": Empty, "a b": Malformed, `{"t":"x"}`: Malformed} {
@@ -116,7 +116,7 @@ func TestFileReplaceFailures(t *testing.T) {
 	// The lock cannot be created in a missing directory.
 	s := NewFile(filepath.Join(dir, "missing", "token"))
 	_, err := s.Replace(context.Background(), Snapshot{Token: "a", version: "a"}, "b")
-	if e := reasonOf(t, err); e.Op != "write" || e.Reason != NotFound {
+	if e := reasonOf(t, err); e.Op != opWrite || e.Reason != NotFound {
 		t.Errorf("missing directory: %+v", e)
 	}
 	// A path that is a directory is refused as such.
@@ -125,7 +125,7 @@ func TestFileReplaceFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = NewFile(sub).Replace(context.Background(), Snapshot{Token: "a", version: "a"}, "b")
-	if e := reasonOf(t, err); e.Op != "write" || e.Reason != Other || e.Code != CodeIsDirectory {
+	if e := reasonOf(t, err); e.Op != opWrite || e.Reason != Other || e.Code != CodeIsDirectory {
 		t.Errorf("directory: %+v", e)
 	}
 	// A canceled context gives up waiting for the lock.
@@ -152,7 +152,7 @@ func TestFileFailClassification(t *testing.T) {
 		{errors.New("x"), Other, ""},
 	}
 	for _, c := range cases {
-		e := f.fail("read", c.err)
+		e := f.fail(opRead, c.err)
 		if e.Reason != c.want || e.Code != c.code || !errors.Is(e, c.err) {
 			t.Errorf("%v: %+v", c.err, e)
 		}
@@ -316,7 +316,7 @@ func TestFileVanishedOrEmptiedIsError(t *testing.T) {
 				return "new", nil
 			}, nil)
 			e := reasonOf(t, err)
-			if e.Op != "write" || e.TokenLost || e.SavedIn == "" {
+			if e.Op != opWrite || e.TokenLost || e.SavedIn == "" {
 				t.Fatalf("%+v", e)
 			}
 			if b, _ := os.ReadFile(e.SavedIn); string(b) != "new\n" {

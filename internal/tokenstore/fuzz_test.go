@@ -51,7 +51,7 @@ func FuzzFileRead(f *testing.F) {
 			if snap.Token != strings.TrimSpace(string(content)) || snap.Token == "" {
 				t.Fatalf("token %q from %q", snap.Token, content)
 			}
-			if _, err := checkToken(snap.Token, "read", ""); err != nil {
+			if _, err := checkToken(snap.Token, opRead, ""); err != nil {
 				t.Fatalf("accepted a malformed token %q", snap.Token)
 			}
 			return

@@ -34,11 +34,11 @@ func TestReasonAndCodeText(t *testing.T) {
 	if got := printableCode(strings.Repeat("A", 100)); len(got) != maxCodeLen {
 		t.Errorf("capped at %d", len(got))
 	}
-	e := &Error{Reason: Throttled, Op: "write", Store: "s", Code: "C", Attempts: 2}
+	e := &Error{Reason: Throttled, Op: opWrite, Store: "s", Code: "C", Attempts: 2}
 	if got := e.Error(); got != "write s: throttled (C), 2 attempts" {
 		t.Errorf("message %q", got)
 	}
-	e = &Error{Reason: Empty, Op: "read", Store: "s", Attempts: 1}
+	e = &Error{Reason: Empty, Op: opRead, Store: "s", Attempts: 1}
 	if got := e.Error(); got != "read s: empty, 1 attempt" {
 		t.Errorf("message %q", got)
 	}
@@ -57,7 +57,7 @@ func TestFileFailedRenameKeepsNewToken(t *testing.T) {
 	t.Cleanup(func() { renameFile = os.Rename })
 	_, err := s.Replace(context.Background(), snap, "new")
 	e := reasonOf(t, err)
-	if e.Op != "write" || !errors.Is(err, boom) || e.SavedIn == "" || filepath.Dir(e.SavedIn) != dir {
+	if e.Op != opWrite || !errors.Is(err, boom) || e.SavedIn == "" || filepath.Dir(e.SavedIn) != dir {
 		t.Fatalf("%+v", e)
 	}
 	if b, _ := os.ReadFile(e.SavedIn); string(b) != "new\n" {
@@ -139,10 +139,10 @@ func TestSecretsManagerOddSecretsAndConfig(t *testing.T) {
 	before := pool.SecretsManagerCalls("")
 	_, rerr := s.Read(context.Background())
 	_, werr := s.Replace(context.Background(), Snapshot{Token: "a", version: "v"}, "b")
-	if e := reasonOf(t, rerr); e.Op != "read" {
+	if e := reasonOf(t, rerr); e.Op != opRead {
 		t.Errorf("read: %+v", e)
 	}
-	if e := reasonOf(t, werr); e.Op != "write" {
+	if e := reasonOf(t, werr); e.Op != opWrite {
 		t.Errorf("write: %+v", e)
 	}
 	if pool.SecretsManagerCalls("") != before {

@@ -14,13 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/logging"
 	smithyrand "github.com/aws/smithy-go/rand"
 
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/awsenv"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/retrypolicy"
 )
 
@@ -72,13 +72,16 @@ type SecretsManagerOptions struct {
 	// Region is the provider's region; "" leaves it to the SDK's chain
 	// (AWS_REGION, AWS_DEFAULT_REGION, the profile).
 	Region string
-	// HTTPClient is the shared environment's HTTP client
-	// (awsenv.Env.HTTPClient); nil = the SDK's.
-	HTTPClient *http.Client
-	// Policy is the shared environment's retry policy; the zero Policy means the
+	// Env is the provider's AWS environment: the store signs with the
+	// default credential chain through its HTTP client and retry policy
+	// (awsenv.Env.Credentialed).
+	Env *awsenv.Env
+	// HTTPClient and Policy stand in for Env where there is none (tests,
+	// benchmarks): nil = the SDK's client; the zero Policy means the
 	// defaults (retrypolicy.Resolve with nothing set but what the SDK's
 	// configuration holds: AWS_MAX_ATTEMPTS, AWS_RETRY_MODE).
-	Policy retrypolicy.Policy
+	HTTPClient *http.Client
+	Policy     retrypolicy.Policy
 	// Now is the clock the versions' ages are measured with; nil =
 	// time.Now. Tests set the double's clock.
 	Now func() time.Time
@@ -95,11 +98,10 @@ type secretsManagerStore struct {
 
 // NewSecretsManager returns a store keeping the token as the SecretString
 // of the AWSCURRENT version of secretID (name or ARN). It does no work until
-// the first Read or Replace: then it loads the AWS configuration once with
-// the SDK's default credential chain (environment, shared profile, SSO, web
-// identity, container and instance roles) and endpoint resolution, so
-// AWS_ENDPOINT_URL_SECRETS_MANAGER applies. The SDK's request logging is
-// off.
+// the first Read or Replace: then it takes its AWS configuration once from
+// awsenv (Credentialed: the SDK's default credential chain and endpoint
+// resolution, so AWS_ENDPOINT_URL_SECRETS_MANAGER applies). The SDK's
+// request logging is off.
 func NewSecretsManager(secretID string, opts SecretsManagerOptions) Store {
 	return &secretsManagerStore{secretID: secretID, opts: opts}
 }
@@ -110,36 +112,15 @@ func (s *secretsManagerStore) Name() string {
 
 func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, error) {
 	s.once.Do(func() {
-		loads := []func(*config.LoadOptions) error{
-			config.WithClientLogMode(0),
-			config.WithLogger(logging.Nop{}),
+		var cfg aws.Config
+		if s.opts.Env != nil {
+			cfg, s.errCfg = s.opts.Env.Credentialed(ctx, s.opts.Region, quotaIsFinal)
+		} else {
+			cfg, s.errCfg = awsenv.Credentialed(ctx, s.opts.Region, s.opts.HTTPClient, s.opts.Policy, quotaIsFinal)
 		}
-		if s.opts.Region != "" {
-			loads = append(loads, config.WithRegion(s.opts.Region))
-		}
-		// The context only bounds loading shared files; credentials are
-		// fetched (lazily, cached) when the first request is signed.
-		cfg, err := config.LoadDefaultConfig(context.WithoutCancel(ctx), loads...)
-		if err != nil {
-			s.errCfg = err
+		if s.errCfg != nil {
 			return
 		}
-		// Set after loading: the shared client already trusts AWS_CA_BUNDLE
-		// (internal/awsenv sharedHTTPClient), and LoadDefaultConfig refuses
-		// to apply a CA bundle to a plain *http.Client.
-		if s.opts.HTTPClient != nil {
-			cfg.HTTPClient = s.opts.HTTPClient
-		}
-		policy := s.opts.Policy
-		if policy.MaxAttempts <= 0 {
-			policy = retrypolicy.Resolve(retrypolicy.Settings{}, cfg.RetryMaxAttempts, cfg.RetryMode)
-		}
-		// The service client would wrap any retryer with
-		// cfg.RetryMaxAttempts (AWS_MAX_ATTEMPTS; secretsmanager
-		// api_client.go finalizeRetryMaxAttempts); the policy has weighed it.
-		cfg.RetryMaxAttempts = 0
-		cfg.RetryMode = policy.Mode
-		cfg.Retryer = func() aws.Retryer { return policy.NewRetryer(quotaIsFinal) }
 		s.client = secretsmanager.NewFromConfig(cfg, func(o *secretsmanager.Options) {
 			o.ClientLogMode = 0
 			o.Logger = logging.Nop{}
@@ -151,24 +132,24 @@ func (s *secretsManagerStore) sm(ctx context.Context) (*secretsmanager.Client, e
 func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 	c, err := s.sm(ctx)
 	if err != nil {
-		return Snapshot{}, s.fail("read", err)
+		return Snapshot{}, s.fail(opRead, err)
 	}
 	out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if err != nil {
-		return Snapshot{}, s.fail("read", err)
+		return Snapshot{}, s.fail(opRead, err)
 	}
 	if out, err = s.promotePending(ctx, c, out); err != nil {
 		return Snapshot{}, err
 	}
 	if out.SecretString == nil {
 		if len(out.SecretBinary) > 0 {
-			return Snapshot{}, &Error{Reason: Malformed, Op: "read", Store: s.Name(), Code: "SecretBinary", Attempts: 1}
+			return Snapshot{}, &Error{Reason: Malformed, Op: opRead, Store: s.Name(), Code: "SecretBinary", Attempts: 1}
 		}
-		return Snapshot{}, &Error{Reason: Empty, Op: "read", Store: s.Name(), Attempts: 1}
+		return Snapshot{}, &Error{Reason: Empty, Op: opRead, Store: s.Name(), Attempts: 1}
 	}
-	tok, err := checkToken(*out.SecretString, "read", s.Name())
+	tok, err := checkToken(*out.SecretString, opRead, s.Name())
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -188,23 +169,23 @@ func (s *secretsManagerStore) Read(ctx context.Context) (Snapshot, error) {
 // already lost writes nothing; LimitExceededException after another run's
 // token became current is a lost race too.
 func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next string) (bool, error) {
-	if _, err := checkToken(next, "write", s.Name()); err != nil {
+	if _, err := checkToken(next, opWrite, s.Name()); err != nil {
 		return false, err
 	}
 	c, err := s.sm(ctx)
 	if err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	versionID, err := smithyrand.NewUUID(rand.Reader).GetUUID()
 	if err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	// A run that lost the race creates no version: each one counts against
 	// the quota for 24 hours. Two runs that both pass this check before
 	// either moves AWSCURRENT both write; the move below decides between
 	// them, and the loser takes its label back (dropPending).
 	if moved, err := s.currentMoved(ctx, c, prev.version); err != nil {
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	} else if moved {
 		return false, nil
 	}
@@ -221,7 +202,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 				return false, nil
 			}
 		}
-		return false, s.fail("write", err)
+		return false, s.fail(opWrite, err)
 	}
 	_, err = c.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
 		SecretId:            aws.String(s.secretID),
@@ -233,7 +214,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		return true, nil
 	}
 	if errorCode(err) != codeInvalidParameter {
-		return false, s.failPending("write", err, versionID, prev.version)
+		return false, s.failPending(opWrite, err, versionID, prev.version)
 	}
 	// AWSCURRENT is elsewhere: another writer moved it, or a retry of our
 	// own move whose first answer was lost. The version it is on decides.
@@ -241,7 +222,7 @@ func (s *secretsManagerStore) Replace(ctx context.Context, prev Snapshot, next s
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if rerr != nil {
-		return false, s.failPending("write", rerr, versionID, prev.version)
+		return false, s.failPending(opWrite, rerr, versionID, prev.version)
 	}
 	if aws.ToString(out.VersionId) == versionID {
 		return true, nil
@@ -301,7 +282,7 @@ func (s *secretsManagerStore) versions(ctx context.Context, c *secretsmanager.Cl
 func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmanager.Client, cur *secretsmanager.GetSecretValueOutput) (*secretsmanager.GetSecretValueOutput, error) {
 	labelled, err := s.versions(ctx, c, false)
 	if err != nil {
-		return nil, s.fail("read", err)
+		return nil, s.fail(opRead, err)
 	}
 	curID := aws.ToString(cur.VersionId)
 	var curAt time.Time
@@ -325,13 +306,13 @@ func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmana
 		RemoveFromVersionId: aws.String(curID),
 	})
 	if err != nil && errorCode(err) != codeInvalidParameter {
-		return nil, s.failPending("read", err, pending, curID)
+		return nil, s.failPending(opRead, err, pending, curID)
 	}
 	out, err := c.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{
 		SecretId: aws.String(s.secretID), VersionStage: aws.String(stageCurrent),
 	})
 	if err != nil {
-		return nil, s.fail("read", err)
+		return nil, s.fail(opRead, err)
 	}
 	return out, nil
 }
@@ -344,11 +325,11 @@ func (s *secretsManagerStore) promotePending(ctx context.Context, c *secretsmana
 func (s *secretsManagerStore) Preflight(ctx context.Context, _ Snapshot) error {
 	c, err := s.sm(ctx)
 	if err != nil {
-		return s.fail("check", err)
+		return s.fail(opCheck, err)
 	}
 	all, err := s.versions(ctx, c, true)
 	if err != nil {
-		return s.fail("check", err)
+		return s.fail(opCheck, err)
 	}
 	now := time.Now
 	if s.opts.Now != nil {
@@ -358,7 +339,7 @@ func (s *secretsManagerStore) Preflight(ctx context.Context, _ Snapshot) error {
 	if held < SecretVersionQuota-VersionReserve {
 		return nil
 	}
-	return &Error{Reason: VersionQuota, Op: "check", Store: s.Name(), Attempts: 1, Versions: held, VersionsFreeAt: freeAt}
+	return &Error{Reason: VersionQuota, Op: opCheck, Store: s.Name(), Attempts: 1, Versions: held, VersionsFreeAt: freeAt}
 }
 
 // heldVersions counts the versions Secrets Manager will not remove yet at
@@ -409,7 +390,7 @@ func errorCode(err error) string {
 }
 
 // fail classifies an SDK error (see classifyAWS).
-func (s *secretsManagerStore) fail(op string, err error) *Error {
+func (s *secretsManagerStore) fail(op Operation, err error) *Error {
 	e := fail(op, s.Name(), err)
 	e.Reason, e.Code = classifyAWS(err)
 	e.Code = printableCode(e.Code)
@@ -419,7 +400,7 @@ func (s *secretsManagerStore) fail(op string, err error) *Error {
 
 // failPending is fail for a stored version that holds the newest token but
 // could not be made current in place of current.
-func (s *secretsManagerStore) failPending(op string, err error, versionID, current string) *Error {
+func (s *secretsManagerStore) failPending(op Operation, err error, versionID, current string) *Error {
 	e := s.fail(op, err)
 	e.PendingVersion, e.CurrentVersion = versionID, current
 	return e
@@ -478,7 +459,7 @@ func classifyAWS(err error) (Reason, string) {
 			return Unreachable, code
 		}
 		return Other, code
-	case isCredentialsError(err):
+	case awsenv.IsCredentialsError(err):
 		return NoCredentials, ""
 	// An answer that is not AWS JSON (a proxy's or load balancer's HTML
 	// page) carries no error code, only its status.

@@ -63,7 +63,7 @@ func TestSecretsManagerReadFailures(t *testing.T) {
 		s := smStore(pool, id, 1)
 		_, err := s.Read(context.Background())
 		e := reasonOf(t, err)
-		if e.Reason != want.reason || e.Code != want.code || e.Op != "read" || e.Store != s.Name() {
+		if e.Reason != want.reason || e.Code != want.code || e.Op != opRead || e.Store != s.Name() {
 			t.Errorf("%s: %+v", id, e)
 		}
 		if strings.Contains(err.Error(), "refresh_token") {
@@ -178,7 +178,7 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 		pool.DenySecretsManager(op)
 		_, err := s.Replace(context.Background(), snap, "t1")
 		e := reasonOf(t, err)
-		if e.Reason != AccessDenied || e.Op != "write" {
+		if e.Reason != AccessDenied || e.Op != opWrite {
 			t.Errorf("%s denied: %+v", op, e)
 		}
 		// After a stored put the version that holds the token is named.
@@ -198,7 +198,7 @@ func TestSecretsManagerWriteFailures(t *testing.T) {
 	pool.InjectSecretsManagerFault(cognitotest.SMUpdateSecretVersionStage, cognitotest.Fault{ErrorType: cognitotest.SMErrInvalidParameter})
 	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ErrorType: cognitotest.SMErrAccessDenied})
 	_, err = s.Replace(context.Background(), snap, "t1")
-	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != "write" || e.PendingVersion == "" {
+	if e := reasonOf(t, err); e.Reason != AccessDenied || e.Op != opWrite || e.PendingVersion == "" {
 		t.Errorf("re-read: %+v", e)
 	}
 	if v, _ := pool.SecretValue("x"); v != "t0" {
@@ -265,7 +265,7 @@ func TestCycleSecretsManagerUnreachableSpendsNothing(t *testing.T) {
 	pool.CreateSecret("x", rt)
 	pool.InjectSecretsManagerFault(cognitotest.SMGetSecretValue, cognitotest.Fault{ResetConnection: true, Times: 2})
 	_, err := Cycle(context.Background(), smStore(pool, "x", 2), cognitoExchange(pool, client.ID), isReuse)
-	if e := reasonOf(t, err); e.Reason != Unreachable || e.Op != "read" {
+	if e := reasonOf(t, err); e.Reason != Unreachable || e.Op != opRead {
 		t.Fatalf("%+v", e)
 	}
 	if n := pool.RequestCount(); n != 0 {
@@ -392,7 +392,7 @@ func TestCycleSecretsManagerQuotaRefusesBeforeSpending(t *testing.T) {
 	before := pool.RequestCount()
 	_, err := Cycle(context.Background(), s, exchange, isReuse)
 	e := reasonOf(t, err)
-	if e.Reason != VersionQuota || e.Op != "check" || e.TokenLost || e.Versions != SecretVersionQuota-VersionReserve {
+	if e.Reason != VersionQuota || e.Op != opCheck || e.TokenLost || e.Versions != SecretVersionQuota-VersionReserve {
 		t.Fatalf("%+v", e)
 	}
 	// The oldest held version (an hour old) frees a slot in 23 hours.
@@ -453,7 +453,7 @@ func TestSecretsManagerLimitExceededIsFinal(t *testing.T) {
 	}
 	_, err = s.Replace(context.Background(), snap, "t1")
 	e := reasonOf(t, err)
-	if e.Reason != VersionQuota || e.Code != "LimitExceededException" || e.Attempts != 1 || e.Op != "write" {
+	if e.Reason != VersionQuota || e.Code != "LimitExceededException" || e.Attempts != 1 || e.Op != opWrite {
 		t.Errorf("%+v", e)
 	}
 	if n := pool.SecretsManagerCalls(cognitotest.SMPutSecretValue); n != 1 {
@@ -583,7 +583,7 @@ func TestSecretsManagerReadPromotesNewerPending(t *testing.T) {
 	// The promotion is refused too: named, and nothing spent.
 	before := pool.RequestCount()
 	_, err = Cycle(ctxTimeout(t, 5*time.Second), s, exchange, isReuse)
-	if e := reasonOf(t, err); e.Op != "read" || e.Reason != AccessDenied || e.PendingVersion != pending || e.CurrentVersion != first {
+	if e := reasonOf(t, err); e.Op != opRead || e.Reason != AccessDenied || e.PendingVersion != pending || e.CurrentVersion != first {
 		t.Errorf("failed promotion: %+v", e)
 	}
 	if pool.RequestCount() != before {
@@ -679,7 +679,7 @@ func (d busyDay) run(t *testing.T) busyDayReport {
 					// after a reuse answer: either way this open rotated
 					// nothing, and the store's token is unspent.
 					var se *Error
-					if !errors.As(err, &se) || se.Reason != VersionQuota || se.Op != "check" || se.TokenLost || out.Rotated {
+					if !errors.As(err, &se) || se.Reason != VersionQuota || se.Op != opCheck || se.TokenLost || out.Rotated {
 						t.Errorf("at %v: %v (%+v)", elapsed, err, out)
 						return
 					}

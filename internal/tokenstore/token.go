@@ -75,7 +75,7 @@ func decodeSet(stored string) TokenSet {
 // API reference) or a whole token set whose refresh_token has that shape, so a
 // store holding something else fails here and not as a confusing Cognito
 // error. The value never reaches the error.
-func checkToken(raw, op, store string) (string, error) {
+func checkToken(raw string, op Operation, store string) (string, error) {
 	tok := strings.TrimSpace(raw)
 	if tok == "" {
 		return "", &Error{Reason: Empty, Op: op, Store: store}

@@ -22,14 +22,14 @@ func TestTokenSetCodec(t *testing.T) {
 	if !strings.HasPrefix(doc, "{") {
 		t.Fatalf("a whole set is stored as a document, got %q", doc)
 	}
-	if got, err := checkToken(" "+doc+"\n", "read", "s"); err != nil || decodeSet(got) != set {
+	if got, err := checkToken(" "+doc+"\n", opRead, "s"); err != nil || decodeSet(got) != set {
 		t.Fatalf("round trip: %v %v", decodeSet(got), err)
 	}
 	if bare := (TokenSet{RefreshToken: "r1"}).encode(); bare != "r1" || decodeSet(bare) != (TokenSet{RefreshToken: "r1"}) {
 		t.Errorf("a bare token: %q", bare)
 	}
 	for _, bad := range []string{`{"refresh_token":"x"}`, `{"refresh_token":"a b","access_token":"t","expires_at":"2030-01-01T00:00:00Z"}`, `{"access_token":"t","expires_at":"2030-01-01T00:00:00Z"}`, `{`} {
-		if _, err := checkToken(bad, "read", "s"); reasonOf(t, err).Reason != Malformed {
+		if _, err := checkToken(bad, opRead, "s"); reasonOf(t, err).Reason != Malformed {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}

@@ -84,7 +84,7 @@ func CheckFacts(t testing.TB, got *failure.Error, want failure.Error) {
 		want.Code != "" && got.Code != want.Code ||
 		want.Message != "" && got.Message != want.Message ||
 		want.Status != 0 && got.Status != want.Status ||
-		want.Missing != "" && got.Missing != want.Missing ||
+		want.Missing != failure.NoPart && got.Missing != want.Missing ||
 		want.Attempts != 0 && got.Attempts != want.Attempts ||
 		want.Timeout != 0 && got.Timeout != want.Timeout ||
 		got.NeverReached != want.NeverReached {
