@@ -27,13 +27,13 @@ import (
 // NewSignInEphemeralResource is the ephemeral resource cognito_sign_in:
 // a user's tokens that never reach plan or state, revoked at close.
 func NewSignInEphemeralResource() ephemeral.EphemeralResource {
-	return &signInEphemeralResource{&tokenEphemeralResource[signInEphemeralModel, signInEphemeralType]{}}
+	return &signInEphemeralResource{newTokenEphemeralResource[signInEphemeralModel, signInEphemeralType]()}
 }
 
 // NewSignInDataSource is the data source cognito_sign_in, for CLIs without
 // ephemeral resources. Its tokens are stored in state.
 func NewSignInDataSource() datasource.DataSource {
-	return &tokenDataSource[signInModel, signInType]{}
+	return newTokenDataSource[signInModel, signInType]()
 }
 
 // signInType declares the data source; signInEphemeralType the ephemeral
@@ -52,7 +52,8 @@ func (signInType) schema() tokenSchema {
 		dataSourceDescription: "Signs a Cognito user in with a username and password, for Terraform before 1.10 and OpenTofu before 1.11. " +
 			"**The issued tokens, and the `password`, `totp_secret` and `client_secret` given, are stored in the state** (marked sensitive, so hidden in output only), and nothing is revoked: " +
 			"the refresh token stays valid until it expires. Prefer the `cognito_sign_in` ephemeral resource where the CLI supports it.",
-		attributes: signInAttributes(),
+		providerArgument: "region",
+		attributes:       signInAttributes(),
 	}
 }
 
@@ -178,10 +179,6 @@ var revokeOnCloseAttribute = ephschema.BoolAttribute{Optional: true,
 // signIn calls Cognito for model's inputs and fills its outputs.
 func signIn(ctx context.Context, data *providerData, model *signInModel) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if data == nil || data.client == nil {
-		addProviderNotConfigured(&diags, "region")
-		return diags
-	}
 	req := signInRequest(model)
 	diags.Append(model.ClientMetadata.ElementsAs(ctx, &req.ClientMetadata, false)...)
 	if diags.HasError() {

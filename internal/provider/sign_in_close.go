@@ -21,46 +21,15 @@ import (
 // ephemeral resource in the run, and so the provider process, that opened
 // it (TestAccSignInRevokeOnClose proves it on both CLIs).
 
-// signInEphemeralResource is the backbone's ephemeral resource with
-// revoke_on_close in its schema and the close hook run.
+// signInEphemeralResource is the backbone's ephemeral resource, which runs
+// the close hook below (tokenCloser), with revoke_on_close in its schema.
 type signInEphemeralResource struct {
-	*tokenEphemeralResource[signInEphemeralModel, signInEphemeralType]
+	tokenEphemeral
 }
-
-var _ ephemeral.EphemeralResourceWithClose = (*signInEphemeralResource)(nil)
 
 func (r *signInEphemeralResource) Schema(ctx context.Context, req ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	r.tokenEphemeralResource.Schema(ctx, req, resp)
+	r.tokenEphemeral.Schema(ctx, req, resp)
 	resp.Schema.Attributes["revoke_on_close"] = revokeOnCloseAttribute
-}
-
-// closeHandleKey is the private-data key of the handle.
-const closeHandleKey = "close_handle"
-
-func (r *signInEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	r.tokenEphemeralResource.Open(ctx, req, resp)
-	if resp.Diagnostics.HasError() || resp.Deferred != nil {
-		return
-	}
-	var model signInEphemeralModel
-	if resp.Diagnostics.Append(resp.Result.Get(ctx, &model)...); resp.Diagnostics.HasError() {
-		return
-	}
-	handle, diags := r.spec.closeHandle(ctx, &model)
-	if resp.Diagnostics.Append(diags...); handle != nil && !diags.HasError() {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, closeHandleKey, handle)...)
-	}
-}
-
-func (r *signInEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	if req.Private == nil {
-		return
-	}
-	handle, diags := req.Private.GetKey(ctx, closeHandleKey)
-	if resp.Diagnostics.Append(diags...); handle == nil || diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.spec.close(ctx, r.data, handle)...)
 }
 
 // revocation is what closing one sign-in needs.
@@ -118,7 +87,7 @@ func (signInEphemeralType) close(ctx context.Context, data *providerData, handle
 		addNotRevokedWarning(&diags, at, "the provider process that signed in is no longer running, and only it held the refresh token", revocation{})
 		return diags
 	}
-	if data == nil || data.client == nil {
+	if !data.configured() {
 		addNotRevokedWarning(&diags, at, "the provider is not configured", rev)
 		return diags
 	}

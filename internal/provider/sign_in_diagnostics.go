@@ -9,7 +9,6 @@ import (
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/failure"
-	"github.com/cognito-tokens/terraform-provider-cognito/internal/redact"
 )
 
 // What cognito_sign_in says when a sign-in or its revocation fails. A
@@ -51,22 +50,25 @@ func (f signInFacts) admin() string {
 var signInSpeaker = speaker{name: "Cognito", title: "Cognito", answer: "answer", cancelled: "Sign-in cancelled",
 	checkReach: "Check the region (the user pool ID's, or `region`), `endpoint` and network access."}
 
+// signInWording words a failed sign-in of f's request on its attribute.
+func signInWording(f signInFacts) failureWording {
+	return failureWording{
+		text:         func(e *failure.Error) (string, string) { return signInText(e, f) },
+		attributes:   signInInputAttributes,
+		unclassified: [2]string{"Sign-in failed", "Unexpected failure signing in to Cognito."},
+	}
+}
+
 // addSignInError puts a failed sign-in on the attribute at fault. Failures
 // of the AWS credentials AdminInitiateAuth needs are auth_flow's.
 func addSignInError(diags *diag.Diagnostics, err error, f signInFacts) {
-	var e *failure.Error
-	if !errors.As(err, &e) {
-		diags.AddError("Sign-in failed", "Unexpected failure signing in to Cognito.")
-		return
-	}
-	switch e.Reason {
-	case failure.NoCredentials, failure.InvalidCredentials, failure.AccessDenied:
-		if e.Input == failure.NoInput {
+	if e := (*failure.Error)(nil); errors.As(err, &e) && e.Input == failure.NoInput {
+		switch e.Reason {
+		case failure.NoCredentials, failure.InvalidCredentials, failure.AccessDenied:
 			e.Input = failure.AuthFlow
 		}
 	}
-	summary, detail := signInText(e, f)
-	addScoped(diags, signInInputAttributes[e.Input], summary, detail)
+	addFailure(diags, err, signInWording(f))
 }
 
 // mayHaveCounted: an answer lost after the request reached Cognito.
@@ -143,9 +145,9 @@ func signInAnswerText(e *failure.Error, f signInFacts) (summary, detail string) 
 		return "Sign-in not available for this user pool", fmt.Sprintf("%s Cognito does not offer this sign-in in region %s or for this user pool's configuration: choice-based sign-in (`USER_AUTH`) needs the Essentials or Plus feature plan. "+
 			"Use another `auth_flow`, or change the user pool's feature plan.", cognitoSays, e.Region)
 	case failure.InternalError:
-		return "Cognito internal error", fmt.Sprintf("%s Amazon Cognito failed internally (%s). A request carrying the password or a code is not retried, because Cognito may have counted it: a wrong password towards the lockout, a right one as a monthly active user. Try again later.", cognitoSays, redact.AttemptsMade(e.Attempts))
+		return "Cognito internal error", fmt.Sprintf("%s Amazon Cognito failed internally (%s). A request carrying the password or a code is not retried, because Cognito may have counted it: a wrong password towards the lockout, a right one as a monthly active user. Try again later.", cognitoSays, attemptsMade(e.Attempts))
 	case failure.Unavailable:
-		return "Cognito is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). A request carrying the password or a code is not retried, because Cognito may have counted it. Try again later.", e.Endpoint, e.Status, redact.AttemptsMade(e.Attempts))
+		return "Cognito is unavailable", fmt.Sprintf("%s answered HTTP %d (%s). A request carrying the password or a code is not retried, because Cognito may have counted it. Try again later.", endpointText(e), e.Status, attemptsMade(e.Attempts))
 	case failure.Throttled:
 		summary, detail = cognitoText(e)
 		return summary, detail + " A throttled sign-in was not checked, so it counted towards neither the lockout nor the monthly active users."
