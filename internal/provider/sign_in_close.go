@@ -19,7 +19,8 @@ import (
 // provider process's memory, under a random handle; the CLI keeps only the
 // handle in the resource's private data. Terraform and OpenTofu close an
 // ephemeral resource in the run, and so the provider process, that opened
-// it (TestAccSignInRevokeOnClose proves it on both CLIs).
+// it (TestAccSignInRevokeOnCloseCLI proves it on both CLIs, each command
+// a provider process of its own).
 
 // signInEphemeralResource is the backbone's ephemeral resource, which runs
 // the close hook below (tokenCloser), with revoke_on_close in its schema.
