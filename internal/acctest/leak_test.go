@@ -101,7 +101,7 @@ type leakCase struct {
 	run  func(t *testing.T, kind string)
 }
 
-// leakTypes are both token types with every scenario of theirs; t is the
+// leakTypes are the token types with every scenario of theirs; t is the
 // suite's, which owns the client-credentials scenarios' shared double.
 func leakTypes(t *testing.T, cli *acctest.CLI) []leakType {
 	refreshed := leakType{name: "refreshed tokens"}
@@ -122,7 +122,7 @@ func leakTypes(t *testing.T, cli *acctest.CLI) []leakType {
 			runClientCredentialsLeakScenario(t, cli, acctest.Masked, kind, p, sc)
 		}})
 	}
-	return []leakType{refreshed, clientCredentials}
+	return []leakType{refreshed, clientCredentials, signInLeakType(cli)}
 }
 
 // alteredEchoScenario has Cognito's error message echo every request

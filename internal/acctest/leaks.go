@@ -38,6 +38,7 @@ type TokenTap struct {
 	*httptest.Server
 	mu       sync.Mutex
 	tokens   []string
+	refresh  []string
 	requests int
 }
 
@@ -72,15 +73,20 @@ func NewTokenTap(t testing.TB, target string) *TokenTap {
 			ClientAuthenticationResult struct{ AccessToken string }
 			// The OAuth token endpoint's answer (client credentials).
 			OAuthAccessToken string `json:"access_token"`
+			// A sign-in challenge's session.
+			Session string
 		}
 		if json.Unmarshal(answer, &parsed) == nil {
 			tap.mu.Lock()
 			result := parsed.AuthenticationResult
 			for _, s := range []string{result.AccessToken, result.IdToken, result.RefreshToken, parsed.OAuthAccessToken, parsed.ClientAuthenticationResult.AccessToken,
-				result.NewDeviceMetadata.DeviceKey, result.NewDeviceMetadata.DeviceGroupKey} {
+				result.NewDeviceMetadata.DeviceKey, result.NewDeviceMetadata.DeviceGroupKey, parsed.Session} {
 				if s != "" {
 					tap.tokens = append(tap.tokens, s)
 				}
+			}
+			if result.RefreshToken != "" {
+				tap.refresh = append(tap.refresh, result.RefreshToken)
 			}
 			tap.mu.Unlock()
 		}
@@ -104,7 +110,15 @@ func (tap *TokenTap) RequestCount() int {
 	return tap.requests
 }
 
-// Issued lists every token the double issued through the tap.
+// RefreshTokens lists the refresh tokens among them (sign-in's).
+func (tap *TokenTap) RefreshTokens() []string {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	return append([]string(nil), tap.refresh...)
+}
+
+// Issued lists every token (and sign-in session) the double issued
+// through the tap.
 func (tap *TokenTap) Issued() []string {
 	tap.mu.Lock()
 	defer tap.mu.Unlock()

@@ -76,9 +76,10 @@ func (r SignInRequest) flow() SignInFlow {
 	return r.Flow
 }
 
-// region is the override, else the user pool ID's ("eu-west-1_abc"), else
-// "" for the client's.
-func (r SignInRequest) region() string {
+// TargetRegion is the region the sign-in goes to: the override, else the
+// user pool ID's ("eu-west-1_abc"), else "" for the client's. RevokeToken
+// must go to the same one.
+func (r SignInRequest) TargetRegion() string {
 	if r.Region != "" {
 		return r.Region
 	}
@@ -252,7 +253,8 @@ func (s *signIn) answer(ctx context.Context, ans answer) (answer, error) {
 // code Cognito refuses as already used (a sign-in earlier in the same 30 s
 // window) is retried once with the next window's, which Cognito accepts
 // as within its tolerance of one step (RFC 6238 section 5.2; AWS's answer
-// in aws-amplify/amplify-js#3873).
+// in aws-amplify/amplify-js#3873); if that one is spent too, once more
+// with the one after, when the next window begins.
 func (s *signIn) answerTOTP(ctx context.Context, ans answer, responses map[string]string) (answer, error) {
 	if s.req.TOTPSecret == "" {
 		return ans, &Error{Reason: failure.ChallengeUnsupported, Input: failure.TOTPSecret, Code: string(ans.challenge)}
@@ -271,9 +273,35 @@ func (s *signIn) answerTOTP(ctx context.Context, ans answer, responses map[strin
 	next, err := send(s.now())
 	if e := (*Error)(nil); errors.As(err, &e) && codeAlreadyUsed(e) && !s.codeRetried {
 		s.codeRetried = true
-		return send(s.now().Add(totp.Period))
+		next, err = send(s.now().Add(totp.Period))
+		if !errors.As(err, &e) || !codeAlreadyUsed(e) {
+			return next, err
+		}
+		// Both codes Cognito accepts now are spent: the user signed in
+		// twice in this window already (Terraform opens an ephemeral
+		// resource at plan and at apply). The code after them is accepted
+		// from the next window on: wait for it, at most one period, once.
+		now := s.now()
+		wait := totp.Period - time.Duration(now.UnixNano()%int64(totp.Period))
+		if windowWait(ctx, wait) != nil {
+			return next, err
+		}
+		return send(now.Add(wait + totp.Period))
 	}
 	return next, err
+}
+
+// windowWait waits d for the next TOTP window, or until ctx ends; tests
+// replace it.
+var windowWait = func(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // codeAlreadyUsed tells Cognito's refusal of a TOTP code used once already
@@ -423,7 +451,7 @@ func (s *signIn) call(ctx context.Context, carriesCredential, signed bool, send 
 			o.Retryer = s.c.policy.NewRetryer(signInRetryable)
 		}
 	}
-	call := operation{region: s.req.region(), secrets: s.secrets(), classifyAPI: classifySignInError}
+	call := operation{region: s.req.TargetRegion(), secrets: s.secrets(), classifyAPI: classifySignInError}
 	ans, started, attempts, err := invoke(ctx, s.c, call, func(ctx context.Context, client *cip.Client) (answer, error) {
 		return send(ctx, client, opts)
 	})
@@ -476,10 +504,12 @@ func (c *Client) credentials(ctx context.Context) (aws.CredentialsProvider, erro
 }
 
 // RevokeToken revokes a refresh token and the access tokens issued from it
-// (RevokeToken, unsigned). Revoking changes nothing a retry could make
-// worse, so it has every retry the policy allows.
-func (c *Client) RevokeToken(ctx context.Context, clientID, clientSecret, refreshToken string) error {
-	call := operation{secrets: redact.NonEmpty(clientID, clientSecret, refreshToken), classifyAPI: classifyRevokeError}
+// (RevokeToken, unsigned), in region ("" for the client's): the sign-in's
+// (SignInRequest.TargetRegion), since a user pool, and so its tokens, live
+// in one region. Revoking changes nothing a retry could make worse, so it
+// has every retry the policy allows.
+func (c *Client) RevokeToken(ctx context.Context, region, clientID, clientSecret, refreshToken string) error {
+	call := operation{region: region, secrets: redact.NonEmpty(clientID, clientSecret, refreshToken), classifyAPI: classifyRevokeError}
 	_, _, _, err := invoke(ctx, c, call, func(ctx context.Context, client *cip.Client) (*cip.RevokeTokenOutput, error) {
 		return client.RevokeToken(ctx, &cip.RevokeTokenInput{
 			Token:        aws.String(refreshToken),

@@ -374,10 +374,26 @@ func TestSignInTOTP(t *testing.T) {
 			t.Errorf("retry code %q, attempts %d", got, tokens.Attempts)
 		}
 	})
-	t.Run("already used twice", func(t *testing.T) {
-		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, fail("CodeMismatchException", "Your software token has already been used once.")}}
+	used := fail("CodeMismatchException", "Your software token has already been used once.")
+	t.Run("already used twice: the code after next, when the next window begins", func(t *testing.T) {
+		waited := fakeWindowWait(t)
+		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, used, used, issued}}
+		if _, err := signInClient(t, f, 3).SignIn(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+		// signInClock is 5 s into its window.
+		if *waited != 25*time.Second || len(f.calls) != 4 {
+			t.Fatalf("waited %s, %d requests", *waited, len(f.calls))
+		}
+		if got := f.calls[3].params("ChallengeResponses")["SOFTWARE_TOKEN_MFA_CODE"]; got != seed.Code(signInClock.Add(*waited+totp.Period)) {
+			t.Errorf("third code %q", got)
+		}
+	})
+	t.Run("already used three times", func(t *testing.T) {
+		fakeWindowWait(t)
+		f := &fakeCognito{replies: []func(wireCall) (int, any){mfa, used}}
 		_, err := signInClient(t, f, 3).SignIn(context.Background(), req)
-		if e := signInError(t, err); e.Reason != failure.CodeRejected || e.Input != failure.TOTPSecret || len(f.calls) != 3 || e.Attempts != 3 {
+		if e := signInError(t, err); e.Reason != failure.CodeRejected || e.Input != failure.TOTPSecret || len(f.calls) != 4 || e.Attempts != 4 {
 			t.Errorf("%+v after %d requests", e, len(f.calls))
 		}
 	})
@@ -579,7 +595,7 @@ func TestSignInErrorsHoldNoSecret(t *testing.T) {
 func TestRevokeToken(t *testing.T) {
 	f := &fakeCognito{replies: []func(wireCall) (int, any){func(wireCall) (int, any) { return http.StatusOK, map[string]any{} }}}
 	c := signInClient(t, f, 0)
-	if err := c.RevokeToken(context.Background(), testClientID, testSecret, "refresh-token-value"); err != nil {
+	if err := c.RevokeToken(context.Background(), "", testClientID, testSecret, "refresh-token-value"); err != nil {
 		t.Fatal(err)
 	}
 	call := f.calls[0]
@@ -603,7 +619,7 @@ func TestRevokeToken(t *testing.T) {
 		{"SomethingElse", "", failure.Other, failure.NoInput},
 	} {
 		f := &fakeCognito{replies: []func(wireCall) (int, any){fail(row.code, row.message)}}
-		err := signInClient(t, f, 0).RevokeToken(context.Background(), testClientID, testSecret, "refresh-token-value")
+		err := signInClient(t, f, 0).RevokeToken(context.Background(), "", testClientID, testSecret, "refresh-token-value")
 		e := signInError(t, err)
 		if e.Reason != row.reason || e.Input != row.input {
 			t.Errorf("%s %q: %s, %s; want %s, %s", row.code, row.message, e.Reason, e.Input, row.reason, row.input)
@@ -615,7 +631,7 @@ func TestRevokeToken(t *testing.T) {
 
 	// Revoking changes nothing a retry could make worse: a fault is retried.
 	f = &fakeCognito{replies: []func(wireCall) (int, any){fail("InternalErrorException", ""), func(wireCall) (int, any) { return http.StatusOK, map[string]any{} }}}
-	if err := signInClient(t, f, 2).RevokeToken(context.Background(), testClientID, "", "refresh-token-value"); err != nil || len(f.calls) != 2 {
+	if err := signInClient(t, f, 2).RevokeToken(context.Background(), "", testClientID, "", "refresh-token-value"); err != nil || len(f.calls) != 2 {
 		t.Errorf("%v after %d requests", err, len(f.calls))
 	}
 }
@@ -802,4 +818,29 @@ func TestSignInAdminDefaultChain(t *testing.T) {
 	if e := signInError(t, err); e.Reason != failure.NoCredentials || len(f.calls) != 0 || e.Attempts > 1 {
 		t.Errorf("without credentials: %+v after %d requests", e, len(f.calls))
 	}
+}
+
+// TestRevokeTokenRegion: the revocation goes to the region it is given (the
+// sign-in's, from the user pool ID), not the client's; "" is the client's.
+func TestRevokeTokenRegion(t *testing.T) {
+	req := SignInRequest{UserPoolID: "ap-southeast-2_Pool9"}
+	for _, row := range []struct{ region, want string }{{req.TargetRegion(), "ap-southeast-2"}, {"", "us-east-1"}} {
+		f := &fakeCognito{replies: []func(wireCall) (int, any){fail("UnsupportedOperationException", "")}}
+		e := signInError(t, signInClient(t, f, 0).RevokeToken(context.Background(), row.region, testClientID, "", "refresh-token-value"))
+		if e.Region != row.want {
+			t.Errorf("RevokeToken(%q) went to region %q, want %q", row.region, e.Region, row.want)
+		}
+	}
+	if got := (SignInRequest{Region: "eu-north-1", UserPoolID: testPoolID}).TargetRegion(); got != "eu-north-1" {
+		t.Errorf("the region override gives %q", got)
+	}
+}
+
+// fakeWindowWait replaces the wait for the next TOTP window, recording it.
+func fakeWindowWait(t *testing.T) *time.Duration {
+	var waited time.Duration
+	saved := windowWait
+	windowWait = func(_ context.Context, d time.Duration) error { waited = d; return nil }
+	t.Cleanup(func() { windowWait = saved })
+	return &waited
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -58,5 +59,20 @@ func TestClientTokenWording(t *testing.T) {
 	}
 	if fields := failureFields(errors.New("boom"), clientTokenWording); fields["error_type"] != "*errors.errorString" {
 		t.Errorf("log fields %v", fields)
+	}
+}
+
+// A GetClientToken failure that lasted the whole timeout says so once: the
+// throttling wording says it itself, any other reason gets the sentence.
+func TestClientTokenPersistenceSaidOnce(t *testing.T) {
+	const said = "whole `timeout` of 30s"
+	for _, e := range []failure.Error{
+		{Reason: failure.Throttled, Persisted: true, Timeout: 30 * time.Second, Attempts: 5, Message: "Rate exceeded"},
+		{Reason: failure.InternalError, Persisted: true, Timeout: 30 * time.Second, Attempts: 5},
+	} {
+		_, detail := clientTokenText(&e)
+		if n := strings.Count(detail, said); n != 1 {
+			t.Errorf("%s: %q said %d times, want once:\n%s", e.Reason, said, n, detail)
+		}
 	}
 }

@@ -232,11 +232,11 @@ func (p *cognitoProvider) Resources(context.Context) []func() resource.Resource 
 }
 
 func (p *cognitoProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRefreshedTokensDataSource, NewClientCredentialsTokenDataSource}
+	return []func() datasource.DataSource{NewRefreshedTokensDataSource, NewClientCredentialsTokenDataSource, NewSignInDataSource}
 }
 
 func (p *cognitoProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource, NewClientCredentialsTokenEphemeralResource}
+	return []func() ephemeral.EphemeralResource{NewRefreshedTokensEphemeralResource, NewClientCredentialsTokenEphemeralResource, NewSignInEphemeralResource}
 }
 
 func (p *cognitoProvider) Functions(context.Context) []func() function.Function {

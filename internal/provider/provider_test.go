@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -258,5 +261,34 @@ func TestAccUnknownProviderConfiguration(t *testing.T) {
 	})
 	if n := p.RequestCount(); n != 0 {
 		t.Errorf("the double saw %d requests, want 0", n)
+	}
+}
+
+// Configure's DEBUG line shows an `endpoint` argument redacted to its
+// scheme and host, and an empty endpoint_override when there is none.
+func TestConfigureLogsEndpointOverride(t *testing.T) {
+	isolateAWSEnvironment(t)
+	for endpoint, want := range map[string]string{
+		"": `"endpoint_override":""`,
+		"https://cognito.example.test/key-in-path": `"endpoint_override":"https://cognito.example.test/…"`,
+	} {
+		var logs bytes.Buffer
+		ctx := tflogtest.RootLogger(context.Background(), &logs)
+		server := providerserver.NewProtocol6(New("test")())()
+		schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		values := map[string]any{"region": "eu-west-1"}
+		if endpoint != "" {
+			values["endpoint"] = endpoint
+		}
+		resp, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: config(t, schemas.Provider, values)})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			t.Fatalf("configure: %v %v", err, resp.Diagnostics)
+		}
+		if text := logs.String(); !strings.Contains(text, want) || strings.Contains(text, "key-in-path") {
+			t.Errorf("endpoint %q: want %s, and no path, in:\n%s", endpoint, want, text)
+		}
 	}
 }

@@ -217,3 +217,52 @@ func TestFileStoreDiagnostics(t *testing.T) {
 		t.Errorf("exposed file: %v", diags)
 	}
 }
+
+// The recovery command quotes a path or secret ID only when a shell needs
+// it, and always quotes an empty one.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/tmp/token":              "/tmp/token",
+		"ci/team-a_token.v2:x+=@": "ci/team-a_token.v2:x+=@",
+		"my token":                "'my token'",
+		"it's":                    `'it'\''s'`,
+		"$HOME/token":             "'$HOME/token'",
+		"":                        "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// A stored token found already rotated speaks of a lost answer only when
+// the refresh was retried.
+func TestStoreReuseLostAnswerOnlyWhenRetried(t *testing.T) {
+	const lostSaid = "so an answer may have been lost"
+	for attempts, want := range map[int]bool{1: false, 2: true} {
+		var diags diag.Diagnostics
+		addStoreCycleError(&diags, &failure.Error{Reason: failure.RefreshTokenReused, Input: failure.RefreshToken, Attempts: attempts}, "file", storeConfig{file: "f"})
+		if got := strings.Contains(diagText(diags), lostSaid); got != want {
+			t.Errorf("%d attempts: says %q = %v, want %v:\n%s", attempts, lostSaid, got, want, diagText(diags))
+		}
+	}
+}
+
+// A write that times out runs on its own fixed bound, which the wording
+// gives; a read that times out ran out of the provider's `timeout`.
+func TestStoreTimeoutWording(t *testing.T) {
+	for _, tc := range []struct {
+		op            failure.Operation
+		want, notWant string
+	}{
+		{failure.StoreWrite, "runs for up to " + tokenstore.WriteBackTimeout.String() + ", a fixed bound", "raise `timeout`"},
+		{failure.StoreRead, "longer than the provider's `timeout`", "fixed bound"},
+	} {
+		var diags diag.Diagnostics
+		addStoreCycleError(&diags, &failure.Error{Reason: failure.Timeout, Op: tc.op, Store: "file", Attempts: 1}, "file", storeConfig{file: "f"})
+		text := diagText(diags)
+		if !strings.Contains(text, tc.want) || strings.Contains(text, tc.notWant) {
+			t.Errorf("%s: want %q and not %q in:\n%s", tc.op, tc.want, tc.notWant, text)
+		}
+	}
+}

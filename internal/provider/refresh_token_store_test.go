@@ -551,3 +551,38 @@ func TestTokenSetIssueTime(t *testing.T) {
 		}
 	}
 }
+
+// A reused set's expires_in is what is left of its life by the provider's
+// clock, in whole seconds, and expires_at is the stored one.
+func TestStoreReusedSetExpiresIn(t *testing.T) {
+	storeKinds(t, freshPool, func(t *testing.T, p *pool, newStore func(string) testStore) {
+		in := p.SignIn(cognitotest.AppClient{Rotation: true})
+		store := newStore(in.RefreshToken)
+		data := storeProvider(t, p)
+		withMin := func() *refreshedTokensModel {
+			m := storeModel(in, store.cfg)
+			m.MinRemainingValidity = types.StringValue("10m")
+			return m
+		}
+		first := withMin()
+		refreshOK(t, data, first)
+		expiresAt, err := time.Parse(time.RFC3339, first.ExpiresAt.ValueString())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The provider's clock 1234.5 seconds before the set expires.
+		t.Cleanup(func() { now = time.Now })
+		now = func() time.Time { return expiresAt.Add(-1234500 * time.Millisecond) }
+		second := withMin()
+		refreshOK(t, data, second)
+		if p.RequestCount() != 1 || !second.NewRefreshToken.IsNull() {
+			t.Fatalf("Cognito saw %d requests; the second open must reuse the stored set", p.RequestCount())
+		}
+		if got := second.ExpiresIn.ValueInt64(); got != 1234 {
+			t.Errorf("expires_in %d, want 1234", got)
+		}
+		if got := second.ExpiresAt.ValueString(); got != first.ExpiresAt.ValueString() {
+			t.Errorf("expires_at %s, want the stored %s", got, first.ExpiresAt.ValueString())
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -16,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/acctest"
+	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognito"
 	"github.com/cognito-tokens/terraform-provider-cognito/internal/cognitotest"
 )
 
@@ -272,4 +276,110 @@ func stateOutputChecks(address string, outputs map[string]knownvalue.Check) []st
 		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), check))
 	}
 	return checks
+}
+
+// The DEBUG line of a refresh says whether a client secret and a device key
+// were given, never their values.
+func TestRefreshLogsWhichSecretsAreSet(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{})
+	for _, given := range []bool{false, true} {
+		in := p.SignIn(cognitotest.AppClient{GenerateSecret: given})
+		model := faultModel(in)
+		const deviceKey = "eu-west-1_0b1c2d3e-4f5a-4b7c-8d9e-0f1a2b3c4d5e"
+		if given {
+			model.DeviceKey = types.StringValue(deviceKey)
+		}
+		var logs bytes.Buffer
+		refreshTokens(tflogtest.RootLogger(t.Context(), &logs), newFaultProvider(t, p.URL, 0, time.Minute), model)
+		line := logLine(t, logs.String(), "Refreshing Cognito tokens")
+		if line["client_secret_set"] != given || line["device_key_set"] != given {
+			t.Errorf("secret and device key given = %v: logged client_secret_set %v, device_key_set %v", given, line["client_secret_set"], line["device_key_set"])
+		}
+		if given && (strings.Contains(logs.String(), in.ClientSecret) || strings.Contains(logs.String(), deviceKey)) {
+			t.Errorf("the log shows the client secret or the device key")
+		}
+	}
+}
+
+// Without min_remaining_validity any set Cognito issues is returned, even
+// one whose ID token has expired by the provider's clock (Cognito's clock
+// two hours behind).
+func TestNoMinValidityTrustsCognitosClock(t *testing.T) {
+	p := newPool(t, cognitotest.PoolConfig{Now: func() time.Time { return time.Now().Add(-2 * time.Hour) }})
+	model := faultModel(p.SignIn(cognitotest.AppClient{}))
+	if diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	if model.IDToken.ValueString() == "" {
+		t.Fatal("no ID token")
+	}
+	if exp, ok := jwtTime(model.IDToken.ValueString(), "exp"); !ok || !exp.Before(time.Now()) {
+		t.Fatalf("the ID token's exp %v is not past, so this proves nothing", exp)
+	}
+}
+
+// logLine is the DEBUG line with message msg in logs (tflogtest's JSON).
+func logLine(t *testing.T, logs, msg string) map[string]any {
+	t.Helper()
+	entries, err := tflogtest.MultilineJSONDecode(strings.NewReader(logs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range entries {
+		if entry["@message"] == msg {
+			return entry
+		}
+	}
+	t.Fatalf("no DEBUG line %q in:\n%s", msg, logs)
+	return nil
+}
+
+// The DEBUG line of a refreshed set says whether Cognito rotated the
+// refresh token and issued a new device, never the new values.
+func TestRefreshedLogSaysWhatCameBack(t *testing.T) {
+	const newToken, newDevice = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.rotated-refresh-token-for-the-log-test", "eu-west-1_0b1c2d3e-0000-4000-8000-00000000beef"
+	for _, issued := range []bool{false, true} {
+		p := newPool(t, cognitotest.PoolConfig{})
+		in := p.SignIn(cognitotest.AppClient{})
+		if issued {
+			p.InjectFault(cognitotest.Fault{Body: `{"AuthenticationResult":{"AccessToken":"access-token-for-the-log-test","IdToken":"id-token-for-the-log-test",` +
+				`"RefreshToken":"` + newToken + `","ExpiresIn":300,"TokenType":"Bearer","NewDeviceMetadata":{"DeviceKey":"` + newDevice + `","DeviceGroupKey":"-abcDEF123"}}}`})
+		}
+		model := faultModel(in)
+		var logs bytes.Buffer
+		if diags := refreshTokens(tflogtest.RootLogger(t.Context(), &logs), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+			t.Fatal(diagText(diags))
+		}
+		if model.NewRefreshToken.IsNull() == issued || model.NewDeviceKey.IsNull() == issued {
+			t.Fatalf("issued %v: new_refresh_token %v, new_device_key %v, so this proves nothing", issued, model.NewRefreshToken, model.NewDeviceKey)
+		}
+		line := logLine(t, logs.String(), "Refreshed Cognito tokens")
+		if line["rotated"] != issued || line["new_device"] != issued {
+			t.Errorf("issued %v: logged rotated %v, new_device %v", issued, line["rotated"], line["new_device"])
+		}
+		if strings.Contains(logs.String(), newToken) || strings.Contains(logs.String(), newDevice) {
+			t.Error("the log shows the new refresh token or device key")
+		}
+	}
+}
+
+// min_remaining_validity is a bound: tokens that last exactly that long are
+// returned. Cognito's clock (the double's) and the provider's are fixed so
+// the ID token, which expires first, has exactly 10 minutes left.
+func TestMinValidityIsInclusive(t *testing.T) {
+	issued := time.Now().Truncate(time.Second).Add(-time.Minute)
+	p := newPool(t, cognitotest.PoolConfig{Now: func() time.Time { return issued }})
+	model := faultModel(p.SignIn(cognitotest.AppClient{}))
+	model.MinRemainingValidity = types.StringValue("10m")
+	idExpires := issued.Add(time.Hour)
+	t.Cleanup(func() { now = time.Now })
+	now = func() time.Time { return idExpires.Add(-10 * time.Minute) }
+	if diags := refreshTokens(t.Context(), newFaultProvider(t, p.URL, 0, time.Minute), model); diags.HasError() {
+		t.Fatal(diagText(diags))
+	}
+	tokens := cognito.Tokens{IDToken: model.IDToken.ValueString()}
+	tokens.ExpiresAt, _ = time.Parse(time.RFC3339, model.ExpiresAt.ValueString())
+	if got := tokensExpiry(tokens); !got.Equal(idExpires) {
+		t.Fatalf("the tokens expire at %v, not %v, so this proves nothing", got, idExpires)
+	}
 }
