@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -93,16 +92,10 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 			validators: []validator.String{tokenURLValidator{}}},
 		"client_id": {kind: inputString, required: true, sensitive: true,
 			description: "ID of an app client with a secret and the `client_credentials` grant (or, for `GetClientToken`, `ALLOW_CLIENT_TOKEN_AUTH` as its only auth flow). See [setting up the app client](../guides/user-or-machine.md#setting-up-the-machine-app-client).",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(1, 128),
-				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientIDValidators()},
 		"client_secret": {kind: inputString, required: true, sensitive: true,
 			description: "Secret of the app client.",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(1, 64),
-				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientSecretValidators(1)},
 		"scopes": {kind: inputSet,
 			description: "Custom scopes to request, each `<resource-server-identifier>/<scope-name>` such as `platform/deploy`; " +
 				"when omitted, Cognito grants every custom scope the app client is allowed.",

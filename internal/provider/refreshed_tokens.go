@@ -89,16 +89,10 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 			}},
 		"client_id": {kind: inputString, required: true, sensitive: true,
 			description: "ID of the app client that issued the refresh token.",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(1, 128),
-				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientIDValidators()},
 		"client_secret": {kind: inputString, sensitive: true,
 			description: "Secret of the app client: required when it has one, omitted when it has none.",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(24, 64),
-				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientSecretValidators(24)},
 		"device_key": {kind: inputString, sensitive: true,
 			description: "Confirmed key of the device the user signed in with, as `<region>_<uuid>`: required when the user pool remembers devices, ignored otherwise. See [pools that remember devices](../guides/devices.md).",
 			validators: []validator.String{

@@ -116,16 +116,10 @@ func signInAttributes() map[string]attributeSpec {
 			}},
 		"client_id": {kind: inputString, required: true, sensitive: true,
 			description: "ID of the app client to sign in with; it must allow the auth flow (`ALLOW_USER_SRP_AUTH` for the default).",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(1, 128),
-				patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientIDValidators()},
 		"client_secret": {kind: inputString, sensitive: true,
 			description: "Secret of the app client: required when it has one, omitted when it has none. The provider sends `SECRET_HASH` computed from it.",
-			validators: []validator.String{
-				stringvalidator.LengthBetween(24, 64),
-				patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
-			}},
+			validators:  clientSecretValidators(24)},
 		"username": {kind: inputString, required: true,
 			description: "The user's username, or an alias (email or phone number) if the user pool signs in with one.",
 			validators: []validator.String{

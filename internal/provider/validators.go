@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -234,3 +235,20 @@ func (v patternValidator) ValidateString(ctx context.Context, req validator.Stri
 
 // maxClientMetadataEntries bounds client_metadata's size in entries.
 const maxClientMetadataEntries = 50
+
+// clientIDValidators check an app client ID, for every type that takes one.
+func clientIDValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 128),
+		patternValidator{clientIDPattern, "an app client ID: letters, digits, `_` and `+` only"},
+	}
+}
+
+// clientSecretValidators check an app client secret of at least minLength
+// characters, each type's own lower bound.
+func clientSecretValidators(minLength int) []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(minLength, 64),
+		patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
+	}
+}
