@@ -79,6 +79,12 @@ func runSignInCLI(t *testing.T, cli *acctest.CLI, kind string, p *acctest.Pool, 
 	for _, l := range acctest.FindLeaks(t, dir, kind, secrets, cliSensitive) {
 		t.Errorf("leak: %s", l)
 	}
+	if in.TOTPSecret != "" && sc.expectError == nil && len(tap.Codes()) == 0 {
+		t.Error("no TOTP code went through the tap, so none could be checked")
+	}
+	for _, l := range acctest.FindCodeLeaks(t, dir, tap.Codes()) {
+		t.Errorf("leak: %s", l)
+	}
 	if kind == "ephemeral" && ok {
 		// Its address may appear (as a dependency), never an object.
 		var state struct{ Resources []struct{ Type string } }

@@ -39,7 +39,72 @@ type TokenTap struct {
 	mu       sync.Mutex
 	tokens   []string
 	refresh  []string
+	codes    []string
 	requests int
+}
+
+// recordChallengeResponses keeps what a sign-in sent to answer challenges:
+// the SRP claim and SECRET_HASH with the issued tokens, TOTP codes apart
+// (too short for FindLeaks; FindCodeLeaks looks for them).
+func (tap *TokenTap) recordChallengeResponses(body []byte) {
+	var sent struct {
+		ChallengeResponses map[string]string
+		AuthParameters     map[string]string
+	}
+	if json.Unmarshal(body, &sent) != nil {
+		return
+	}
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	for _, m := range []map[string]string{sent.ChallengeResponses, sent.AuthParameters} {
+		for key, value := range m {
+			switch key {
+			case "SOFTWARE_TOKEN_MFA_CODE":
+				tap.codes = append(tap.codes, value)
+			case "PASSWORD_CLAIM_SIGNATURE", "SECRET_HASH":
+				tap.tokens = append(tap.tokens, value)
+			}
+		}
+	}
+}
+
+// Codes lists the TOTP codes sent through the tap.
+func (tap *TokenTap) Codes() []string {
+	tap.mu.Lock()
+	defer tap.mu.Unlock()
+	return append([]string(nil), tap.codes...)
+}
+
+// FindCodeLeaks searches what the run wrote for one-time codes. A 6-digit
+// code is too short to look for bare (timestamps and IDs hold such runs),
+// so it is looked for as a value: quoted (or escaped-quoted), or after "="
+// or ": ".
+func FindCodeLeaks(t testing.TB, dir string, codes []string) []Leak {
+	t.Helper()
+	var leaks []Leak
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		name, _ := filepath.Rel(dir, path)
+		for _, code := range codes {
+			for _, form := range []string{`"` + code + `"`, `\"` + code + `\"`, `=` + code, `: ` + code} {
+				if i := bytes.Index(data, []byte(form)); i >= 0 {
+					leaks = append(leaks, Leak{Secret: "TOTP code", Form: form, File: name,
+						Where: string(data[max(0, i-60):min(len(data), i+len(form)+60)])})
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return leaks
 }
 
 // NewTokenTap starts a tap in front of target, closed when the test ends.
@@ -51,6 +116,7 @@ func NewTokenTap(t testing.TB, target string) *TokenTap {
 		tap.requests++
 		tap.mu.Unlock()
 		body, _ := io.ReadAll(r.Body)
+		tap.recordChallengeResponses(body)
 		out, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), bytes.NewReader(body))
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)

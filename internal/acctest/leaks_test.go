@@ -123,3 +123,28 @@ func TestLeakDetector(t *testing.T) {
 		}
 	})
 }
+
+// TestCodeLeakDetector: a TOTP code is found as a value (quoted, after "="
+// or ": ") and not inside a longer number such as a timestamp.
+func TestCodeLeakDetector(t *testing.T) {
+	const code = "492039"
+	for _, tc := range []struct {
+		content string
+		found   bool
+	}{
+		{`{"SOFTWARE_TOKEN_MFA_CODE":"492039"}`, true},
+		{`{\"code\":\"492039\"}`, true},
+		{`code=492039 next`, true},
+		{`code: 492039`, true},
+		{`2026-12-07T04:31:03.492039Z pid=7 took 1492039ns`, false},
+		{`nothing here`, false},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "terraform.log"), []byte(tc.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if leaks := acctest.FindCodeLeaks(t, dir, []string{code}); (len(leaks) > 0) != tc.found {
+			t.Errorf("%q: found %v, want found %v", tc.content, leaks, tc.found)
+		}
+	}
+}
