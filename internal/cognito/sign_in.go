@@ -232,11 +232,8 @@ func (s *signIn) answer(ctx context.Context, ans answer) (answer, error) {
 			responses["ANSWER"], responses["PASSWORD"] = ChallengePassword, s.req.Password
 			break
 		}
-		if s.srp == nil {
-			if err := s.startSRP(); err != nil {
-				return ans, err
-			}
-		}
+		// run started SRP for every USER_AUTH sign-in not preferring
+		// PASSWORD, so SRP_A is the one InitiateAuth sent.
 		responses["ANSWER"], responses["SRP_A"] = ChallengePasswordSRP, s.srp.SRPA()
 		s.addSecretHash(responses)
 		return s.respond(ctx, ans, responses, false)
@@ -391,10 +388,9 @@ func (s *signIn) initiate(ctx context.Context, params map[string]string, carries
 	})
 }
 
+// respond answers prev's challenge; call has recorded prev's session among
+// the secrets to scrub.
 func (s *signIn) respond(ctx context.Context, prev answer, responses map[string]string, carriesCredential bool) (answer, error) {
-	if prev.session != "" {
-		s.sent = append(s.sent, prev.session)
-	}
 	if s.req.flow() == FlowAdminUserPassword {
 		return s.call(ctx, carriesCredential, true, func(ctx context.Context, client *cip.Client, opts func(*cip.Options)) (answer, error) {
 			out, err := client.AdminRespondToAuthChallenge(ctx, &cip.AdminRespondToAuthChallengeInput{

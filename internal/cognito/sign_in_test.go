@@ -299,7 +299,7 @@ func TestSignInUserAuth(t *testing.T) {
 		}
 		sel := f.calls[1].params("ChallengeResponses")
 		if f.calls[0].params("AuthParameters")["PREFERRED_CHALLENGE"] != "PASSWORD_SRP" || f.calls[1].body["ChallengeName"] != "SELECT_CHALLENGE" ||
-			sel["ANSWER"] != "PASSWORD_SRP" || sel["SRP_A"] == "" || sel["USERNAME"] != "bot" || tokens.Attempts != 3 {
+			sel["ANSWER"] != "PASSWORD_SRP" || sel["SRP_A"] != f.calls[0].params("AuthParameters")["SRP_A"] || sel["USERNAME"] != "bot" || tokens.Attempts != 3 {
 			t.Errorf("calls %+v, tokens %+v", f.calls, tokens)
 		}
 	})
@@ -318,6 +318,9 @@ func TestSignInUserAuth(t *testing.T) {
 
 func TestSignInAdmin(t *testing.T) {
 	f := &fakeCognito{replies: []func(wireCall) (int, any){challenge("SOFTWARE_TOKEN_MFA", nil), issued}}
+	// The environment's key must not replace the credentials the client holds.
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret-from-environment")
 	c := signInClient(t, f, 0)
 	c.creds.provider = credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secretkeyexample", "")
 	if _, err := c.SignIn(context.Background(), SignInRequest{UserPoolID: testPoolID, ClientID: testClientID, Username: "bot", Password: testPassword,
@@ -613,6 +616,7 @@ func TestRevokeToken(t *testing.T) {
 		{"UnsupportedTokenTypeException", "", failure.TokenTypeUnsupported, failure.RefreshToken},
 		{"UnsupportedOperationException", "Token revocation is not enabled for this client", failure.RevocationNotEnabled, failure.ClientID},
 		{"InvalidParameterException", "", failure.InvalidParameter, failure.NoInput},
+		{"InvalidParameterException", "Unable to verify secret hash for client", failure.ClientSecretRejected, failure.ClientSecret},
 		{"ForbiddenException", "", failure.BlockedByFirewall, failure.NoInput},
 		{"InternalErrorException", "", failure.InternalError, failure.NoInput},
 		{"TooManyRequestsException", "", failure.Throttled, failure.NoInput},
