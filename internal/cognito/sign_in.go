@@ -490,10 +490,9 @@ func (c *Client) credentials(ctx context.Context) (aws.CredentialsProvider, erro
 		if c.creds.provider != nil {
 			return
 		}
+		// The default chain always has a provider (its last, the instance
+		// role, fails at first use when there is none).
 		cfg, err := awsenv.Credentialed(ctx, c.base.Region, c.httpClient, c.policy)
-		if err == nil && cfg.Credentials == nil {
-			err = errors.New("no credential provider")
-		}
 		c.creds.provider, c.creds.err = cfg.Credentials, err
 	})
 	return c.creds.provider, c.creds.err
