@@ -200,9 +200,11 @@ func FuzzProviderValidators(f *testing.F) {
 				t.Fatalf("endpoint %q with credentials (%d bytes) accepted", value, len(userinfo))
 			}
 			// ... and what is accepted is the endpoint configured (as the
-			// client renders it for diagnostics: the same URL).
+			// client renders it for diagnostics: the same URL, where an
+			// empty path and "/" are the same endpoint).
 			got, _ := configuredClient(t, map[string]string{"endpoint": value}).Endpoint("eu-west-1")
-			if gotURL, err := url.Parse(got); err != nil || gotURL.String() != mustParseURL(t, value).String() {
+			sameEndpoint := func(u *url.URL) string { return strings.TrimSuffix(u.String(), "/") }
+			if gotURL, err := url.Parse(got); err != nil || sameEndpoint(gotURL) != sameEndpoint(mustParseURL(t, value)) {
 				t.Fatalf("endpoint %q configured as %q", value, got)
 			}
 		}
