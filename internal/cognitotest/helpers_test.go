@@ -21,13 +21,15 @@ func newTestServer(t *testing.T, cfg PoolConfig) *Server {
 }
 
 // sdkClient is the real SDK client pointed at the double. attempts 1 turns
-// retries off so each call maps to one HTTP request.
+// retries off so each call maps to one HTTP request. Each client has its own
+// transport: another test's httptest.Server.Close closes the shared default
+// transport's idle connections, which raced with a response being read.
 func sdkClient(s *Server, attempts int) *cip.Client {
 	return cip.NewFromConfig(aws.Config{
 		Region:           s.Region(),
 		Credentials:      aws.AnonymousCredentials{},
 		RetryMaxAttempts: attempts,
-		HTTPClient:       &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:       &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}},
 	}, func(o *cip.Options) { o.BaseEndpoint = aws.String(s.URL) })
 }
 

@@ -23,7 +23,7 @@ func smClient(s *Server) *sm.Client {
 		Region:           s.Region(),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:       &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}},
 	}, func(o *sm.Options) { o.BaseEndpoint = aws.String(s.URL) })
 }
 

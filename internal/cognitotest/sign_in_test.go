@@ -48,7 +48,7 @@ func signedClient(s *Server) *cip.Client {
 		Region:           s.Region(),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		RetryMaxAttempts: 1,
-		HTTPClient:       &http.Client{Timeout: 10 * time.Second},
+		HTTPClient:       &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}},
 	}, func(o *cip.Options) { o.BaseEndpoint = aws.String(s.URL) })
 }
 
