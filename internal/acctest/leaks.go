@@ -75,34 +75,23 @@ func (tap *TokenTap) Codes() []string {
 	return append([]string(nil), tap.codes...)
 }
 
-// FindCodeLeaks searches what the run wrote for one-time codes. A 6-digit
+// FindCodeLeaks searches what the run wrote (saved plan members included)
+// for one-time codes. A 6-digit
 // code is too short to look for bare (timestamps and IDs hold such runs),
 // so it is looked for as a value: quoted (or escaped-quoted), or after "="
 // or ": ".
 func FindCodeLeaks(t testing.TB, dir string, codes []string) []Leak {
 	t.Helper()
 	var leaks []Leak
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		name, _ := filepath.Rel(dir, path)
+	for _, b := range runFiles(t, dir) {
 		for _, code := range codes {
 			for _, form := range []string{`"` + code + `"`, `\"` + code + `\"`, `=` + code, `: ` + code} {
-				if i := bytes.Index(data, []byte(form)); i >= 0 {
-					leaks = append(leaks, Leak{Secret: "TOTP code", Form: form, File: name,
-						Where: string(data[max(0, i-60):min(len(data), i+len(form)+60)])})
+				if i := bytes.Index(b.data, []byte(form)); i >= 0 {
+					leaks = append(leaks, Leak{Secret: "TOTP code", Form: form, File: b.name,
+						Where: string(b.data[max(0, i-60):min(len(b.data), i+len(form)+60)])})
 				}
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return leaks
 }
@@ -267,48 +256,17 @@ func asciiLower(b []byte) []byte {
 // nowhere else.
 func FindLeaks(t testing.TB, dir, kind string, secrets map[string]string, cliSensitive map[string]bool) []Leak {
 	t.Helper()
-	type blob struct {
-		name string
-		data []byte
-	}
-	var blobs []blob
 	var leaks []Leak
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		name, _ := filepath.Rel(dir, path)
-		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
-			for _, f := range zr.File {
-				rc, err := f.Open()
-				if err != nil {
-					return err
-				}
-				member, err := io.ReadAll(rc)
-				rc.Close()
-				if err != nil {
-					return err
-				}
-				blobs = append(blobs, blob{name + "!" + f.Name, member})
-			}
-		}
-		if kind == "data source" && name == "terraform.tfstate" {
+	blobs := runFiles(t, dir)
+	for i, b := range blobs {
+		if kind == "data source" && b.name == "terraform.tfstate" {
 			var bad []string
-			data, bad = stripSensitiveState(t, data, secrets, cliSensitive)
+			blobs[i].data, bad = stripSensitiveState(t, b.data, secrets, cliSensitive)
 			for _, attr := range bad {
-				leaks = append(leaks, Leak{Secret: "a secret", Form: "verbatim", File: name,
+				leaks = append(leaks, Leak{Secret: "a secret", Form: "verbatim", File: b.name,
 					Where: attr + " holds a secret but is not marked sensitive"})
 			}
 		}
-		blobs = append(blobs, blob{name, data})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 
 	lowered := make([][]byte, len(blobs))
@@ -421,4 +379,47 @@ func stripSensitiveState(t testing.TB, data []byte, secrets map[string]string, c
 		t.Fatal(err)
 	}
 	return rest, bad
+}
+
+// blob is one file the run wrote, or one member of a zip file (a saved plan).
+type blob struct {
+	name string
+	data []byte
+}
+
+// runFiles reads every file under dir, and each member of those that are
+// zip archives, as name "file!member".
+func runFiles(t testing.TB, dir string) []blob {
+	t.Helper()
+	var blobs []blob
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		name, _ := filepath.Rel(dir, path)
+		if zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data))); err == nil {
+			for _, f := range zr.File {
+				rc, err := f.Open()
+				if err != nil {
+					return err
+				}
+				member, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil {
+					return err
+				}
+				blobs = append(blobs, blob{name + "!" + f.Name, member})
+			}
+		}
+		blobs = append(blobs, blob{name, data})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return blobs
 }
