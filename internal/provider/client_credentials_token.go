@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -103,14 +102,11 @@ func clientCredentialsTokenAttributes() map[string]attributeSpec {
 				setvalidator.SizeAtLeast(1),
 				setvalidator.ValueStringsAre(patternValidator{scopePattern, "a custom scope `<resource-server-identifier>/<scope-name>` such as `platform/deploy`"}),
 			}},
-		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs for the pre token generation Lambda trigger (event version 3 or later), unencrypted: no secrets here.",
-			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
+		"client_metadata": clientMetadataAttribute("Key-value pairs for the pre token generation Lambda trigger (event version 3 or later), unencrypted: no secrets here."),
 
 		"access_token": {kind: outputString, sensitive: true,
 			description: "The access token (an RS256-signed JWT), e.g. for an `Authorization: Bearer` header; its `sub` is the app client's ID."},
-		"token_type": {kind: outputString,
-			description: "Token type, `Bearer`."},
+		"token_type": bearerTokenType,
 		"expires_in": {kind: outputNumber,
 			description: "Lifetime of the access token in seconds, as Cognito returned it."},
 		"expires_at": {kind: outputString,

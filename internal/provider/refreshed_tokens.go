@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -99,10 +98,8 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 				stringvalidator.LengthBetween(1, 55),
 				patternValidator{deviceKeyPattern, "a device key such as `us-east-1_0b1c2d3e-...`"},
 			}},
-		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs passed to the user pool's Lambda triggers, unencrypted: no secrets here.",
-			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
-		storeAttribute: storeAttributeSpec(),
+		"client_metadata": clientMetadataAttribute("Key-value pairs passed to the user pool's Lambda triggers, unencrypted: no secrets here."),
+		storeAttribute:    storeAttributeSpec(),
 		minValidityAttr: {kind: inputString,
 			description: minValidityDescription,
 			validators:  []validator.String{durationValidator{min: time.Second, max: maxMinValidity}}},
@@ -116,12 +113,9 @@ func refreshedTokensAttributes() map[string]attributeSpec {
 			description: "Fresh ID token (an RS256-signed JWT) carrying the user's attributes."},
 		"new_refresh_token": {kind: outputString, sensitive: true,
 			description: "The rotated refresh token when the app client rotates refresh tokens, null otherwise: store it, as the input token stops working after the grace period. With `refresh_token_store` it is already stored."},
-		"token_type": {kind: outputString,
-			description: "Token type, `Bearer`."},
-		"expires_in": {kind: outputNumber,
-			description: "Lifetime of the access token in seconds (the app client's access-token validity). The ID token's expiry is its `exp` claim."},
-		"expires_at": {kind: outputString,
-			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`)."},
+		"token_type": bearerTokenType,
+		"expires_in": userExpiresIn,
+		"expires_at": userExpiresAt,
 		"new_device_key": {kind: outputString, sensitive: true,
 			description: "Key of a new device if Cognito's answer carries `NewDeviceMetadata`, null otherwise. Expect null ([why](../guides/devices.md#new_device_key))."},
 		"new_device_group_key": {kind: outputString, sensitive: true,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -143,9 +142,7 @@ func signInAttributes() map[string]attributeSpec {
 		"totp_secret": {kind: inputString, sensitive: true,
 			description: "Base32 seed of the user's software token (the `SecretCode` of `AssociateSoftwareToken`), from which the provider answers a `SOFTWARE_TOKEN_MFA` challenge with an RFC 6238 code.",
 			validators:  []validator.String{totpSeedValidator{}}},
-		"client_metadata": {kind: inputMap,
-			description:   "Key-value pairs passed to the user pool's Lambda triggers, unencrypted: no secrets here.",
-			mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}},
+		"client_metadata": clientMetadataAttribute("Key-value pairs passed to the user pool's Lambda triggers, unencrypted: no secrets here."),
 		"region": {kind: inputString,
 			description: "AWS region of the user pool, overriding the one in `user_pool_id`; needed only when the endpoint's region differs.",
 			validators:  []validator.String{regionValidator}},
@@ -156,12 +153,9 @@ func signInAttributes() map[string]attributeSpec {
 			description: "The user's ID token (an RS256-signed JWT) carrying the user's attributes."},
 		"refresh_token": {kind: outputString, sensitive: true,
 			description: "The refresh token of this sign-in, e.g. for `cognito_refreshed_tokens`. The ephemeral resource revokes it at close unless `revoke_on_close = false`."},
-		"token_type": {kind: outputString,
-			description: "Token type, `Bearer`."},
-		"expires_in": {kind: outputNumber,
-			description: "Lifetime of the access token in seconds (the app client's access-token validity). The ID token's expiry is its `exp` claim."},
-		"expires_at": {kind: outputString,
-			description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`)."},
+		"token_type": bearerTokenType,
+		"expires_in": userExpiresIn,
+		"expires_at": userExpiresAt,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -252,3 +253,20 @@ func clientSecretValidators(minLength int) []validator.String {
 		patternValidator{clientSecretPattern, "an app client secret: letters, digits, `_` and `+` only"},
 	}
 }
+
+// clientMetadataAttribute is every type's client_metadata: what it is for
+// differs, its checks do not.
+func clientMetadataAttribute(description string) attributeSpec {
+	return attributeSpec{kind: inputMap, description: description,
+		mapValidators: []validator.Map{mapvalidator.SizeAtMost(maxClientMetadataEntries), clientMetadataValidator{}}}
+}
+
+// The outputs every type shares, and those of the two types that return a
+// user's tokens from AuthenticationResult.
+var (
+	bearerTokenType = attributeSpec{kind: outputString, description: "Token type, `Bearer`."}
+	userExpiresIn   = attributeSpec{kind: outputNumber,
+		description: "Lifetime of the access token in seconds (the app client's access-token validity). The ID token's expiry is its `exp` claim."}
+	userExpiresAt = attributeSpec{kind: outputString,
+		description: "When the access token expires, as an RFC 3339 UTC timestamp (the time of the request plus `expires_in`)."}
+)
